@@ -1,0 +1,109 @@
+"""The application factory: a table of contents of small `register_*` steps."""
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    settings = config_for(config_name)
+    app.config.from_object(settings)
+    if hasattr(settings, "check"):
+        settings.check(app.config)
+    register_extensions(app)
+    register_tenancy(app)
+    register_blueprints(app)
+    register_admin(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model, for the mapper and for Alembic)
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    if database.startswith("sqlite:///"):
+        Path(database.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = app.config["SESSION_PROTECTION"]
+
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+
+def register_tenancy(app: Flask) -> None:
+    """Each request runs in the scope of its user, computed once, reset afterwards."""
+    from flask import g
+    from flask_login import current_user
+
+    from tenants.access import scope_for_user
+    from tenants.scope import enter, leave
+
+    @app.before_request
+    def enter_user_scope():
+        g.tenant_scope_token = enter(scope_for_user(current_user))
+
+    @app.teardown_request
+    def leave_user_scope(exc):
+        token = g.pop("tenant_scope_token", None)
+        if token is not None:
+            leave(token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.districts.views import bp as districts_bp
+    from app.home.views import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(districts_bp)
+
+
+def register_admin(app: Flask) -> None:
+    from app.admin import init_admin
+
+    init_admin(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import init_errors
+
+    init_errors(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.security import init_security_headers
+
+    init_security_headers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.demo import demo_cli
+    from workers.cli import worker_command
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(worker_command)

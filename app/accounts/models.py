@@ -1,0 +1,70 @@
+"""People and their role grants (platform-wide tables)."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from tenants.base import Id
+from tenants.models import District, Region, enum_check
+from tenants.roles import Role
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, role: Role) -> bool:
+        return any(grant.role == role for grant in self.grants)
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class RoleGrant(db.Model):
+    """A role held by a person over everything, one region or one district."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (
+        enum_check("role", "role", Role),
+        CheckConstraint(
+            "(role = 'platform_admin' AND region_id IS NULL AND district_id IS NULL)"
+            " OR (role = 'regional_director' AND region_id IS NOT NULL AND district_id IS NULL)"
+            " OR (role NOT IN ('platform_admin', 'regional_director')"
+            " AND district_id IS NOT NULL AND region_id IS NULL)",
+            name="scope_matches_role",
+        ),
+        UniqueConstraint("user_id", "role", "region_id", "district_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(String(30))
+    region_id: Mapped[int | None] = mapped_column(Id, ForeignKey("regions.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(Id, ForeignKey("districts.id"), index=True)
+    # How the district knows this person: superintendent, principal, accountability monitor...
+    title: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    region: Mapped[Region | None] = relationship()
+    district: Mapped[District | None] = relationship()
+
+    def __str__(self) -> str:
+        where = self.district or self.region or "everything"
+        return f"{Role(self.role).label} · {where}"

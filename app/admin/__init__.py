@@ -1,0 +1,118 @@
+"""Flask-Admin at /admin: platform admins only, every view and the index.
+
+The tenant rules still apply below these views: list and count queries are
+filtered by the session guard, and `get_one` goes through `Session.get`, which
+the guard holds to the read scope too, so no override is needed here.
+"""
+from flask import abort, g, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import Length, Optional
+
+from app.accounts.models import RoleGrant, User
+from app.auth.passwords import hash_password
+from app.districts.models import School
+from app.extensions import db
+from app.text import slugify
+from tenants.access import is_platform_admin
+from tenants.models import AccountabilityStatus, District, Lifecycle, Region
+from tenants.roles import Role
+
+
+class PlatformAdminOnly:
+    def is_accessible(self) -> bool:
+        return is_platform_admin(current_user)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.sign_in", next=request.full_path))
+        abort(403, "The admin area is for platform admins.")
+
+
+class IndexView(PlatformAdminOnly, AdminIndexView):
+    @expose("/")
+    def index(self):
+        return self.render("admin/index.html")
+
+
+class PlatformView(PlatformAdminOnly, ModelView):
+    # Flask-WTF's form, so that the app-wide CSRF protection covers admin forms too.
+    form_base_class = FlaskForm
+    can_view_details = True
+    page_size = 50
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, getattr(member, "label", member.value.title())) for member in enum]
+
+
+class RegionView(PlatformView):
+    column_list = ("name",)
+    form_excluded_columns = ("districts",)
+
+
+class UserView(PlatformView):
+    column_list = ("name", "email", "active", "created_at")
+    column_searchable_list = ("name", "email")
+    form_columns = ("name", "email", "active", "new_password")
+    form_extra_fields = {
+        "new_password": PasswordField(
+            "New password", validators=[Optional(), Length(min=12, max=200)],
+            description="Leave empty to keep the current password.",
+        )
+    }
+
+    def on_model_change(self, form, model, is_created):
+        model.email = model.email.strip().lower()
+        if form.new_password.data:
+            model.password_hash = hash_password(form.new_password.data)
+
+
+class RoleGrantView(PlatformView):
+    column_list = ("user", "role", "region", "district", "title")
+    column_filters = ("role",)
+    form_columns = ("user", "role", "region", "district", "title")
+    form_choices = {"role": _choices(Role)}
+
+
+class DistrictView(PlatformView):
+    column_list = ("name", "region", "accountability_status", "lifecycle", "enrollment", "school_count")
+    column_searchable_list = ("name",)
+    column_filters = ("lifecycle", "accountability_status")
+    form_columns = ("name", "slug", "region", "kind", "city", "accountability_status", "enrollment", "lifecycle")
+    form_choices = {"accountability_status": _choices(AccountabilityStatus), "lifecycle": _choices(Lifecycle)}
+
+    def on_model_change(self, form, model, is_created):
+        model.slug = slugify(model.slug or model.name)
+
+
+class SchoolView(PlatformView):
+    column_list = ("name", "district", "code", "grade_span", "enrollment", "accountability_category")
+    column_searchable_list = ("name", "code")
+    form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
+    form_choices = {"accountability_category": _choices(AccountabilityStatus)}
+
+    def after_model_change(self, form, model, is_created):
+        if is_created:
+            from workers.queues import enqueue
+
+            enqueue("workers.jobs.refresh_school_count", model.district_id, current_user.id)
+
+
+def init_admin(app) -> None:
+    admin = Admin(
+        app,
+        name="Support platform admin",
+        index_view=IndexView(url="/admin"),
+        theme=Bootstrap4Theme(swatch="default"),
+        csp_nonce_generator=lambda: g.csp_nonce,
+    )
+    admin.add_view(RegionView(Region, db.session, category="Platform"))
+    admin.add_view(UserView(User, db.session, category="People"))
+    admin.add_view(RoleGrantView(RoleGrant, db.session, name="Role grants", category="People"))
+    admin.add_view(DistrictView(District, db.session, category="Districts"))
+    admin.add_view(SchoolView(School, db.session, category="Districts"))

@@ -1,0 +1,153 @@
+"""`flask demo load`: a small, realistic data set from the real state directory.
+
+Six real districts in two regions (large and small, one charter), their real
+schools, and a person for every role, one of them holding several grants.
+Running it again changes nothing.
+"""
+import random
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app.accounts.models import RoleGrant, User
+from app.auth.passwords import hash_password
+from app.directory import read_districts, read_schools
+from app.districts.models import School
+from app.extensions import db
+from app.text import slugify
+from tenants.models import AccountabilityStatus, District, Lifecycle, Region
+from tenants.roles import Role
+from tenants.scope import entered, system_scope
+from workers.jobs import refresh_school_count
+
+DEMO_PASSWORD = "demo-password-2026"
+S = AccountabilityStatus
+
+# directory id -> (region, accountability status)
+DEMO_DISTRICTS = {
+    517: ("Central Massachusetts", S.FOCUSED_TARGETED),  # Worcester
+    426: ("Central Massachusetts", S.BROAD_COMPREHENSIVE),  # Southbridge
+    1: ("Central Massachusetts", S.MEETING_TARGETS),  # Abby Kelley Foster Charter Public (District)
+    75: ("Southeast Massachusetts", S.FOCUSED_TARGETED),  # Brockton
+    312: ("Southeast Massachusetts", S.FOCUSED_TARGETED),  # New Bedford
+    148: ("Southeast Massachusetts", S.PARTIALLY_MEETING_TARGETS),  # Fall River
+}
+
+# email, name, [(role, region name or district directory id, title)]
+DEMO_PEOPLE = [
+    ("admin@example.org", "Avery Admin", [(Role.PLATFORM_ADMIN, None, None)]),
+    ("director.central@example.org", "Dana Reyes", [(Role.REGIONAL_DIRECTOR, "Central Massachusetts", None)]),
+    ("director.southeast@example.org", "Sam Okafor", [(Role.REGIONAL_DIRECTOR, "Southeast Massachusetts", None)]),
+    ("lead@example.org", "Lee Tran", [
+        (Role.ASSISTANCE_LEAD, 517, None), (Role.ASSISTANCE_LEAD, 426, None), (Role.ASSISTANCE_LEAD, 75, None),
+    ]),
+    ("lead2@example.org", "Morgan Silva", [(Role.ASSISTANCE_LEAD, 312, None), (Role.ASSISTANCE_LEAD, 148, None)]),
+    ("superintendent@example.org", "Pat Kim", [(Role.DISTRICT_LEADER, 517, "Superintendent")]),
+    ("planmanager@example.org", "Jordan Ellis", [(Role.DISTRICT_LEADER, 517, "Plan manager")]),
+    ("principal@example.org", "Chris Moreau", [(Role.DISTRICT_VIEWER, 517, "Principal")]),
+    ("monitor@example.org", "Robin Achebe", [
+        (Role.DISTRICT_VIEWER, 517, "State accountability monitor"),
+        (Role.DISTRICT_VIEWER, 75, "State accountability monitor"),
+    ]),
+]
+
+
+def load_demo(directory: Path) -> dict[str, int]:
+    """Create or bring up to date the demo regions, districts, schools and people."""
+    with entered(system_scope("demo data")):
+        districts = {d.directory_id: d for d in read_districts(directory) if d.directory_id in DEMO_DISTRICTS}
+        regions = {name: _region(name) for name, _ in DEMO_DISTRICTS.values()}
+        by_directory_id = {}
+        for directory_id, (region_name, status) in DEMO_DISTRICTS.items():
+            by_directory_id[directory_id] = _district(districts[directory_id], regions[region_name], status)
+        db.session.flush()
+        schools = [s for s in read_schools(directory) if s.district_directory_id in by_directory_id]
+        for school in schools:
+            _school(school, by_directory_id[school.district_directory_id])
+        password_hash = hash_password(DEMO_PASSWORD)
+        for email, name, grants in DEMO_PEOPLE:
+            _person(email, name, grants, password_hash, regions, by_directory_id)
+        db.session.commit()
+        admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
+        for district in by_directory_id.values():
+            refresh_school_count(district.id, admin.id)
+    return {"regions": len(regions), "districts": len(by_directory_id), "schools": len(schools), "people": len(DEMO_PEOPLE)}
+
+
+def _region(name: str) -> Region:
+    region = db.session.scalars(select(Region).where(Region.name == name)).first()
+    if region is None:
+        region = Region(name=name)
+        db.session.add(region)
+    return region
+
+
+def _district(source, region: Region, status: AccountabilityStatus) -> District:
+    district = db.session.scalars(select(District).where(District.directory_id == source.directory_id)).first()
+    if district is None:
+        district = District(directory_id=source.directory_id, slug=slugify(source.name), lifecycle=Lifecycle.ACTIVE)
+        db.session.add(district)
+    district.name = source.name
+    district.region = region
+    district.kind = source.kind
+    district.city = source.city
+    district.enrollment = source.pupils
+    district.accountability_status = status
+    return district
+
+
+def _school(source, district: District) -> School:
+    school = db.session.scalars(
+        select(School).where(School.district_id == district.id, School.directory_id == source.directory_id)
+    ).first()
+    if school is None:
+        school = School(district_id=district.id, directory_id=source.directory_id)
+        db.session.add(school)
+    # The directory has no enrollment or category: seeded per school, so they never change between runs.
+    chance = random.Random(source.directory_id)
+    needs_help = district.status.requires_assistance and chance.random() < 0.35
+    school.name = source.name
+    school.code = source.code
+    school.city = source.city
+    school.grade_span = source.grade_span
+    school.enrollment = chance.randint(180, 1400)
+    school.accountability_category = (
+        S.FOCUSED_TARGETED if needs_help else chance.choice([S.MEETING_TARGETS, S.PARTIALLY_MEETING_TARGETS])
+    )
+    return school
+
+
+def _person(email, name, grants, password_hash, regions, districts) -> User:
+    user = db.session.scalars(select(User).where(User.email == email)).first()
+    if user is None:
+        user = User(email=email, name=name, password_hash=password_hash)
+        db.session.add(user)
+    for role, where, title in grants:
+        region = regions[where] if role is Role.REGIONAL_DIRECTOR else None
+        district = districts[where] if role.scope_kind == "district" else None
+        held = any(
+            g.role == role and g.region is region and g.district is district for g in user.grants
+        )
+        if not held:
+            user.grants.append(RoleGrant(role=role, region=region, district=district, title=title))
+    return user
+
+
+@click.group("demo")
+def demo_cli() -> None:
+    """Demo data."""
+
+
+@demo_cli.command("load")
+@with_appcontext
+def load_command() -> None:
+    """Load the demo districts and people (safe to run again)."""
+    counts = load_demo(Path(current_app.config["DIRECTORY_PATH"]))
+    click.echo("Demo data: {regions} regions, {districts} districts, {schools} schools, {people} people.".format(**counts))
+    click.echo(f"\nSign in at http://127.0.0.1:5000 with any of these (password: {DEMO_PASSWORD}):")
+    for email, _name, grants in DEMO_PEOPLE:
+        roles = ", ".join(sorted({role.label for role, _, _ in grants}))
+        click.echo(f"  {email:32} {roles}")

@@ -1,0 +1,33 @@
+"""Schools of a district: reading them and keeping their details current."""
+from sqlalchemy import select
+
+from app.districts.models import School
+from app.extensions import db
+from tenants.models import District
+from workers.queues import enqueue
+
+
+class SchoolCodeTaken(ValueError):
+    """Another school of the district already has this code."""
+
+
+def save_school(district: District, details: dict, acting_user_id: int, school: School | None = None) -> School:
+    """Create or update a school of `district`; a new school refreshes the district's count."""
+    code = details["code"].strip().upper()
+    clash = db.session.scalars(
+        select(School.id).where(School.district_id == district.id, School.code == code)
+    ).first()
+    if clash is not None and (school is None or clash != school.id):
+        raise SchoolCodeTaken(code)
+    is_new = school is None
+    school = school or School(district_id=district.id)
+    school.name = details["name"].strip()
+    school.code = code
+    school.grade_span = details["grade_span"].strip().upper()
+    school.enrollment = details.get("enrollment")
+    school.accountability_category = details["accountability_category"]
+    db.session.add(school)
+    db.session.commit()
+    if is_new:
+        enqueue("workers.jobs.refresh_school_count", district.id, acting_user_id)
+    return school

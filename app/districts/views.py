@@ -1,0 +1,61 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.districts.forms import SchoolForm
+from app.districts.models import School
+from app.districts.services import SchoolCodeTaken, save_school
+from app.home.services import schools_of
+from tenants.lookup import can_write, get_or_404, require_write
+from tenants.models import District
+
+bp = Blueprint("districts", __name__, url_prefix="/districts")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every district page is for signed-in people."""
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    district = get_or_404(District, slug=slug)
+    return render_template(
+        "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id)
+    )
+
+
+@bp.get("/<slug>/schools/<int:school_id>")
+def school(slug: str, school_id: int):
+    district = get_or_404(District, slug=slug)
+    school = get_or_404(School, district_id=district.id, id=school_id)
+    return render_template("districts/school.html", district=district, school=school, can_edit=can_write(district.id))
+
+
+@bp.route("/<slug>/schools/new", methods=["GET", "POST"])
+def new_school(slug: str):
+    district = get_or_404(District, slug=slug)
+    require_write(district.id)
+    return _school_form(district, None)
+
+
+@bp.route("/<slug>/schools/<int:school_id>/edit", methods=["GET", "POST"])
+def edit_school(slug: str, school_id: int):
+    district = get_or_404(District, slug=slug)
+    school = get_or_404(School, district_id=district.id, id=school_id)
+    require_write(district.id)
+    return _school_form(district, school)
+
+
+def _school_form(district: District, school: School | None):
+    form = SchoolForm(obj=school)
+    if form.validate_on_submit():
+        try:
+            school = save_school(district, form.data, current_user.id, school)
+        except SchoolCodeTaken as taken:
+            form.code.errors.append(f"{taken} is already the code of another school in {district.name}.")
+        else:
+            flash(f"Saved {school.name}.", "success")
+            return redirect(url_for("districts.school", slug=district.slug, school_id=school.id))
+    status = 422 if form.errors else 200
+    return render_template("districts/school_form.html", district=district, school=school, form=form), status

@@ -1,0 +1,1 @@
+"""Each person's landing page, shaped by the roles they hold."""

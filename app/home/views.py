@@ -1,0 +1,22 @@
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from app.home.services import districts_in_reach, region_summaries, schools_of
+from tenants.access import is_platform_admin
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    districts = districts_in_reach()
+    only_district = districts[0] if len(districts) == 1 else None
+    return render_template(
+        "home/index.html",
+        districts=districts,
+        only_district=only_district,
+        schools=schools_of(only_district) if only_district else [],
+        regions=region_summaries(current_user),
+        is_admin=is_platform_admin(current_user),
+    )

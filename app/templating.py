@@ -1,0 +1,23 @@
+"""What every template may use: the sign-out form, the user's scope in words."""
+from flask_login import current_user
+
+from app.auth.forms import SignOutForm
+from tenants.access import is_platform_admin
+from tenants.roles import Role
+
+
+def scope_in_words(user) -> list[str]:
+    """'Assistance lead · Worcester', one line per grant, for the header."""
+    return [str(grant) for grant in sorted(user.grants, key=lambda g: (list(Role).index(Role(g.role)), str(g)))]
+
+
+def init_templating(app) -> None:
+    @app.context_processor
+    def layout_context():
+        if not current_user.is_authenticated:
+            return {}
+        return {
+            "sign_out_form": SignOutForm(),
+            "my_scope": scope_in_words(current_user),
+            "is_admin_user": is_platform_admin(current_user),
+        }

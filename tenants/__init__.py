@@ -1,0 +1,8 @@
+"""Tenancy: every district is a tenant, and a request or job sees only its scope.
+
+- `base`: the key conventions of tenant tables (`district_id` in every key).
+- `scope`: the districts a request or job may read and write.
+- `session` and `guard`: the scope applied below the views, to every ORM query and write.
+- `access`: who may reach which districts, for which action (the one rule book).
+- `lookup`: turning "not in scope" into 404, and the cross-district door for rollups.
+"""

@@ -1,0 +1,89 @@
+"""Who may reach which districts, for which action: the one rule book.
+
+A platform admin reaches every district; a regional director the districts of
+their regions; an assistance lead, a district leader and a district viewer the
+districts they are granted. A viewer only reads. Archived districts drop out of
+everyone's reach but a platform admin's.
+"""
+from sqlalchemy import select
+
+from app.accounts.models import RoleGrant, User
+from app.extensions import db
+from tenants.models import District, Lifecycle
+from tenants.roles import WRITING_ROLES, Role
+from tenants.scope import Scope, entered, system_scope
+
+
+def is_platform_admin(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.PLATFORM_ADMIN)
+
+
+def can_view_rollups(user: User) -> bool:
+    """Cross-district figures are for regional directors and platform admins."""
+    return user.is_authenticated and (
+        user.has_role(Role.PLATFORM_ADMIN) or user.has_role(Role.REGIONAL_DIRECTOR)
+    )
+
+
+def director_region_ids(user: User) -> frozenset[int]:
+    return frozenset(g.region_id for g in user.grants if g.role == Role.REGIONAL_DIRECTOR)
+
+
+def scope_for_user(user: User) -> Scope:
+    """The districts this person may read and write, from all of their grants."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope(user_id=None, readable=frozenset(), writable=frozenset(), label="signed out")
+    if is_platform_admin(user):
+        return Scope(user_id=user.id, readable=None, writable=None, label="every district")
+    readable, writable = set(), set()
+    region_ids = director_region_ids(user)
+    if region_ids:
+        in_regions = _live_districts(District.region_id.in_(region_ids))
+        readable |= in_regions
+        writable |= in_regions
+    for grant in user.grants:
+        if grant.district_id is None:
+            continue
+        readable.add(grant.district_id)
+        if grant.role in WRITING_ROLES:
+            writable.add(grant.district_id)
+    live = _live_districts(District.id.in_(readable)) if readable else set()
+    return Scope(user_id=user.id, readable=frozenset(live), writable=frozenset(writable & live))
+
+
+def scope_for_job(user_id: int, district_id: int) -> Scope:
+    """A job acts for one user in one district: never wider than that user's own scope."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return Scope(user_id=user_id, readable=frozenset(), writable=frozenset(), label="unknown user")
+    scope = scope_for_user(user)
+    only = frozenset({district_id})
+    return Scope(
+        user_id=user_id,
+        readable=only if scope.can_read(district_id) else frozenset(),
+        writable=only if scope.can_write(district_id) else frozenset(),
+        label=f"job for district {district_id}",
+    )
+
+
+def rollup_district_ids(user: User, region_ids=None) -> frozenset[int]:
+    """Districts whose figures this person may see side by side, optionally narrowed to regions."""
+    if is_platform_admin(user):
+        condition = District.lifecycle != Lifecycle.ARCHIVED
+        if region_ids:
+            condition = condition & District.region_id.in_(region_ids)
+        return frozenset(_districts(condition))
+    allowed = director_region_ids(user)
+    if region_ids:
+        allowed = allowed & frozenset(region_ids)
+    return frozenset(_live_districts(District.region_id.in_(allowed))) if allowed else frozenset()
+
+
+def _live_districts(condition) -> set[int]:
+    return _districts(condition & (District.lifecycle != Lifecycle.ARCHIVED))
+
+
+def _districts(condition) -> set[int]:
+    # Reading which districts exist is how a scope is made, so it runs before any scope.
+    with entered(system_scope("computing a scope")):
+        return set(db.session.scalars(select(District.id).where(condition)))

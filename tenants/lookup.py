@@ -1,0 +1,48 @@
+"""Helpers for views and jobs on top of the automatic filter.
+
+`get_or_404` turns "not in scope" into 404 (never another district's data);
+`require_write` answers 404 for a district out of reach and 403 for one that
+may only be read; `cross_district_reads` is the one permission-checked door
+for reads across districts (rollups).
+"""
+from contextlib import contextmanager
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from tenants.access import can_view_rollups, rollup_district_ids
+from tenants.scope import Scope, current_scope, entered
+
+
+def get_or_404(model, **keys):
+    """The one row matching `keys` within the current scope, or 404."""
+    row = db.session.scalars(select(model).filter_by(**keys)).one_or_none()
+    if row is None:
+        abort(404)
+    return row
+
+
+def require_write(district_id: int) -> None:
+    scope = current_scope()
+    if not scope.can_read(district_id):
+        abort(404)
+    if not scope.can_write(district_id):
+        abort(403, "Your role in this district is read only.")
+
+
+def can_write(district_id: int) -> bool:
+    return current_scope().can_write(district_id)
+
+
+@contextmanager
+def cross_district_reads(user=None, region_ids=None):
+    """Read several districts side by side, for those allowed rollups; read only."""
+    user = user or current_user
+    if not can_view_rollups(user):
+        abort(403, "Cross-district figures are for regional directors and platform admins.")
+    district_ids = rollup_district_ids(user, region_ids)
+    scope = Scope(user_id=user.id, readable=district_ids, writable=frozenset(), label="cross-district reads")
+    with entered(scope):
+        yield district_ids

@@ -1,0 +1,5 @@
+"""Background jobs on RQ: queues, jobs and the worker entry point.
+
+Jobs are enqueued by dotted name with ids only; each re-enters the tenant scope
+of the user and district it was given. With no REDIS_URL, they run in-process.
+"""

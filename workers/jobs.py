@@ -1,0 +1,50 @@
+"""The jobs. Each takes ids only, enters the scope of its user and district, and is idempotent."""
+from functools import cache, wraps
+
+from flask import has_app_context
+from sqlalchemy import func, select
+
+from app.extensions import db
+from tenants.access import scope_for_job
+from tenants.scope import entered
+
+
+@cache
+def _app_for_jobs():
+    from app import create_app
+
+    return create_app()
+
+
+def job(function):
+    """Run inside an application context: the caller's when in-process, the worker's own otherwise."""
+
+    @wraps(function)
+    def run(*args, **kwargs):
+        if has_app_context():
+            return function(*args, **kwargs)
+        with _app_for_jobs().app_context():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@job
+def refresh_school_count(district_id: int, user_id: int) -> int:
+    """Recount a district's schools into its cached school_count."""
+    from app.districts.models import School
+    from tenants.models import District
+
+    with entered(scope_for_job(user_id, district_id)):
+        try:
+            district = db.session.get(District, district_id)
+            if district is None:
+                raise LookupError(f"district {district_id} is not in reach of user {user_id}")
+            district.school_count = db.session.scalar(
+                select(func.count()).select_from(School).where(School.district_id == district_id)
+            )
+            db.session.commit()
+            return district.school_count
+        except Exception:
+            db.session.rollback()
+            raise
