@@ -85,12 +85,12 @@ def _refuse_foreign_values(state, scope) -> None:
     """Refuse a bulk INSERT or UPDATE that writes a district_id outside the write scope."""
     rows = state.parameters
     rows = rows if isinstance(rows, list) else [rows or {}]
-    values = [row.get("district_id") for row in rows if "district_id" in row]
-    compiled = state.statement.compile().params
-    values += [value for key, value in compiled.items() if key == "district_id" or key.startswith("district_id_m")]
-    if state.is_update:
-        values = [v for v in values if v is not None]
-    for district_id in values:
+    written = [row["district_id"] for row in rows if "district_id" in row]
+    # .values(district_id=...) on the statement; `_values` is SQLAlchemy's own record of them.
+    for column, value in (getattr(state.statement, "_values", None) or {}).items():
+        if getattr(column, "key", column) == "district_id":
+            written.append(getattr(value, "value", value))
+    for district_id in written:
         if not scope.can_write(district_id):
             raise TenantWriteRefused(f"writing rows of district {district_id} is outside this scope")
 

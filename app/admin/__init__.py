@@ -44,6 +44,8 @@ class PlatformView(PlatformAdminOnly, ModelView):
     form_base_class = FlaskForm
     can_view_details = True
     page_size = 50
+    # No bulk delete: a district's data goes by archiving, and one row at a time is deliberate.
+    action_disallowed_list = ["delete"]
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -111,8 +113,8 @@ def init_admin(app) -> None:
         theme=Bootstrap4Theme(swatch="default"),
         csp_nonce_generator=lambda: g.csp_nonce,
     )
-    admin.add_view(RegionView(Region, db.session, category="Platform"))
-    admin.add_view(UserView(User, db.session, category="People"))
-    admin.add_view(RoleGrantView(RoleGrant, db.session, name="Role grants", category="People"))
-    admin.add_view(DistrictView(District, db.session, category="Districts"))
-    admin.add_view(SchoolView(School, db.session, category="Districts"))
+    admin.add_view(RegionView(Region, db, category="Platform"))
+    admin.add_view(UserView(User, db, category="People"))
+    admin.add_view(RoleGrantView(RoleGrant, db, name="Role grants", category="People"))
+    admin.add_view(DistrictView(District, db, category="Districts"))
+    admin.add_view(SchoolView(School, db, category="Districts"))

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from app.home.services import districts_in_reach, region_summaries, schools_of
 from tenants.access import is_platform_admin
+from tenants.lookup import can_write
 
 bp = Blueprint("home", __name__)
 
@@ -19,4 +20,5 @@ def index():
         schools=schools_of(only_district) if only_district else [],
         regions=region_summaries(current_user),
         is_admin=is_platform_admin(current_user),
+        can_edit=bool(only_district) and can_write(only_district.id),
     )

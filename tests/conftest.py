@@ -1,0 +1,121 @@
+"""Fixtures: the app on real PostgreSQL (schema migrated once per run, one rolled-back
+transaction per test), real Redis, factories and an `auth` helper."""
+import pytest
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from app.extensions import db, limiter
+from tenants.scope import entered, system_scope
+from tests import factories
+
+PASSWORD = factories.PASSWORD
+
+
+def _reset_schema(app) -> None:
+    """Drop everything and migrate from empty: the schema every test runs on."""
+    from flask_migrate import upgrade
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except OperationalError as error:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {url} ({error.orig}). Start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "
+            "or set TEST_DATABASE_URL.",
+            returncode=3,
+        )
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app("testing")
+    with app.app_context(), entered(system_scope("test schema")):
+        _reset_schema(app)
+        # Views commit; inside a test that commit releases a savepoint of the test's transaction.
+        db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    return app
+
+
+@pytest.fixture(scope="session")
+def redis_connection(app):
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    try:
+        connection.ping()
+    except RedisConnectionError as error:
+        pytest.exit(
+            f"Redis is not reachable at {app.config['REDIS_URL']} ({error}). Start it with "
+            '`redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no`.',
+            returncode=3,
+        )
+    return connection
+
+
+@pytest.fixture
+def redis(redis_connection):
+    redis_connection.flushdb()
+    yield redis_connection
+    redis_connection.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _database(request, app, redis):
+    """One outer transaction per test, rolled back at the end; the test body runs as the system."""
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        # Flask-SQLAlchemy picks engines[None] for every session: hand it the connection instead.
+        engines[None] = connection
+        db.session.remove()
+        limiter.reset()
+        try:
+            with entered(system_scope("test setup")):
+                yield
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Auth:
+    """Sign in through the real sign-in form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, user, password: str = PASSWORD):
+        db.session.flush()
+        response = self.client.post("/sign-in", data={"email": user.email, "password": password})
+        assert response.status_code == 302, f"sign-in of {user.email} failed: {response.status_code}"
+        return response
+
+    def sign_out(self):
+        return self.client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def world():
+    """Two regions, a district in each with two schools, and a person for every role."""
+    return factories.make_world()

@@ -1,0 +1,236 @@
+"""The automatic tenant filter and write guard, one test per known hole (DESIGN.md)."""
+import pytest
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import NoResultFound
+from werkzeug.exceptions import Forbidden
+
+from app.districts.models import School
+from app.extensions import db
+from tenants.access import scope_for_job, scope_for_user
+from tenants.lookup import cross_district_reads
+from tenants.models import District, Lifecycle
+from tenants.scope import NOTHING, Scope, TenantWriteRefused, entered
+from tenants.session import ScopeBypassRefused
+from tests import factories
+from tests.factories import SchoolFactory
+from tenants.roles import Role
+
+
+def only(*districts) -> Scope:
+    ids = frozenset(d.id for d in districts)
+    return Scope(user_id=None, readable=ids, writable=ids)
+
+
+def read_only(*districts) -> Scope:
+    return Scope(user_id=None, readable=frozenset(d.id for d in districts), writable=frozenset())
+
+
+def school_names() -> set[str]:
+    return set(db.session.scalars(select(School.name)))
+
+
+def test_queries_see_only_the_scope(world):
+    with entered(only(world.home)):
+        assert school_names() == {"Homeville Elementary", "Homeville High"}
+        assert db.session.scalars(select(District.name)).all() == ["Homeville"]
+
+
+def test_no_scope_sees_no_tenant_rows(world):
+    with entered(NOTHING):
+        assert school_names() == set()
+        assert db.session.scalars(select(District)).all() == []
+
+
+def test_aliased_queries_are_filtered_too(world):
+    other = aliased(School)
+    with entered(only(world.home)):
+        names = db.session.scalars(select(other.name)).all()
+        joined = db.session.execute(
+            select(School.name, other.name).join(other, other.district_id != School.district_id)
+        ).all()
+    assert set(names) == {"Homeville Elementary", "Homeville High"}
+    assert joined == []
+
+
+def test_relationship_loads_are_filtered(world):
+    with entered(only(world.home)):
+        district = db.session.scalars(select(District)).one()
+        assert district.name == "Homeville"
+
+
+def test_bulk_update_reaches_only_the_write_scope(world):
+    with entered(only(world.home)):
+        db.session.execute(update(School).values(enrollment=1))
+    assert db.session.get(School, (world.foreign.id, world.foreign_school.id)).enrollment != 1
+    db.session.expire_all()
+    assert {s.enrollment for s in db.session.scalars(select(School).where(School.district_id == world.home.id))} == {1}
+
+
+def test_bulk_update_from_a_read_only_scope_changes_nothing(world):
+    with entered(read_only(world.home)):
+        db.session.execute(update(School).values(enrollment=2))
+    db.session.expire_all()
+    assert 2 not in set(db.session.scalars(select(School.enrollment)))
+
+
+def test_bulk_delete_reaches_only_the_write_scope(world):
+    with entered(only(world.home)):
+        db.session.execute(delete(School))
+    assert school_names() == {"Faraway Middle", "Faraway High"}
+
+
+def test_bulk_update_cannot_move_rows_to_another_district(world):
+    with entered(only(world.home)), pytest.raises(TenantWriteRefused):
+        db.session.execute(update(School).values(district_id=world.foreign.id))
+
+
+def test_bulk_insert_into_another_district_is_refused(world):
+    row = {"district_id": world.foreign.id, "name": "Planted", "code": "X1", "grade_span": "K-5",
+           "accountability_category": "meeting_targets"}
+    with entered(only(world.home)), pytest.raises(TenantWriteRefused):
+        db.session.execute(insert(School), [row])
+    assert "Planted" not in school_names()
+
+
+def test_session_get_does_not_answer_from_the_identity_map_across_tenants(world):
+    key = (world.foreign.id, world.foreign_school.id)
+    assert db.session.get(School, key) is world.foreign_school  # now in the identity map
+    with entered(only(world.home)):
+        assert db.session.get(School, key) is None
+        assert db.session.get(District, world.foreign.id) is None
+        with pytest.raises(NoResultFound):
+            db.session.get_one(School, key)
+        assert db.session.get(School, (world.home.id, world.home_school.id)) is world.home_school
+
+
+def test_admin_get_one_goes_through_the_tenant_rules(app, world):
+    """Flask-Admin's get_one uses Session.get; in a narrower scope it finds nothing."""
+    school_view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "model", None) is School)
+    foreign_id = f"{world.foreign.id},{world.foreign_school.id}"
+    assert school_view.get_one(foreign_id) is world.foreign_school
+    with entered(only(world.home)):
+        assert school_view.get_one(foreign_id) is None
+        count, rows = school_view.get_list(0, None, None, None, None)
+        assert count == 2 and {s.district_id for s in rows} == {world.home.id}
+
+
+def test_cached_criteria_does_not_carry_one_scope_into_the_next(world):
+    """The criteria lambda is cached per class; each scope's ids must still be its own."""
+    with entered(only(world.home)):
+        first = school_names()
+    with entered(only(world.foreign)):
+        second = school_names()
+    with entered(only(world.home)):
+        third = school_names()
+    assert first == third == {"Homeville Elementary", "Homeville High"}
+    assert second == {"Faraway Middle", "Faraway High"}
+
+
+def test_two_users_one_after_the_other_see_their_own_district(client, auth, world):
+    auth.sign_in(world.leader)
+    assert "Homeville Elementary" in client.get("/").text
+    auth.sign_out()
+    auth.sign_in(world.foreign_leader)
+    page = client.get("/").text
+    assert "Faraway Middle" in page and "Homeville" not in page
+
+
+def test_flush_refuses_a_new_row_for_another_district(world):
+    with entered(only(world.home)):
+        db.session.add(School(district_id=world.foreign.id, name="Planted", code="P1", grade_span="K-5",
+                              accountability_category="meeting_targets"))
+        with pytest.raises(TenantWriteRefused):
+            db.session.flush()
+    db.session.rollback()
+
+
+def test_flush_refuses_moving_a_row_out_of_or_into_the_scope(world):
+    with entered(only(world.home)):
+        school = db.session.get(School, (world.home.id, world.home_school.id))
+        school.district_id = world.foreign.id
+        with pytest.raises(TenantWriteRefused):
+            db.session.flush()
+    db.session.rollback()
+
+
+def test_flush_refuses_changes_from_a_read_only_scope(world):
+    with entered(read_only(world.home)):
+        school = db.session.get(School, (world.home.id, world.home_school.id))
+        school.enrollment = 7
+        with pytest.raises(TenantWriteRefused):
+            db.session.flush()
+    db.session.rollback()
+
+
+def test_flush_allows_writes_inside_the_scope(world):
+    with entered(only(world.home)):
+        world.home_school.enrollment = 555
+        db.session.add(School(district_id=world.home.id, name="New Academy", code="N1", grade_span="6-8",
+                              accountability_category="meeting_targets"))
+        db.session.flush()
+    assert "New Academy" in school_names()
+
+
+def test_core_statements_on_tenant_tables_are_refused_in_a_restricted_scope(world):
+    with entered(only(world.home)):
+        with pytest.raises(ScopeBypassRefused):
+            db.session.connection().execute(select(School.__table__)).all()
+        with pytest.raises(ScopeBypassRefused):
+            db.session.execute(text("SELECT name FROM schools")).all()
+        checked = db.session.execute(
+            text("SELECT count(*) FROM schools WHERE district_id = :d").bindparams(d=world.home.id),
+            execution_options={"scope_checked": True},
+        ).scalar()
+    assert checked == 2
+
+
+def test_a_scope_comes_from_every_grant_of_a_person(world):
+    user = factories.person(Role.ASSISTANCE_LEAD, district=world.home)
+    factories.grant(user, Role.DISTRICT_VIEWER, district=world.foreign)
+    scope = scope_for_user(user)
+    assert scope.readable == {world.home.id, world.foreign.id}
+    assert scope.writable == {world.home.id}
+
+
+def test_a_director_reaches_the_districts_of_their_region(world):
+    scope = scope_for_user(world.director)
+    assert scope.readable == scope.writable == {world.home.id}
+
+
+def test_archived_districts_leave_everyone_s_scope_but_an_admin_s(world):
+    world.home.lifecycle = Lifecycle.ARCHIVED
+    db.session.flush()
+    assert scope_for_user(world.leader).readable == frozenset()
+    assert scope_for_user(world.director).readable == frozenset()
+    assert scope_for_user(world.admin).unrestricted
+
+
+def test_a_job_enters_the_scope_of_its_user_and_district(world):
+    scope = scope_for_job(world.leader.id, world.home.id)
+    assert scope.readable == scope.writable == {world.home.id}
+    viewer_scope = scope_for_job(world.viewer.id, world.home.id)
+    assert viewer_scope.readable == {world.home.id} and viewer_scope.writable == frozenset()
+    outsider = scope_for_job(world.foreign_leader.id, world.home.id)
+    assert outsider.readable == outsider.writable == frozenset()
+    with entered(scope):
+        assert school_names() == {"Homeville Elementary", "Homeville High"}
+
+
+def test_cross_district_door_gives_a_director_their_region_read_only(app, world):
+    SchoolFactory(district=factories.DistrictFactory(name="Second", slug="second", region=world.home_region))
+    with app.test_request_context():
+        with cross_district_reads(world.director) as district_ids:
+            assert len(district_ids) == 2 and world.foreign.id not in district_ids
+            assert "Faraway Middle" not in school_names()
+            world.home_school.enrollment = 9
+            with pytest.raises(TenantWriteRefused):
+                db.session.flush()
+        db.session.rollback()
+
+
+def test_cross_district_door_is_closed_to_district_roles(app, world):
+    with app.test_request_context():
+        for user in (world.lead, world.leader, world.viewer):
+            with pytest.raises(Forbidden), cross_district_reads(user):
+                pass
