@@ -7,7 +7,7 @@ everyone's reach but a platform admin's.
 """
 from sqlalchemy import select
 
-from app.accounts.models import RoleGrant, User
+from app.accounts.models import User
 from app.extensions import db
 from tenants.models import District, Lifecycle
 from tenants.roles import WRITING_ROLES, Role

@@ -1,8 +1,8 @@
 """Signing in and out: the form, wrong passwords, inactive people, rate limits, CSRF, redirects."""
 from app.extensions import db
+from tenants.roles import Role
 from tests import factories
 from tests.factories import PASSWORD
-from tenants.roles import Role
 
 
 def sign_in(client, email, password=PASSWORD, **kwargs):

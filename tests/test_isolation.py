@@ -5,7 +5,11 @@ A route that is added to the app without a row here makes `test_every_route_is_i
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
+from app.districts.models import School
+from app.extensions import db
+from tenants.models import Region
 from tests.factories import World
 
 WRITERS = {"platform_admin", "regional_director", "assistance_lead", "district_leader"}
@@ -95,14 +99,8 @@ def test_a_refused_write_changes_nothing(client, auth, world):
     assert client.post(url, data=SCHOOL_FORM).status_code == 404
     url = f"/districts/{world.foreign.slug}/schools/new"
     assert client.post(url, data=SCHOOL_FORM).status_code == 404
-    from app.extensions import db
-
     db.session.expire_all()
     assert world.foreign_school.name == "Faraway Middle"
-    from sqlalchemy import select
-
-    from app.districts.models import School
-
     assert db.session.scalars(select(School).where(School.name == "Renamed School")).all() == []
 
 
@@ -136,10 +134,6 @@ def test_admin_posts_are_refused_to_others(client, auth, world):
     auth.sign_in(world.director)
     response = client.post("/admin/region/new/", data={"name": "Sneaky"})
     assert response.status_code == 403
-    from app.extensions import db
-    from sqlalchemy import select
-    from tenants.models import Region
-
     assert db.session.scalars(select(Region).where(Region.name == "Sneaky")).all() == []
 
 

@@ -28,7 +28,6 @@ def scratch_postgres(app):
 
 
 def _upgrade_and_diff(database_url: str, monkeypatch) -> list:
-    monkeypatch.setenv("TEST_DATABASE_URL", database_url)
     import config
 
     monkeypatch.setattr(config.TestingConfig, "SQLALCHEMY_DATABASE_URI", database_url)

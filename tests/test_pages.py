@@ -6,9 +6,9 @@ from sqlalchemy import event, select
 
 from app.districts.models import School
 from app.extensions import db
+from tenants.roles import Role
 from tests import factories
 from tests.factories import DistrictFactory, SchoolFactory
-from tenants.roles import Role
 
 
 def district_links(page: str) -> set[str]:
@@ -74,7 +74,7 @@ def test_home_query_count_does_not_grow_with_districts(app, client, auth, world)
         return count
 
     few = statements_for_home()
-    for n in range(10):
+    for _ in range(10):
         SchoolFactory(district=DistrictFactory(region=world.home_region))
     assert statements_for_home() == few
 

@@ -10,11 +10,11 @@ from app.extensions import db
 from tenants.access import scope_for_job, scope_for_user
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Lifecycle
+from tenants.roles import Role
 from tenants.scope import NOTHING, Scope, TenantWriteRefused, entered
 from tenants.session import ScopeBypassRefused
 from tests import factories
 from tests.factories import SchoolFactory
-from tenants.roles import Role
 
 
 def only(*districts) -> Scope:
