@@ -16,9 +16,10 @@ Closes the holes of SQLAlchemy's "global WHERE criteria" recipe (DESIGN.md):
 from contextvars import ContextVar
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm.exc import NoResultFound
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.util import find_tables
 
@@ -46,8 +47,6 @@ class TenantSession(FlaskSession):
         return found
 
     def get_one(self, entity, ident, **kwargs):
-        from sqlalchemy.orm.exc import NoResultFound
-
         found = self.get(entity, ident, **kwargs)
         if found is None:
             raise NoResultFound("No row was found when one was required")
@@ -123,8 +122,6 @@ def _flush_failed(session, previous_transaction):
 
 def _districts_touched(row) -> set:
     """The district a row is written to, and the one it leaves if it moves."""
-    from sqlalchemy import inspect
-
     district_id = row.district_id
     if district_id is None and getattr(row, "district", None) is not None:
         district_id = row.district.id
