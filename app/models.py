@@ -1,6 +1,19 @@
 """Every model, imported in one place so that the mapper and Alembic see them all."""
-from app.accounts.models import RoleGrant, User
+from app.accounts.models import ApiToken, RoleGrant, User
 from app.districts.models import School
+from app.fieldwork.models import (
+    LookFor,
+    Observation,
+    Rating,
+    Rubric,
+    SupportAssignment,
+    SupportType,
+    Visit,
+    VisitSupport,
+)
 from tenants.models import District, Region
 
-__all__ = ["District", "Region", "RoleGrant", "School", "User"]
+__all__ = [
+    "ApiToken", "District", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
+    "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
+]

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from tenants.scope import entered, system_scope
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -99,7 +101,9 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
-            context.run_migrations()
+            # Migrations reshape every district's rows: they run as the platform itself.
+            with entered(system_scope("migrations")):
+                context.run_migrations()
 
 
 if context.is_offline_mode():

@@ -3,7 +3,9 @@
 A platform admin reaches every district; a regional director the districts of
 their regions; an assistance lead, a district leader and a district viewer the
 districts they are granted. A viewer only reads. Archived districts drop out of
-everyone's reach but a platform admin's.
+everyone's reach but a platform admin's. The support team of a district (its
+leads, their director, admins) logs visits there and reads internal notes;
+the district's own people never do.
 """
 from sqlalchemy import select
 
@@ -34,21 +36,29 @@ def scope_for_user(user: User) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope(user_id=None, readable=frozenset(), writable=frozenset(), label="signed out")
     if is_platform_admin(user):
-        return Scope(user_id=user.id, readable=None, writable=None, label="every district")
-    readable, writable = set(), set()
+        return Scope(user_id=user.id, readable=None, writable=None, label="every district", supported=None)
+    readable, writable, supported = set(), set(), set()
     region_ids = director_region_ids(user)
     if region_ids:
         in_regions = _live_districts(District.region_id.in_(region_ids))
         readable |= in_regions
         writable |= in_regions
+        supported |= in_regions
     for grant in user.grants:
         if grant.district_id is None:
             continue
         readable.add(grant.district_id)
         if grant.role in WRITING_ROLES:
             writable.add(grant.district_id)
+        if grant.role == Role.ASSISTANCE_LEAD:
+            supported.add(grant.district_id)
     live = _live_districts(District.id.in_(readable)) if readable else set()
-    return Scope(user_id=user.id, readable=frozenset(live), writable=frozenset(writable & live))
+    return Scope(
+        user_id=user.id,
+        readable=frozenset(live),
+        writable=frozenset(writable & live),
+        supported=frozenset(supported & live),
+    )
 
 
 def scope_for_job(user_id: int, district_id: int) -> Scope:
@@ -63,6 +73,7 @@ def scope_for_job(user_id: int, district_id: int) -> Scope:
         readable=only if scope.can_read(district_id) else frozenset(),
         writable=only if scope.can_write(district_id) else frozenset(),
         label=f"job for district {district_id}",
+        supported=only if scope.supports(district_id) else frozenset(),
     )
 
 

@@ -7,7 +7,7 @@ SQLite cannot autoincrement half of a composite key, so on SQLite only (the
 embedded development database) `id` becomes the rowid alias and the composite
 key is kept as a UNIQUE constraint: the same ids, the same lookups.
 """
-from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, PrimaryKeyConstraint
+from sqlalchemy import BigInteger, ForeignKey, ForeignKeyConstraint, Identity, Integer, PrimaryKeyConstraint
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.schema import CreateColumn
@@ -45,6 +45,13 @@ def tenant_table_args(*constraints, **options) -> tuple:
     """`__table_args__` for a tenant table: (district_id, id) as the primary key."""
     info = {TENANT_TABLE: True, **options.pop("info", {})}
     return (PrimaryKeyConstraint("district_id", "id"), *constraints, {"info": info, **options})
+
+
+def tenant_foreign_key(column: str, target_table: str, **options) -> ForeignKeyConstraint:
+    """A reference to another tenant table through (district_id, id): a row never points across districts."""
+    return ForeignKeyConstraint(
+        ["district_id", column], [f"{target_table}.district_id", f"{target_table}.id"], **options
+    )
 
 
 def _is_tenant_table(table) -> bool:

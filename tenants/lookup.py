@@ -36,6 +36,17 @@ def can_write(district_id: int) -> bool:
     return current_scope().can_write(district_id)
 
 
+def on_support_team(district_id: int) -> bool:
+    """Leads of the district, their director, admins: they log visits and read internal notes."""
+    return current_scope().supports(district_id)
+
+
+def require_support_team(district_id: int) -> None:
+    require_write(district_id)
+    if not on_support_team(district_id):
+        abort(403, "Visits and observations are logged by the district's support team.")
+
+
 @contextmanager
 def cross_district_reads(user=None, region_ids=None):
     """Read several districts side by side, for those allowed rollups; read only."""

@@ -16,18 +16,26 @@ class TenantWriteRefused(PermissionError):
 
 @dataclass(frozen=True)
 class Scope:
-    """What one user (or job) may reach. `None` means every district."""
+    """What one user (or job) may reach. `None` means every district.
+
+    `supported` are the districts where this user is on the support team (a lead,
+    their director, an admin): they log visits there and read internal notes.
+    """
 
     user_id: int | None
     readable: frozenset[int] | None
     writable: frozenset[int] | None
     label: str = ""
+    supported: frozenset[int] | None = frozenset()
 
     def can_read(self, district_id: int | None) -> bool:
         return self.readable is None or district_id in self.readable
 
     def can_write(self, district_id: int | None) -> bool:
         return self.writable is None or district_id in self.writable
+
+    def supports(self, district_id: int | None) -> bool:
+        return self.can_write(district_id) and (self.supported is None or district_id in self.supported)
 
     @property
     def unrestricted(self) -> bool:
@@ -63,4 +71,4 @@ def entered(scope: Scope):
 
 def system_scope(reason: str) -> Scope:
     """Every district, for the platform itself (command line, migrations, demo data)."""
-    return Scope(user_id=None, readable=None, writable=None, label=f"system: {reason}")
+    return Scope(user_id=None, readable=None, writable=None, label=f"system: {reason}", supported=None)

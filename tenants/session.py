@@ -151,4 +151,4 @@ def _names_tenant_table(clause) -> bool:
         tables = find_tables(clause, include_aliases=True, include_joins=True, include_crud=True)
     except Exception:  # DDL and other statements that are not queries
         return False
-    return any(table.info.get(TENANT_TABLE) for table in tables)
+    return any(getattr(table, "info", {}).get(TENANT_TABLE) for table in tables)

@@ -1,5 +1,7 @@
 """factory_boy factories bound to the app's session, and a small two-district world."""
+import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -8,6 +10,7 @@ from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
 
@@ -65,6 +68,57 @@ class UserFactory(Base):
     active = True
 
 
+def default_rubric() -> Rubric:
+    """The walkthrough rubric every installation ships (migration 0002)."""
+    return db.session.scalars(db.select(Rubric).where(Rubric.name == "Classroom walkthrough")).first()
+
+
+def support_type(name: str = "Direct coaching") -> SupportType:
+    return db.session.scalars(db.select(SupportType).where(SupportType.name == name)).one()
+
+
+def assignment(district: District, lead: User, school: School | None = None, **fields) -> SupportAssignment:
+    row = SupportAssignment(
+        district_id=district.id, school_id=school.id if school else None, lead_id=lead.id,
+        support_type_id=fields.pop("support_type_id", None) or support_type().id,
+        starts_on=fields.pop("starts_on", date(2026, 9, 1)), planned_hours=fields.pop("planned_hours", 40), **fields,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def visit(district: District, lead: User, school: School | None = None, supports=(), **fields) -> Visit:
+    row = Visit(
+        district_id=district.id, school_id=school.id if school else None, lead_id=lead.id,
+        client_uuid=str(uuid.uuid4()), visited_on=fields.pop("visited_on", date(2026, 10, 5)),
+        minutes=fields.pop("minutes", 90), kind=fields.pop("kind", "formal"),
+        purpose=fields.pop("purpose", "Principal coaching"), **fields,
+    )
+    db.session.add(row)
+    db.session.flush()
+    for support in supports:
+        db.session.add(VisitSupport(district_id=district.id, visit_id=row.id, support_assignment_id=support.id))
+    db.session.flush()
+    return row
+
+
+def observation(visit_row: Visit, ratings=(3, 2), **fields) -> Observation:
+    rubric = default_rubric()
+    row = Observation(
+        district_id=visit_row.district_id, visit_id=visit_row.id, rubric_id=rubric.id,
+        grade=fields.pop("grade", "4"), subject=fields.pop("subject", "Mathematics"),
+        minutes=fields.pop("minutes", 20), **fields,
+    )
+    db.session.add(row)
+    db.session.flush()
+    for look_for, value in zip(rubric.look_fors, ratings):
+        db.session.add(Rating(district_id=row.district_id, observation_id=row.id, look_for_id=look_for.id,
+                              rating=value, evidence=f"Seen: {look_for.title.lower()}"))
+    db.session.flush()
+    return row
+
+
 def grant(user: User, role: Role, *, district: District | None = None, region: Region | None = None, title=None):
     user.grants.append(RoleGrant(role=role, district=district, region=region, title=title))
     db.session.flush()
@@ -90,6 +144,31 @@ class World:
     leader: User
     viewer: User
     foreign_leader: User
+    foreign_lead: User
+    home_assignment: SupportAssignment
+    foreign_assignment: SupportAssignment
+    home_visit: Visit
+    foreign_visit: Visit
+    home_observation: Observation
+    foreign_observation: Observation
+
+    HOME_INTERNAL = "Internal: home principal is leaving in June"
+    HOME_SHARED = "Shared: strong start on the math block"
+    FOREIGN_INTERNAL = "Internal: foreign budget trouble"
+    FOREIGN_SHARED = "Shared: foreign coaching cycle planned"
+
+    def ids(self, target: str) -> dict:
+        """The placeholders of a matrix path, for the own ("own") or the foreign district."""
+        own = target == "own"
+        district = self.home if own else self.foreign
+        return {
+            "slug": district.slug,
+            "district": district.id,
+            "school": (self.home_school if own else self.foreign_school).id,
+            "visit": (self.home_visit if own else self.foreign_visit).id,
+            "observation": (self.home_observation if own else self.foreign_observation).id,
+            "assignment": (self.home_assignment if own else self.foreign_assignment).id,
+        }
 
     def people(self) -> dict[str, User]:
         return {
@@ -110,6 +189,14 @@ def make_world() -> World:
     SchoolFactory(district=home, name="Homeville High", grade_span="9-12")
     foreign_school = SchoolFactory(district=foreign, name="Faraway Middle", grade_span="6-8")
     SchoolFactory(district=foreign, name="Faraway High", grade_span="9-12")
+    lead = person(Role.ASSISTANCE_LEAD, district=home, name="Lou Lead")
+    foreign_lead = person(Role.ASSISTANCE_LEAD, district=foreign, name="Fin Farlead")
+    home_assignment = assignment(home, lead, home_school)
+    foreign_assignment = assignment(foreign, foreign_lead, foreign_school)
+    home_visit = visit(home, lead, home_school, supports=[home_assignment],
+                       shared_notes=World.HOME_SHARED, internal_notes=World.HOME_INTERNAL)
+    foreign_visit = visit(foreign, foreign_lead, foreign_school, supports=[foreign_assignment],
+                          shared_notes=World.FOREIGN_SHARED, internal_notes=World.FOREIGN_INTERNAL)
     return World(
         home_region=home_region,
         foreign_region=foreign_region,
@@ -119,8 +206,15 @@ def make_world() -> World:
         foreign_school=foreign_school,
         admin=person(Role.PLATFORM_ADMIN, name="Ada Admin"),
         director=person(Role.REGIONAL_DIRECTOR, region=home_region, name="Dee Director"),
-        lead=person(Role.ASSISTANCE_LEAD, district=home, name="Lou Lead"),
+        lead=lead,
         leader=person(Role.DISTRICT_LEADER, district=home, name="Lia Leader"),
         viewer=person(Role.DISTRICT_VIEWER, district=home, name="Val Viewer"),
         foreign_leader=person(Role.DISTRICT_LEADER, district=foreign, name="Fay Foreign"),
+        foreign_lead=foreign_lead,
+        home_assignment=home_assignment,
+        foreign_assignment=foreign_assignment,
+        home_visit=home_visit,
+        foreign_visit=foreign_visit,
+        home_observation=observation(home_visit),
+        foreign_observation=observation(foreign_visit),
     )

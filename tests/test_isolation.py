@@ -2,7 +2,7 @@
 
 A route that is added to the app without a row here makes `test_every_route_is_in_the_matrix` fail.
 """
-from dataclasses import dataclass
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -10,44 +10,10 @@ from sqlalchemy import select
 from app.districts.models import School
 from app.extensions import db
 from tenants.models import Region
-from tests.factories import World
+from tests.matrix import ROLES, all_routes
+from tests.matrix_districts import SCHOOL_FORM
 
-WRITERS = {"platform_admin", "regional_director", "assistance_lead", "district_leader"}
-ROLES = ("platform_admin", "regional_director", "assistance_lead", "district_leader", "district_viewer")
-SCHOOL_FORM = {"name": "Renamed School", "code": "R-100", "grade_span": "K-8", "enrollment": "321",
-               "accountability_category": "meeting_targets"}
-
-
-@dataclass(frozen=True)
-class TenantRoute:
-    endpoint: str
-    method: str
-    path: str  # filled from the target district: {slug}, {school}
-    writes: bool = False
-    data: dict | None = None
-
-    def url(self, world: World, target: str) -> str:
-        district = world.home if target == "own" else world.foreign
-        school = world.home_school if target == "own" else world.foreign_school
-        return self.path.format(slug=district.slug, school=school.id)
-
-    def expected(self, role: str, target: str) -> int:
-        if target == "foreign" and role != "platform_admin":
-            return 404
-        if self.writes and role not in WRITERS:
-            return 403
-        return 302 if self.method == "POST" else 200
-
-
-TENANT_ROUTES = [
-    TenantRoute("districts.show", "GET", "/districts/{slug}"),
-    TenantRoute("districts.school", "GET", "/districts/{slug}/schools/{school}"),
-    TenantRoute("districts.new_school", "GET", "/districts/{slug}/schools/new", writes=True),
-    TenantRoute("districts.new_school", "POST", "/districts/{slug}/schools/new", writes=True, data=SCHOOL_FORM),
-    TenantRoute("districts.edit_school", "GET", "/districts/{slug}/schools/{school}/edit", writes=True),
-    TenantRoute("districts.edit_school", "POST", "/districts/{slug}/schools/{school}/edit", writes=True,
-                data=SCHOOL_FORM),
-]
+TENANT_ROUTES = all_routes()
 
 # Routes that show no tenant data of their own, each with tests elsewhere.
 PLATFORM_ROUTES = {
@@ -79,17 +45,29 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("target", ["own", "foreign"])
 def test_tenant_route(client, auth, world, route, role, target):
     auth.sign_in(world.people()[role])
-    response = client.open(route.url(world, target), method=route.method, data=route.data)
+    response = client.open(route.url(world.ids(target)), method=route.method, data=route.data,
+                           json=_body(route))
     assert response.status_code == route.expected(role, target), response.text[:400]
     if role != "platform_admin":
-        for foreign_name in ("Faraway", world.foreign_school.name):
-            assert foreign_name not in response.text
+        for foreign_text in ("Faraway", world.foreign_school.name, world.FOREIGN_INTERNAL, world.FOREIGN_SHARED):
+            assert foreign_text not in response.text
+    if role not in ("platform_admin", "regional_director", "assistance_lead"):
+        assert world.HOME_INTERNAL not in response.text
+
+
+def _body(route):
+    if route.json is None:
+        return None
+    return {**route.json, "client_uuid": str(uuid.uuid4())} if route.fresh_body else route.json
 
 
 @pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
 def test_tenant_route_asks_a_stranger_to_sign_in(client, world, route):
-    response = client.open(route.url(world, "own"), method=route.method, data=route.data)
-    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    response = client.open(route.url(world.ids("own")), method=route.method, data=route.data, json=_body(route))
+    if route.path.startswith("/api/"):
+        assert response.status_code == 401 and response.is_json
+    else:
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
 def test_a_refused_write_changes_nothing(client, auth, world):

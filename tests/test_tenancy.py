@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import NoResultFound
 from werkzeug.exceptions import Forbidden
 
 from app.districts.models import School
+from app.fieldwork.models import Rating
 from app.extensions import db
 from tenants.access import scope_for_job, scope_for_user
 from tenants.lookup import cross_district_reads
@@ -76,8 +77,9 @@ def test_bulk_update_from_a_read_only_scope_changes_nothing(world):
 
 def test_bulk_delete_reaches_only_the_write_scope(world):
     with entered(only(world.home)):
-        db.session.execute(delete(School))
-    assert school_names() == {"Faraway Middle", "Faraway High"}
+        db.session.execute(delete(Rating))
+    left = db.session.scalars(select(Rating.district_id)).all()
+    assert left and set(left) == {world.foreign.id}
 
 
 def test_bulk_update_cannot_move_rows_to_another_district(world):

@@ -1,0 +1,1 @@
+"""Field work: support assignments, school visits, classroom observations, the caseload."""

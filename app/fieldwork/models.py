@@ -1,0 +1,214 @@
+"""Supports, visits and observations.
+
+Platform-wide catalogs: `SupportType`, `Rubric` with its `LookFor` items.
+Tenant data, keyed by (district_id, id): `SupportAssignment`, `Visit`,
+`VisitSupport` (the supports a visit served), `Observation` and `Rating`.
+References between tenant rows go through district_id, so they never cross districts;
+they are read-only relationships, and services set the ids.
+"""
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.districts.models import School
+from app.extensions import db
+from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
+from tenants.models import enum_check
+
+
+class AssignmentStatus(StrEnum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class VisitKind(StrEnum):
+    FORMAL = "formal"
+    INFORMAL = "informal"
+    VIRTUAL = "virtual"
+
+
+class SupportType(db.Model):
+    """A kind of support in the catalog: direct coaching, data inquiry, ..."""
+
+    __tablename__ = "support_types"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rubric(db.Model):
+    """A classroom observation instrument; a rubric with ratings is never edited, only versioned."""
+
+    __tablename__ = "rubrics"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(default=1)
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=4)
+    # "1=Not yet, 2=Beginning, 3=Developing, 4=Established": what each point of the scale means.
+    scale_labels: Mapped[str | None] = mapped_column(String(400))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    look_fors: Mapped[list["LookFor"]] = relationship(
+        back_populates="rubric", order_by="LookFor.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def scale(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+    def label_for(self, value: int) -> str:
+        labels = dict(part.split("=", 1) for part in (self.scale_labels or "").split(", ") if "=" in part)
+        return labels.get(str(value), str(value))
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+
+class LookFor(db.Model):
+    """One thing an observer looks for in a classroom, rated on the rubric's scale."""
+
+    __tablename__ = "look_fors"
+    __table_args__ = (UniqueConstraint("rubric_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(Id, ForeignKey("rubrics.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    rubric: Mapped[Rubric] = relationship(back_populates="look_fors")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SupportAssignment(TenantScoped, db.Model):
+    """A support a lead gives a district (or one of its schools) over a period, with planned hours."""
+
+    __tablename__ = "support_assignments"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("school_id", "schools"),
+        enum_check("status", "status", AssignmentStatus),
+    )
+
+    school_id: Mapped[int | None] = mapped_column(Id)
+    support_type_id: Mapped[int] = mapped_column(Id, ForeignKey("support_types.id"), index=True)
+    lead_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    planned_hours: Mapped[int]
+    status: Mapped[AssignmentStatus] = mapped_column(String(20), default=AssignmentStatus.ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    school: Mapped[School | None] = relationship(viewonly=True)
+    support_type: Mapped[SupportType] = relationship(lazy="joined", innerjoin=True)
+    lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    def __str__(self) -> str:
+        return f"{self.support_type.name} · {self.school.name if self.school else 'district-wide'}"
+
+
+class Visit(TenantScoped, db.Model):
+    """A lead's visit to a school or the district office."""
+
+    __tablename__ = "visits"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("school_id", "schools"),
+        # A retried or offline-queued submission carries the same client UUID and lands once.
+        UniqueConstraint("district_id", "client_uuid"),
+        enum_check("kind", "kind", VisitKind),
+    )
+
+    client_uuid: Mapped[str] = mapped_column(String(36))
+    school_id: Mapped[int | None] = mapped_column(Id)
+    lead_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id"), index=True)
+    visited_on: Mapped[date] = mapped_column(index=True)
+    minutes: Mapped[int]
+    kind: Mapped[VisitKind] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(300))
+    participants: Mapped[str | None] = mapped_column(String(500))
+    shared_notes: Mapped[str | None] = mapped_column(Text)
+    # Kept within the support team: never shown to district roles, exported or served to them.
+    internal_notes: Mapped[str | None] = mapped_column(Text)
+    next_steps: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[date | None] = mapped_column(index=True)
+    follow_up_done: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    school: Mapped[School | None] = relationship(viewonly=True, lazy="joined")
+    lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    supports: Mapped[list[SupportAssignment]] = relationship(
+        secondary="visit_supports", viewonly=True, lazy="selectin", order_by="SupportAssignment.id"
+    )
+    observations: Mapped[list["Observation"]] = relationship(
+        viewonly=True, lazy="selectin", order_by="Observation.id"
+    )
+
+    @property
+    def place(self) -> str:
+        return self.school.name if self.school else "District office"
+
+
+class VisitSupport(TenantScoped, db.Model):
+    """A support a visit served: its minutes count toward that support's delivered hours."""
+
+    __tablename__ = "visit_supports"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("visit_id", "visits", ondelete="CASCADE"),
+        tenant_foreign_key("support_assignment_id", "support_assignments"),
+        UniqueConstraint("district_id", "visit_id", "support_assignment_id"),
+    )
+
+    visit_id: Mapped[int] = mapped_column(Id)
+    support_assignment_id: Mapped[int] = mapped_column(Id)
+
+
+class Observation(TenantScoped, db.Model):
+    """A classroom observation inside a visit, rated against a rubric."""
+
+    __tablename__ = "observations"
+    __table_args__ = tenant_table_args(tenant_foreign_key("visit_id", "visits", ondelete="CASCADE"))
+
+    visit_id: Mapped[int] = mapped_column(Id)
+    rubric_id: Mapped[int] = mapped_column(Id, ForeignKey("rubrics.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(4))
+    subject: Mapped[str] = mapped_column(String(80))
+    minutes: Mapped[int]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    visit: Mapped[Visit] = relationship(viewonly=True, lazy="joined", innerjoin=True)
+    rubric: Mapped[Rubric] = relationship(lazy="joined", innerjoin=True)
+    ratings: Mapped[list["Rating"]] = relationship(viewonly=True, lazy="selectin", order_by="Rating.look_for_id")
+
+
+class Rating(TenantScoped, db.Model):
+    """One look-for's rating in one observation, with the evidence for it."""
+
+    __tablename__ = "ratings"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("observation_id", "observations", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "observation_id", "look_for_id"),
+    )
+
+    observation_id: Mapped[int] = mapped_column(Id)
+    look_for_id: Mapped[int] = mapped_column(Id, ForeignKey("look_fors.id"), index=True)
+    rating: Mapped[int]
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+    look_for: Mapped[LookFor] = relationship(lazy="joined", innerjoin=True)

@@ -1,0 +1,372 @@
+"""The rules of field work: recording visits and observations, assignments, the caseload.
+
+Functions take the district and acting user explicitly and work within the
+current tenant scope; they raise `InvalidInput` with messages per field
+(dotted names: `observations.0.ratings.2.rating`) and store nothing then.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import RoleGrant, User
+from app.districts.models import School
+from app.extensions import db
+from app.fieldwork.models import (
+    AssignmentStatus,
+    LookFor,
+    Observation,
+    Rating,
+    Rubric,
+    SupportAssignment,
+    SupportType,
+    Visit,
+    VisitSupport,
+)
+from tenants.models import District
+from tenants.roles import Role
+
+VISIT_FIELDS = ("school_id", "visited_on", "minutes", "kind", "purpose", "participants", "shared_notes",
+                "internal_notes", "next_steps", "follow_up_on", "follow_up_done")
+ASSIGNMENT_FIELDS = ("school_id", "support_type_id", "lead_id", "starts_on", "ends_on", "planned_hours", "status")
+
+
+class InvalidInput(ValueError):
+    """Input that breaks a rule; `messages` maps field names to what is wrong."""
+
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as dotted field names."""
+    if isinstance(messages, list):
+        return {prefix.rstrip("."): [str(m) for m in messages]}
+    flat = {}
+    for key, value in messages.items():
+        flat.update(flatten_errors(value, f"{prefix}{key}."))
+    return flat
+
+
+# --- visits -------------------------------------------------------------------------------------
+
+
+def visit_by_uuid(district: District, client_uuid) -> Visit | None:
+    return db.session.scalars(
+        select(Visit).where(Visit.district_id == district.id, Visit.client_uuid == str(client_uuid))
+    ).one_or_none()
+
+
+def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, bool]:
+    """Store a visit with its supports and observations, once per client UUID.
+
+    Returns the visit and whether it is new: a resubmission answers with the stored visit.
+    """
+    existing = visit_by_uuid(district, data["client_uuid"])
+    if existing is not None:
+        return existing, False
+    errors: dict[str, list[str]] = {}
+    _check_visit(district, data, errors)
+    for index, observation in enumerate(data.get("observations", [])):
+        _check_observation(observation, errors, f"observations.{index}.")
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        with db.session.begin_nested():
+            visit = Visit(district_id=district.id, lead_id=lead.id, client_uuid=str(data["client_uuid"]))
+            _apply(visit, data, VISIT_FIELDS)
+            db.session.add(visit)
+            db.session.flush()
+            _set_supports(visit, data.get("support_ids", []))
+            for observation in data.get("observations", []):
+                _add_observation(visit, observation)
+    except IntegrityError:
+        # The same visit sent twice at once: the other request stored it first.
+        existing = visit_by_uuid(district, data["client_uuid"])
+        if existing is None:
+            raise
+        return existing, False
+    db.session.commit()
+    return _fresh(visit), True
+
+
+def update_visit(visit: Visit, data: dict) -> Visit:
+    """Change a visit's details; fields not given stay as they are."""
+    district = visit.district
+    merged = {field: getattr(visit, field) for field in VISIT_FIELDS} | data
+    errors: dict[str, list[str]] = {}
+    _check_visit(district, merged, errors)
+    if errors:
+        raise InvalidInput(errors)
+    _apply(visit, data, VISIT_FIELDS)
+    if "support_ids" in data:
+        db.session.execute(
+            delete(VisitSupport).where(VisitSupport.district_id == visit.district_id, VisitSupport.visit_id == visit.id)
+        )
+        _set_supports(visit, data["support_ids"])
+    db.session.commit()
+    return _fresh(visit)
+
+
+def mark_follow_up_done(visit: Visit) -> None:
+    visit.follow_up_done = True
+    db.session.commit()
+
+
+def _check_visit(district: District, data: dict, errors: dict) -> None:
+    school_id = data.get("school_id")
+    if school_id is not None and not db.session.scalar(
+        select(School.id).where(School.district_id == district.id, School.id == school_id)
+    ):
+        errors["school_id"] = [f"Choose a school of {district.name}, or the district office."]
+    support_ids = set(data.get("support_ids") or [])
+    if support_ids:
+        known = set(db.session.scalars(
+            select(SupportAssignment.id).where(
+                SupportAssignment.district_id == district.id, SupportAssignment.id.in_(support_ids)
+            )
+        ))
+        if known != support_ids:
+            errors["support_ids"] = [f"Choose supports assigned in {district.name}."]
+
+
+def _set_supports(visit: Visit, support_ids) -> None:
+    for support_id in sorted(set(support_ids)):
+        db.session.add(VisitSupport(district_id=visit.district_id, visit_id=visit.id, support_assignment_id=support_id))
+    db.session.flush()
+
+
+def _fresh(row):
+    """Reload a row's read-only relationships after writing through ids."""
+    db.session.refresh(row)
+    return row
+
+
+# --- observations -------------------------------------------------------------------------------
+
+
+def record_observation(visit: Visit, data: dict) -> Observation:
+    """Add a rated classroom observation to a visit."""
+    errors: dict[str, list[str]] = {}
+    _check_observation(data, errors)
+    if errors:
+        raise InvalidInput(errors)
+    observation = _add_observation(visit, data)
+    db.session.commit()
+    return _fresh(observation)
+
+
+def _check_observation(data: dict, errors: dict, prefix: str = "") -> None:
+    rubric = db.session.get(Rubric, data["rubric_id"])
+    if rubric is None or not rubric.active:
+        errors[f"{prefix}rubric_id"] = ["Choose one of the rubrics in use."]
+        return
+    look_for_ids = {look_for.id for look_for in rubric.look_fors}
+    seen = set()
+    for index, rating in enumerate(data.get("ratings", [])):
+        where = f"{prefix}ratings.{index}."
+        if rating["look_for_id"] not in look_for_ids:
+            errors[f"{where}look_for_id"] = [f"Choose a look-for of {rubric.name}."]
+        elif rating["look_for_id"] in seen:
+            errors[f"{where}look_for_id"] = ["Rate each look-for once."]
+        seen.add(rating["look_for_id"])
+        if rating["rating"] not in rubric.scale:
+            errors[f"{where}rating"] = [f"Rate from {rubric.scale_min} to {rubric.scale_max}."]
+
+
+def _add_observation(visit: Visit, data: dict) -> Observation:
+    observation = Observation(
+        district_id=visit.district_id,
+        visit_id=visit.id,
+        rubric_id=data["rubric_id"],
+        grade=data["grade"],
+        subject=data["subject"].strip(),
+        minutes=data["minutes"],
+        feedback=data.get("feedback"),
+    )
+    db.session.add(observation)
+    db.session.flush()
+    for rating in data.get("ratings", []):
+        db.session.add(Rating(
+            district_id=visit.district_id,
+            observation_id=observation.id,
+            look_for_id=rating["look_for_id"],
+            rating=rating["rating"],
+            evidence=rating.get("evidence"),
+        ))
+    db.session.flush()
+    return observation
+
+
+def rubrics_in_use() -> list[Rubric]:
+    return list(db.session.scalars(select(Rubric).where(Rubric.active).order_by(Rubric.name, Rubric.version.desc())))
+
+
+def rubric_has_ratings(rubric_id: int) -> bool:
+    """Whether any rating uses this rubric (asked by platform admins, who see every district)."""
+    return bool(db.session.scalar(
+        select(func.count()).select_from(Rating).join(LookFor, Rating.look_for_id == LookFor.id)
+        .where(LookFor.rubric_id == rubric_id)
+    ))
+
+
+# --- support assignments and leads --------------------------------------------------------------
+
+
+def leads_of(district: District) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(RoleGrant).where(
+            RoleGrant.role == Role.ASSISTANCE_LEAD, RoleGrant.district_id == district.id
+        ).order_by(User.name)
+    ))
+
+
+def support_types() -> list[SupportType]:
+    return list(db.session.scalars(select(SupportType).where(SupportType.active).order_by(SupportType.name)))
+
+
+def save_assignment(district: District, data: dict, assignment: SupportAssignment | None = None) -> SupportAssignment:
+    """Create or change a support assignment; its lead must be one of the district's leads."""
+    errors: dict[str, list[str]] = {}
+    merged = ({f: getattr(assignment, f) for f in ASSIGNMENT_FIELDS} if assignment else {}) | data
+    _check_visit(district, {"school_id": merged.get("school_id")}, errors)
+    if merged.get("lead_id") not in {lead.id for lead in leads_of(district)}:
+        errors["lead_id"] = [f"Choose one of {district.name}'s assistance leads."]
+    support_type = db.session.get(SupportType, merged.get("support_type_id"))
+    if support_type is None or not support_type.active:
+        errors["support_type_id"] = ["Choose a support from the catalog."]
+    if errors:
+        raise InvalidInput(errors)
+    assignment = assignment or SupportAssignment(district_id=district.id)
+    _apply(assignment, data, ASSIGNMENT_FIELDS)
+    db.session.add(assignment)
+    db.session.commit()
+    return _fresh(assignment)
+
+
+def assign_lead(district: District, lead: User) -> None:
+    """Grant a person the assistance lead role in a district (what gives them access to it)."""
+    if not any(g.role == Role.ASSISTANCE_LEAD and g.district_id == district.id for g in lead.grants):
+        lead.grants.append(RoleGrant(role=Role.ASSISTANCE_LEAD, district_id=district.id))
+    db.session.commit()
+
+
+def unassign_lead(district: District, lead: User) -> None:
+    for grant in list(lead.grants):
+        if grant.role == Role.ASSISTANCE_LEAD and grant.district_id == district.id:
+            lead.grants.remove(grant)
+    db.session.commit()
+
+
+def _apply(row, data: dict, fields) -> None:
+    for field in fields:
+        if field in data:
+            setattr(row, field, data[field])
+
+
+# --- the caseload -------------------------------------------------------------------------------
+
+
+def delivered_minutes():
+    """Minutes of visits that served each support assignment: (district_id, assignment id, minutes)."""
+    return (
+        select(
+            VisitSupport.district_id,
+            VisitSupport.support_assignment_id.label("assignment_id"),
+            func.sum(Visit.minutes).label("minutes"),
+        )
+        .join(Visit, and_(Visit.district_id == VisitSupport.district_id, Visit.id == VisitSupport.visit_id))
+        .group_by(VisitSupport.district_id, VisitSupport.support_assignment_id)
+        .subquery()
+    )
+
+
+def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]]:
+    """Support assignments with the minutes delivered against each, in one query."""
+    delivered = delivered_minutes()
+    rows = db.session.execute(
+        select(SupportAssignment, func.coalesce(delivered.c.minutes, 0))
+        .outerjoin(delivered, and_(
+            delivered.c.district_id == SupportAssignment.district_id,
+            delivered.c.assignment_id == SupportAssignment.id,
+        ))
+        .where(*conditions)
+        .order_by(SupportAssignment.starts_on.desc(), SupportAssignment.id)
+    ).all()
+    return [(assignment, minutes) for assignment, minutes in rows]
+
+
+@dataclass(frozen=True)
+class UnvisitedSchool:
+    school: School
+    last_visit: date | None
+    days_since: int | None
+
+    @property
+    def band(self) -> str:
+        if self.days_since is None:
+            return "never visited"
+        if self.days_since >= 90:
+            return "90+ days"
+        if self.days_since >= 60:
+            return "60–89 days"
+        return "30–59 days"
+
+
+@dataclass
+class Caseload:
+    districts: list[District]
+    supports: list[tuple[SupportAssignment, int]]
+    overdue: list[Visit]
+    due_this_week: list[Visit]
+    unvisited: list[UnvisitedSchool]
+    recent: list[Visit]
+
+
+def lead_district_ids(user: User) -> list[int]:
+    return sorted(g.district_id for g in user.grants if g.role == Role.ASSISTANCE_LEAD)
+
+
+def caseload_for(user: User, today: date | None = None) -> Caseload:
+    """A lead's districts and schools, supports in progress, follow-ups, unvisited schools, recent visits."""
+    today = today or date.today()
+    district_ids = lead_district_ids(user)
+    districts = list(db.session.scalars(select(District).where(District.id.in_(district_ids)).order_by(District.name)))
+    follow_ups = list(db.session.scalars(
+        select(Visit).where(
+            Visit.lead_id == user.id, Visit.follow_up_on.is_not(None), Visit.follow_up_on <= today + timedelta(days=7),
+            Visit.follow_up_done.is_(False),
+        ).order_by(Visit.follow_up_on)
+    ))
+    return Caseload(
+        districts=districts,
+        supports=assignments_with_delivery(
+            SupportAssignment.lead_id == user.id, SupportAssignment.status == AssignmentStatus.ACTIVE
+        ),
+        overdue=[v for v in follow_ups if v.follow_up_on < today],
+        due_this_week=[v for v in follow_ups if v.follow_up_on >= today],
+        unvisited=schools_not_visited_since(district_ids, today - timedelta(days=30), today),
+        recent=list(db.session.scalars(
+            select(Visit).where(Visit.lead_id == user.id).order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(10)
+        )),
+    )
+
+
+def schools_not_visited_since(district_ids, since: date, today: date) -> list[UnvisitedSchool]:
+    """Schools of these districts with no visit on or after `since`, longest unvisited first."""
+    last = (
+        select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
+        .where(Visit.school_id.is_not(None))
+        .group_by(Visit.district_id, Visit.school_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(School, last.c.last_visit)
+        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
+        .where(School.district_id.in_(district_ids), or_(last.c.last_visit.is_(None), last.c.last_visit < since))
+        .order_by(last.c.last_visit.asc().nulls_first(), School.name)
+    ).all()
+    return [UnvisitedSchool(school, last_visit, (today - last_visit).days if last_visit else None)
+            for school, last_visit in rows]

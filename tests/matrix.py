@@ -1,0 +1,48 @@
+"""The isolation matrix's rows: every tenant route of the app, with who may use it.
+
+Each feature keeps its rows in its own `tests/matrix_<feature>.py` (a list named
+ROUTES); `tests/test_isolation.py` runs them all for every role, against an own
+and a foreign district, and fails for any route of the app that has no row.
+"""
+from dataclasses import dataclass, field
+
+ROLES = ("platform_admin", "regional_director", "assistance_lead", "district_leader", "district_viewer")
+READERS = frozenset(ROLES)
+WRITERS = frozenset({"platform_admin", "regional_director", "assistance_lead", "district_leader"})
+SUPPORT_TEAM = frozenset({"platform_admin", "regional_director", "assistance_lead"})
+ASSIGNERS = frozenset({"platform_admin", "regional_director"})
+
+
+@dataclass(frozen=True)
+class TenantRoute:
+    """One method of one route; `path` is filled from the target district's objects.
+
+    Placeholders: {slug}, {district}, {school}, {visit}, {observation}, {assignment}.
+    """
+
+    endpoint: str
+    method: str
+    path: str
+    allowed: frozenset = READERS
+    data: dict | None = None  # a form body that succeeds
+    json: dict | None = None  # a JSON body that succeeds
+    ok: int | None = None  # the status of success, if not 200 for GET / 302 for POST
+    fresh_body: bool = field(default=False)  # give each request a new client UUID
+
+    def url(self, ids: dict) -> str:
+        return self.path.format(**ids)
+
+    def expected(self, role: str, target: str) -> int:
+        if target == "foreign" and role != "platform_admin":
+            return 404
+        if role not in self.allowed:
+            return 403
+        if self.ok is not None:
+            return self.ok
+        return 302 if self.method == "POST" else 200
+
+
+def all_routes() -> list[TenantRoute]:
+    from tests import matrix_api, matrix_districts, matrix_fieldwork, matrix_lists
+
+    return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES]

@@ -1,0 +1,2 @@
+"""Rows for the JSON API under /api/v1."""
+ROUTES = []

@@ -1,0 +1,2 @@
+"""Rows for visits, observations, assignments and leads (pages)."""
+ROUTES = []
