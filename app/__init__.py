@@ -70,11 +70,13 @@ def register_tenancy(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.districts.views import bp as districts_bp
+    from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(districts_bp)
+    app.register_blueprint(fieldwork_bp)
 
 
 def register_admin(app: Flask) -> None:

@@ -27,6 +27,11 @@ def can_view_rollups(user: User) -> bool:
     )
 
 
+def can_assign_supports(user: User, district: District) -> bool:
+    """Regional directors (in their regions) and platform admins assign leads and supports."""
+    return is_platform_admin(user) or district.region_id in director_region_ids(user)
+
+
 def director_region_ids(user: User) -> frozenset[int]:
     return frozenset(g.region_id for g in user.grants if g.role == Role.REGIONAL_DIRECTOR)
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from tenants.access import can_view_rollups, rollup_district_ids
+from tenants.access import can_assign_supports, can_view_rollups, rollup_district_ids
 from tenants.scope import Scope, current_scope, entered
 
 
@@ -45,6 +45,12 @@ def require_support_team(district_id: int) -> None:
     require_write(district_id)
     if not on_support_team(district_id):
         abort(403, "Visits and observations are logged by the district's support team.")
+
+
+def require_assigner(district) -> None:
+    require_write(district.id)
+    if not can_assign_supports(current_user, district):
+        abort(403, "Leads and supports are assigned by the regional director or a platform admin.")
 
 
 @contextmanager

@@ -168,6 +168,8 @@ class World:
             "visit": (self.home_visit if own else self.foreign_visit).id,
             "observation": (self.home_observation if own else self.foreign_observation).id,
             "assignment": (self.home_assignment if own else self.foreign_assignment).id,
+            "lead": (self.lead if own else self.foreign_lead).id,
+            "support_type": support_type().id,
         }
 
     def people(self) -> dict[str, User]:

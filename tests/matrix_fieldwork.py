@@ -1,2 +1,28 @@
 """Rows for visits, observations, assignments and leads (pages)."""
-ROUTES = []
+from tests.matrix import ASSIGNERS, SUPPORT_TEAM, TenantRoute
+
+VISIT_FORM = {"client_uuid": "0b7c1f1e-8f0e-4d8a-9d43-6f1f0a0c2b11", "school_id": "{school}", "visited_on": "2026-10-20",
+              "minutes": "60", "kind": "informal", "purpose": "Data meeting"}
+OBSERVATION_FORM = {"grade": "4", "subject": "Science", "minutes": "15"}
+ASSIGNMENT_FORM = {"support_type_id": "{support_type}", "lead_id": "{lead}", "school_id": "{school}",
+                   "starts_on": "2026-09-01", "planned_hours": "30", "status": "active"}
+
+ROUTES = [
+    TenantRoute("fieldwork.new_visit", "GET", "/districts/{slug}/visits/new", SUPPORT_TEAM),
+    TenantRoute("fieldwork.new_visit", "POST", "/districts/{slug}/visits/new", SUPPORT_TEAM, data=VISIT_FORM),
+    TenantRoute("fieldwork.visit", "GET", "/districts/{slug}/visits/{visit}"),
+    TenantRoute("fieldwork.edit_visit", "GET", "/districts/{slug}/visits/{visit}/edit", SUPPORT_TEAM),
+    TenantRoute("fieldwork.edit_visit", "POST", "/districts/{slug}/visits/{visit}/edit", SUPPORT_TEAM, data=VISIT_FORM),
+    TenantRoute("fieldwork.follow_up_done", "POST", "/districts/{slug}/visits/{visit}/follow-up-done", SUPPORT_TEAM),
+    TenantRoute("fieldwork.new_observation", "GET", "/districts/{slug}/visits/{visit}/observations/new", SUPPORT_TEAM),
+    TenantRoute("fieldwork.new_observation", "POST", "/districts/{slug}/visits/{visit}/observations/new",
+                SUPPORT_TEAM, data=OBSERVATION_FORM),
+    TenantRoute("fieldwork.observation", "GET", "/districts/{slug}/observations/{observation}"),
+    TenantRoute("fieldwork.new_assignment", "GET", "/districts/{slug}/assignments/new", ASSIGNERS),
+    TenantRoute("fieldwork.new_assignment", "POST", "/districts/{slug}/assignments/new", ASSIGNERS, data=ASSIGNMENT_FORM),
+    TenantRoute("fieldwork.edit_assignment", "GET", "/districts/{slug}/assignments/{assignment}/edit", ASSIGNERS),
+    TenantRoute("fieldwork.edit_assignment", "POST", "/districts/{slug}/assignments/{assignment}/edit", ASSIGNERS,
+                data=ASSIGNMENT_FORM),
+    TenantRoute("fieldwork.leads", "GET", "/districts/{slug}/leads", ASSIGNERS),
+    TenantRoute("fieldwork.leads", "POST", "/districts/{slug}/leads", ASSIGNERS, data={"user_id": "{lead}"}),
+]

@@ -5,7 +5,8 @@ from app.districts.forms import SchoolForm
 from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school
 from app.home.services import schools_of
-from tenants.lookup import can_write, get_or_404, require_write
+from tenants.access import can_assign_supports
+from tenants.lookup import can_write, get_or_404, on_support_team, require_write
 from tenants.models import District
 
 bp = Blueprint("districts", __name__, url_prefix="/districts")
@@ -21,7 +22,8 @@ def _signed_in():
 def show(slug: str):
     district = get_or_404(District, slug=slug)
     return render_template(
-        "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id)
+        "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id),
+        support_team=on_support_team(district.id), assigner=can_assign_supports(current_user, district),
     )
 
 

@@ -1,9 +1,11 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from app.fieldwork.services import caseload_for
 from app.home.services import districts_in_reach, region_summaries, schools_of
 from tenants.access import is_platform_admin
 from tenants.lookup import can_write
+from tenants.roles import Role
 
 bp = Blueprint("home", __name__)
 
@@ -21,4 +23,5 @@ def index():
         regions=region_summaries(current_user),
         is_admin=is_platform_admin(current_user),
         can_edit=bool(only_district) and can_write(only_district.id),
+        caseload=caseload_for(current_user) if current_user.has_role(Role.ASSISTANCE_LEAD) else None,
     )

@@ -1,0 +1,251 @@
+"""Pages for logging visits and observations, assigning supports and leads."""
+import uuid
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.accounts.models import RoleGrant, User
+from app.districts.models import GRADES
+from app.extensions import db
+from app.fieldwork.forms import load, load_form, ratings_from_form
+from app.fieldwork.models import (
+    AssignmentStatus,
+    Observation,
+    SupportAssignment,
+    Visit,
+    VisitKind,
+)
+from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
+from app.fieldwork.services import (
+    InvalidInput,
+    assign_lead,
+    assignments_with_delivery,
+    leads_of,
+    mark_follow_up_done,
+    record_observation,
+    record_visit,
+    rubrics_in_use,
+    save_assignment,
+    support_types,
+    unassign_lead,
+    update_visit,
+)
+from app.home.services import schools_of
+from tenants.lookup import (
+    get_or_404,
+    on_support_team,
+    require_assigner,
+    require_support_team,
+)
+from tenants.models import District
+from tenants.roles import Role
+
+bp = Blueprint("fieldwork", __name__, url_prefix="/districts/<slug>")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every field-work page is for signed-in people."""
+
+
+def _district(slug: str) -> District:
+    return get_or_404(District, slug=slug)
+
+
+# --- visits -------------------------------------------------------------------------------------
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+def new_visit(slug: str):
+    district = _district(slug)
+    require_support_team(district.id)
+    values = {"client_uuid": str(uuid.uuid4()), "visited_on": date.today().isoformat(), "kind": "formal",
+              "school_id": request.args.get("school", "")}
+    errors = {}
+    if request.method == "POST":
+        values = request.form
+        try:
+            data = load_form(VisitSchema(), request.form, lists=("support_ids",))
+            visit, created = record_visit(district, current_user, data)
+        except InvalidInput as invalid:
+            errors = invalid.messages
+        else:
+            flash("Visit saved." if created else "This visit was already saved.", "success")
+            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+    return _visit_form(district, values, errors, visit=None)
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+def edit_visit(slug: str, visit_id: int):
+    district = _district(slug)
+    visit = get_or_404(Visit, district_id=district.id, id=visit_id)
+    require_support_team(district.id)
+    values = _visit_values(visit)
+    errors = {}
+    if request.method == "POST":
+        values = request.form
+        try:
+            data = load_form(VisitSchema(), request.form, lists=("support_ids",), checkboxes=("follow_up_done",))
+            update_visit(visit, data)
+        except InvalidInput as invalid:
+            errors = invalid.messages
+        else:
+            flash("Visit updated.", "success")
+            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+    return _visit_form(district, values, errors, visit=visit)
+
+
+def _visit_values(visit: Visit) -> dict:
+    values = {field: getattr(visit, field) for field in VisitSchema().fields if hasattr(visit, field)}
+    values["support_ids"] = [support.id for support in visit.supports]
+    return {key: ("" if value is None else value) for key, value in values.items()}
+
+
+def _visit_form(district: District, values, errors: dict, visit: Visit | None):
+    status = 422 if errors else 200
+    supports = assignments_with_delivery(
+        SupportAssignment.district_id == district.id, SupportAssignment.status == AssignmentStatus.ACTIVE
+    )
+    chosen = {str(v) for v in (values.getlist("support_ids") if hasattr(values, "getlist") else values.get("support_ids", []))}
+    return render_template(
+        "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors,
+        school_options=[(s.id, s.name) for s in schools_of(district)], supports=[a for a, _ in supports],
+        chosen_supports=chosen, kinds=list(VisitKind),
+    ), status
+
+
+@bp.get("/visits/<int:visit_id>")
+def visit(slug: str, visit_id: int):
+    district = _district(slug)
+    visit = get_or_404(Visit, district_id=district.id, id=visit_id)
+    return render_template("fieldwork/visit.html", district=district, visit=visit,
+                           support_team=on_support_team(district.id))
+
+
+@bp.post("/visits/<int:visit_id>/follow-up-done")
+def follow_up_done(slug: str, visit_id: int):
+    district = _district(slug)
+    visit = get_or_404(Visit, district_id=district.id, id=visit_id)
+    require_support_team(district.id)
+    mark_follow_up_done(visit)
+    flash("Follow-up marked done.", "success")
+    return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+
+
+# --- observations -------------------------------------------------------------------------------
+
+
+@bp.route("/visits/<int:visit_id>/observations/new", methods=["GET", "POST"])
+def new_observation(slug: str, visit_id: int):
+    district = _district(slug)
+    visit = get_or_404(Visit, district_id=district.id, id=visit_id)
+    require_support_team(district.id)
+    rubrics = rubrics_in_use()
+    rubric = next((r for r in rubrics if str(r.id) == request.values.get("rubric_id")), rubrics[0])
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form
+        raw = {key: values.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
+        raw = {key: value for key, value in raw.items() if value} | {
+            "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
+        }
+        try:
+            observation = record_observation(visit, load(ObservationSchema(), raw))
+        except InvalidInput as invalid:
+            errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
+        else:
+            flash(f"Observation saved: grade {observation.grade} {observation.subject}.", "success")
+            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id) + "#observations")
+    return render_template(
+        "fieldwork/observation_form.html", district=district, visit=visit, rubric=rubric, rubrics=rubrics,
+        values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
+    ), 422 if errors else 200
+
+
+def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
+    """Name rating errors by the look-for they are about, as the form shows them."""
+    named = {}
+    for key, problem in messages.items():
+        parts = key.split(".")
+        if parts[0] == "ratings" and len(parts) == 3:
+            named[f"rating-{ratings[int(parts[1])]['look_for_id']}"] = problem
+        else:
+            named[key] = problem
+    return named
+
+
+@bp.get("/observations/<int:observation_id>")
+def observation(slug: str, observation_id: int):
+    district = _district(slug)
+    observation = get_or_404(Observation, district_id=district.id, id=observation_id)
+    return render_template("fieldwork/observation.html", district=district, observation=observation)
+
+
+# --- support assignments and leads --------------------------------------------------------------
+
+
+@bp.route("/assignments/new", methods=["GET", "POST"])
+def new_assignment(slug: str):
+    district = _district(slug)
+    require_assigner(district)
+    return _assignment_form(district, None)
+
+
+@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(slug: str, assignment_id: int):
+    district = _district(slug)
+    assignment = get_or_404(SupportAssignment, district_id=district.id, id=assignment_id)
+    require_assigner(district)
+    return _assignment_form(district, assignment)
+
+
+def _assignment_form(district: District, assignment: SupportAssignment | None):
+    if assignment:
+        values = {f: getattr(assignment, f) for f in AssignmentSchema().fields if hasattr(assignment, f)}
+        values = {k: "" if v is None else v for k, v in values.items()}
+    else:
+        values = {"starts_on": date.today().isoformat(), "status": "active"}
+    errors = {}
+    if request.method == "POST":
+        values = request.form
+        try:
+            saved = save_assignment(district, load_form(AssignmentSchema(), request.form), assignment)
+        except InvalidInput as invalid:
+            errors = invalid.messages
+        else:
+            flash(f"Saved the support: {saved}.", "success")
+            return redirect(url_for("districts.show", slug=district.slug))
+    return render_template(
+        "fieldwork/assignment_form.html", district=district, assignment=assignment, values=values, errors=errors,
+        school_options=[(s.id, s.name) for s in schools_of(district)],
+        lead_options=[(u.id, u.name) for u in leads_of(district)],
+        support_options=[(t.id, t.name) for t in support_types()],
+        status_options=[(s.value, s.value.capitalize()) for s in AssignmentStatus],
+    ), 422 if errors else 200
+
+
+@bp.route("/leads", methods=["GET", "POST"])
+def leads(slug: str):
+    district = _district(slug)
+    require_assigner(district)
+    if request.method == "POST":
+        person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+        if person is None or not person.has_role(Role.ASSISTANCE_LEAD):
+            flash("Choose one of the platform's assistance leads.", "error")
+            return redirect(url_for("fieldwork.leads", slug=slug)), 303
+        if request.form.get("action") == "remove":
+            unassign_lead(district, person)
+            flash(f"{person.name} no longer works with {district.name}.", "success")
+        else:
+            assign_lead(district, person)
+            flash(f"{person.name} now works with {district.name}.", "success")
+        return redirect(url_for("fieldwork.leads", slug=slug))
+    assigned = leads_of(district)
+    candidates = db.session.scalars(
+        db.select(User).join(RoleGrant).where(RoleGrant.role == Role.ASSISTANCE_LEAD).distinct().order_by(User.name)
+    ).all()
+    return render_template("fieldwork/leads.html", district=district, assigned=assigned,
+                           candidates=[c for c in candidates if c not in assigned])
+
