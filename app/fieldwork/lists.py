@@ -1,0 +1,143 @@
+"""List pages of a district's field work, their CSV and Excel exports, and walkthrough trends.
+
+Every person who reads the district sees them; internal notes only its support team.
+An export is the same list with `?format=csv` or `?format=xlsx`: the same filters, every row.
+"""
+from collections.abc import Callable, Sequence
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import login_required
+from marshmallow import ValidationError
+
+from app.districts.models import GRADES
+from app.exports import export_response
+from app.fieldwork.filters import (
+    AssignmentFilters,
+    FollowUpFilters,
+    ListFilters,
+    ObservationFilters,
+    TrendFilters,
+    VisitFilters,
+)
+from app.fieldwork.listing import (
+    ASSIGNMENT_COLUMNS,
+    OBSERVATION_COLUMNS,
+    Column,
+    Listing,
+    assignment_listing,
+    follow_up_columns,
+    follow_up_listing,
+    is_overdue,
+    observation_listing,
+    visit_columns,
+    visit_listing,
+)
+from app.fieldwork.models import AssignmentStatus, VisitKind
+from app.fieldwork.services import (
+    InvalidInput,
+    flatten_errors,
+    leads_of,
+    rubrics_in_use,
+    support_types,
+)
+from app.fieldwork.trends import walkthrough_trends
+from app.home.services import schools_of
+from tenants.lookup import get_or_404, on_support_team
+from tenants.models import District
+
+bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every list is for signed-in people."""
+
+
+@bp.get("/visits")
+def visits(slug: str):
+    district = get_or_404(District, slug=slug)
+    internal_notes = on_support_team(district.id)
+    return _list(district, "visits", VisitFilters(), visit_listing, visit_columns(internal_notes), lambda: {
+        "schools": _choices(schools_of(district)),
+        "leads": _choices(leads_of(district)),
+        "kinds": [(kind.value, kind.value.capitalize()) for kind in VisitKind],
+        "internal_notes": internal_notes,
+    })
+
+
+@bp.get("/observations")
+def observations(slug: str):
+    district = get_or_404(District, slug=slug)
+    return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
+        "schools": _choices(schools_of(district)),
+        "grades": [(grade, grade) for grade in GRADES],
+        "rubrics": _choices(rubrics_in_use(), str),
+    })
+
+
+@bp.get("/assignments")
+def assignments(slug: str):
+    district = get_or_404(District, slug=slug)
+    return _list(district, "assignments", AssignmentFilters(), assignment_listing, ASSIGNMENT_COLUMNS, lambda: {
+        "statuses": [(status.value, status.value.capitalize()) for status in AssignmentStatus],
+        "support_types": _choices(support_types()),
+        "leads": _choices(leads_of(district)),
+        "schools": _choices(schools_of(district)),
+    })
+
+
+@bp.get("/follow-ups")
+def follow_ups(slug: str):
+    district = get_or_404(District, slug=slug)
+    internal_notes = on_support_team(district.id)
+    return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, follow_up_columns(internal_notes),
+                 lambda: {"leads": _choices(leads_of(district)), "internal_notes": internal_notes,
+                          "is_overdue": is_overdue})
+
+
+@bp.get("/trends")
+def trends(slug: str):
+    district = get_or_404(District, slug=slug)
+    choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_in_use(), str)}
+    try:
+        filters = TrendFilters().load(request.args)
+        found = walkthrough_trends(district, filters["rubric"], filters["school"])
+    except (ValidationError, InvalidInput) as error:
+        return render_template("fieldwork/lists/trends.html", district=district, trends=None,
+                               errors=flatten_errors(error.messages), **choices), 400
+    return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **choices)
+
+
+def _list(district: District, name: str, schema: ListFilters, listing_for: Callable[[District, dict], Listing],
+          columns: Sequence[Column], choices: Callable[[], dict]):
+    """Show a page of a filtered list, or export all of its rows; bad filters are explained (400)."""
+    url_with = _url_maker(schema.keys())
+    template = f"fieldwork/lists/{name}.html"
+    try:
+        filters = schema.load(request.args)
+    except ValidationError as error:
+        return render_template(template, district=district, page=None, errors=flatten_errors(error.messages),
+                               url_with=url_with, **choices()), 400
+    found = listing_for(district, filters)
+    if filters["format"] != "html":
+        return export_response(found.all(), columns, filters["format"], f"{district.slug}-{name}")
+    return render_template(template, district=district, page=found.page(filters["page"]), errors={},
+                           url_with=url_with, **choices())
+
+
+def _url_maker(keys: frozenset[str]) -> Callable[..., str]:
+    """A function giving this page's URL with its filters, changed by keyword (None drops one)."""
+
+    def url_with(**changes) -> str:
+        # Only the schema's own names: nothing else in the query string is echoed into links.
+        args = {key: value for key, value in request.args.items() if key in keys and value.strip()}
+        args = {key: value for key, value in (args | changes).items() if value is not None}
+        return url_for(request.endpoint, slug=request.view_args["slug"], **args)
+
+    return url_with
+
+
+def _choices(rows, label: Callable = lambda row: row.name) -> list[tuple[int, str]]:
+    """(id, label) pairs for a filter's select."""
+    return [(row.id, label(row)) for row in rows]
