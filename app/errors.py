@@ -28,10 +28,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.is_json and best != "text/html") or best == "application/json"
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None, errors: dict[str, list[str]] | None = None):
+    """The error page, or for JSON `{"error": {"status", "message"}}` with `errors` by field name if given."""
     message = message or MESSAGES.get(status) or TITLES.get(status, "Error")
     if wants_json():
-        return jsonify(error={"status": status, "message": message}), status
+        return jsonify(error={"status": status, "message": message, **({"errors": errors} if errors else {})}), status
     return render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
 
 

@@ -12,6 +12,8 @@ from tenants.scope import entered, system_scope
 from tests import factories
 
 PASSWORD = factories.PASSWORD
+# Kept when a test that committed its data cleans up: the migrations ship them.
+SHIPPED_CATALOGS = {"support_types", "rubrics", "look_fors"}
 
 
 def _reset_schema(app) -> None:
@@ -31,6 +33,14 @@ def _reset_schema(app) -> None:
             returncode=3,
         )
     upgrade()
+
+
+def clear_committed_data() -> None:
+    """Truncate every table but the shipped catalogs, after a test that had to commit (browser, concurrency)."""
+    with entered(system_scope("clean-up of committed test data")):
+        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in SHIPPED_CATALOGS)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,10 @@ PLATFORM_ROUTES = {
     "auth.sign_in": "tests/test_auth.py",
     "auth.sign_out": "tests/test_auth.py",
     "home.index": "tests/test_pages.py (one test per role)",
+    "accounts.tokens": "tests/test_api.py (a person's own tokens)",
+    "accounts.revoke": "tests/test_api.py (a person's own tokens)",
+    "api-docs.openapi_json": "tests/test_api.py (the spec is valid OpenAPI)",
+    "api_reference.docs": "tests/test_api.py (the reference page)",
 }
 
 
@@ -46,7 +50,7 @@ def test_every_route_is_in_the_matrix(app):
 def test_tenant_route(client, auth, world, route, role, target):
     auth.sign_in(world.people()[role])
     ids = world.ids(target)
-    response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route))
+    response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route, ids))
     assert response.status_code == route.expected(role, target), response.text[:400]
     if role != "platform_admin":
         for foreign_text in ("Faraway", world.foreign_school.name, world.FOREIGN_INTERNAL, world.FOREIGN_SHARED):
@@ -57,21 +61,25 @@ def test_tenant_route(client, auth, world, route, role, target):
 
 def _form(route, ids):
     """The route's form body, with placeholders such as {lead} filled for the target district."""
-    if route.data is None:
-        return None
-    return {key: value.format(**ids) if isinstance(value, str) else value for key, value in route.data.items()}
+    return None if route.data is None else _filled(route.data, ids)
 
 
-def _body(route):
+def _body(route, ids):
+    """The route's JSON body, filled like a form; a create gets a new client UUID each time."""
     if route.json is None:
         return None
-    return {**route.json, "client_uuid": str(uuid.uuid4())} if route.fresh_body else route.json
+    body = _filled(route.json, ids)
+    return {**body, "client_uuid": str(uuid.uuid4())} if route.fresh_body else body
+
+
+def _filled(values: dict, ids: dict) -> dict:
+    return {key: value.format(**ids) if isinstance(value, str) else value for key, value in values.items()}
 
 
 @pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
 def test_tenant_route_asks_a_stranger_to_sign_in(client, world, route):
     ids = world.ids("own")
-    response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route))
+    response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route, ids))
     if route.path.startswith("/api/"):
         assert response.status_code == 401 and response.is_json
     else:

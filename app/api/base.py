@@ -1,0 +1,71 @@
+"""What every resource of the API shares: who is asking, CSRF for cookie sessions, errors by field name."""
+import flask_smorest
+from flask import abort, current_app, g
+from flask_login import current_user
+from webargs.flaskparser import FlaskParser
+
+from app.accounts.tokens import user_for_token
+from app.errors import render_error
+from app.extensions import csrf
+from app.fieldwork.services import InvalidInput, flatten_errors
+from tenants.scope import current_scope
+
+URL_PREFIX = "/api/v1"
+
+
+class FieldErrorParser(FlaskParser):
+    """webargs' parser, reporting what is wrong by dotted field name, as the services do."""
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        # webargs files messages under the request part they came from ("json", "query"): a client needs the field.
+        raise InvalidInput({
+            name: messages
+            for location in error.messages.values()
+            for name, messages in flatten_errors(location).items()
+        })
+
+
+def user_from_bearer_token(req):
+    """Flask-Login's request loader: `Authorization: Bearer <token>` signs an API request in."""
+    if not req.path.startswith(URL_PREFIX + "/"):
+        return None
+    scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    user = user_for_token(secret.strip())
+    g.signed_in_by_token = user is not None
+    return user
+
+
+def authenticate() -> None:
+    """Answer 401 to strangers; hold a cookie session's changes to the CSRF token, like its forms."""
+    if not current_user.is_authenticated:
+        abort(401, "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.")
+    # A bearer token cannot be sent by another site's page, a cookie can: only the cookie needs the check.
+    if not g.get("signed_in_by_token") and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+
+
+def invalid_input(error: InvalidInput):
+    return render_error(422, errors=error.messages)
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """One resource of the API: signed-in people only, validation errors by field name."""
+
+    ARGUMENTS_PARSER = FieldErrorParser()
+    PAGINATION_ARGUMENTS_PARSER = FieldErrorParser()
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+
+    def __init__(self, name: str, import_name: str, **options):
+        super().__init__(name, import_name, url_prefix=f"{URL_PREFIX}/{name}", **options)
+        self.before_request(authenticate)
+        self.register_error_handler(InvalidInput, invalid_input)
+        # Checked in `authenticate` instead, where it is known whether a cookie or a token signed the request in.
+        csrf.exempt(self)
+
+
+def check_district_filter(filters: dict) -> None:
+    """A list asked for a district out of reach answers 404, as that district's pages do."""
+    if "district_id" in filters and not current_scope().can_read(filters["district_id"]):
+        abort(404)
