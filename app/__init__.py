@@ -68,15 +68,27 @@ def register_tenancy(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
     from app.auth.views import bp as auth_bp
     from app.districts.views import bp as districts_bp
+    from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(fieldwork_bp)
+    app.register_blueprint(lists_bp)
+
+    register_api(app)
+
+
+def register_api(app: Flask) -> None:
+    from app.api import init_api
+
+    init_api(app)
 
 
 def register_admin(app: Flask) -> None:

@@ -1,10 +1,13 @@
 """`flask demo load`: a small, realistic data set from the real state directory.
 
 Six real districts in two regions (large and small, one charter), their real
-schools, and a person for every role, one of them holding several grants.
-Running it again changes nothing.
+schools, a person for every role (one of them holding several grants), and a
+school year of field work: supports assigned to the leads, weekly visits with
+classroom observations, follow-ups. Running it again changes nothing.
 """
 import random
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +20,15 @@ from app.auth.passwords import hash_password
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.models import (
+    Observation,
+    Rating,
+    Rubric,
+    SupportAssignment,
+    SupportType,
+    Visit,
+    VisitSupport,
+)
 from app.text import slugify
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
@@ -71,10 +83,12 @@ def load_demo(directory: Path) -> dict[str, int]:
         for email, name, grants in DEMO_PEOPLE:
             _person(email, name, grants, password_hash, regions, by_directory_id)
         db.session.commit()
+        visits = _load_field_work(date.today())
         admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
         for district in by_directory_id.values():
             refresh_school_count(district.id, admin.id)
-    return {"regions": len(regions), "districts": len(by_directory_id), "schools": len(schools), "people": len(DEMO_PEOPLE)}
+    return {"regions": len(regions), "districts": len(by_directory_id), "schools": len(schools),
+            "people": len(DEMO_PEOPLE), "visits": visits}
 
 
 def _region(name: str) -> Region:
@@ -136,6 +150,74 @@ def _person(email, name, grants, password_hash, regions, districts) -> User:
     return user
 
 
+PURPOSES = ["Principal coaching", "Instructional leadership team meeting", "Classroom walkthrough",
+            "Data inquiry cycle", "Planning meeting with the superintendent", "Curriculum implementation check-in"]
+SUBJECTS = ["Mathematics", "ELA", "Science", "History and social science"]
+DEMO_SUPPORTS = ["Direct coaching", "Data inquiry", "High-quality instructional materials"]
+DEMO_UUIDS = uuid.UUID("6f1c8f0e-2f5c-4d2b-9a55-3f3c1f6a9e10")  # namespace: the same visits on every run
+
+
+def _load_field_work(today: date) -> int:
+    """A school year of supports, visits and observations for each lead in each of their districts."""
+    if db.session.scalar(select(Visit.id).limit(1)) is not None:
+        return db.session.scalar(select(db.func.count()).select_from(Visit))
+    rubric = db.session.scalars(select(Rubric).where(Rubric.active).order_by(Rubric.id)).first()
+    supports = {t.name: t for t in db.session.scalars(select(SupportType))}
+    grants = db.session.scalars(select(RoleGrant).where(RoleGrant.role == Role.ASSISTANCE_LEAD)).all()
+    count = 0
+    for grant in sorted(grants, key=lambda g: (g.user_id, g.district_id)):
+        chance = random.Random(f"{grant.user_id}-{grant.district_id}")
+        schools = db.session.scalars(select(School).where(School.district_id == grant.district_id)).all()
+        assignments = []
+        for name in DEMO_SUPPORTS:
+            school = chance.choice(schools) if name == "Direct coaching" else None
+            assignment = SupportAssignment(
+                district_id=grant.district_id, school_id=school.id if school else None, lead_id=grant.user_id,
+                support_type_id=supports[name].id, starts_on=today - timedelta(days=365), planned_hours=chance.choice([40, 60, 80]),
+            )
+            db.session.add(assignment)
+            assignments.append(assignment)
+        db.session.flush()
+        # Some schools get a visit most weeks, others rarely: the coverage gaps a director needs to see.
+        for week in range(52):
+            if chance.random() > 0.6:
+                continue
+            count += 1
+            _demo_visit(chance, grant, chance.choice(schools[: max(1, len(schools) * 2 // 3)]),
+                        today - timedelta(days=7 * week + chance.randint(0, 4)), assignments, rubric, count)
+    db.session.commit()
+    return count
+
+
+def _demo_visit(chance, grant, school, visited_on, assignments, rubric, number) -> None:
+    visit = Visit(
+        district_id=grant.district_id, school_id=school.id, lead_id=grant.user_id,
+        client_uuid=str(uuid.uuid5(DEMO_UUIDS, f"{grant.user_id}-{grant.district_id}-{number}")),
+        visited_on=visited_on, minutes=chance.choice([45, 60, 90, 120, 180]), kind=chance.choice(["formal", "informal", "virtual"]),
+        purpose=chance.choice(PURPOSES), participants="Principal and instructional coach",
+        shared_notes="Walked classrooms together; agreed on two priorities for the next cycle.",
+        internal_notes="Leadership capacity is thin; check in with the superintendent.",
+        next_steps="Share the walkthrough summary with the leadership team.",
+        follow_up_on=visited_on + timedelta(days=14), follow_up_done=visited_on < date.today() - timedelta(days=21),
+    )
+    db.session.add(visit)
+    db.session.flush()
+    for assignment in chance.sample(assignments, chance.randint(1, 2)):
+        db.session.add(VisitSupport(district_id=visit.district_id, visit_id=visit.id, support_assignment_id=assignment.id))
+    if visit.kind == "formal":
+        for _ in range(chance.randint(1, 3)):
+            observation = Observation(district_id=visit.district_id, visit_id=visit.id, rubric_id=rubric.id,
+                                      grade=chance.choice(["K", "2", "4", "6", "8", "10"]), subject=chance.choice(SUBJECTS),
+                                      minutes=chance.choice([15, 20, 30]), feedback="Named one strength and one next step.")
+            db.session.add(observation)
+            db.session.flush()
+            # Ratings drift upward over the year, so the trends show change.
+            lift = 1 if visited_on > date.today() - timedelta(days=120) else 0
+            for look_for in rubric.look_fors:
+                db.session.add(Rating(district_id=visit.district_id, observation_id=observation.id, look_for_id=look_for.id,
+                                      rating=min(rubric.scale_max, chance.randint(1, 3) + lift)))
+
+
 @click.group("demo")
 def demo_cli() -> None:
     """Demo data."""
@@ -146,7 +228,8 @@ def demo_cli() -> None:
 def load_command() -> None:
     """Load the demo districts and people (safe to run again)."""
     counts = load_demo(Path(current_app.config["DIRECTORY_PATH"]))
-    click.echo("Demo data: {regions} regions, {districts} districts, {schools} schools, {people} people.".format(**counts))
+    click.echo("Demo data: {regions} regions, {districts} districts, {schools} schools, {people} people, "
+               "{visits} visits.".format(**counts))
     click.echo(f"\nSign in at http://127.0.0.1:5000 with any of these (password: {DEMO_PASSWORD}):")
     for email, _name, grants in DEMO_PEOPLE:
         roles = ", ".join(sorted({role.label for role, _, _ in grants}))

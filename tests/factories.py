@@ -10,7 +10,15 @@ from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
+from app.fieldwork.models import (
+    Observation,
+    Rating,
+    Rubric,
+    SupportAssignment,
+    SupportType,
+    Visit,
+    VisitSupport,
+)
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
 
@@ -170,6 +178,7 @@ class World:
             "assignment": (self.home_assignment if own else self.foreign_assignment).id,
             "lead": (self.lead if own else self.foreign_lead).id,
             "support_type": support_type().id,
+            "rubric": default_rubric().id,
         }
 
     def people(self) -> dict[str, User]:

@@ -5,12 +5,13 @@ from app.accounts.models import RoleGrant, User
 from app.demo import DEMO_PASSWORD
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.models import Observation, Visit
 from tenants.models import District, Region
 from tenants.roles import Role
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Region, District, School, User, RoleGrant))
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Region, District, School, User, RoleGrant, Visit, Observation))
 
 
 def test_demo_load_builds_real_districts_and_every_role(app):
@@ -27,6 +28,14 @@ def test_demo_load_builds_real_districts_and_every_role(app):
     assert roles == {r.value for r in Role}
     grants_per_person = db.session.execute(select(RoleGrant.user_id, func.count()).group_by(RoleGrant.user_id)).all()
     assert max(n for _, n in grants_per_person) >= 2
+
+
+def test_demo_load_gives_each_lead_a_year_of_field_work(app):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    lead = db.session.scalars(select(User).where(User.email == "lead@example.org")).one()
+    dates = db.session.scalars(select(Visit.visited_on).where(Visit.lead_id == lead.id)).all()
+    assert len(dates) > 50 and (max(dates) - min(dates)).days > 300
+    assert db.session.scalar(select(func.count()).select_from(Observation)) > 0
 
 
 def test_demo_load_twice_changes_nothing(app):

@@ -6,8 +6,8 @@ from sqlalchemy.orm.exc import NoResultFound
 from werkzeug.exceptions import Forbidden
 
 from app.districts.models import School
-from app.fieldwork.models import Rating
 from app.extensions import db
+from app.fieldwork.models import Rating
 from tenants.access import scope_for_job, scope_for_user
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Lifecycle

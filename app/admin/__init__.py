@@ -4,19 +4,23 @@ The tenant rules still apply below these views: list and count queries are
 filtered by the session guard, and `get_one` goes through `Session.get`, which
 the guard holds to the read scope too, so no override is needed here.
 """
-from flask import abort, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.models import LookFor, Rubric, SupportType
+from app.fieldwork.services import new_rubric_version, rubric_has_ratings
 from app.text import slugify
 from tenants.access import is_platform_admin
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
@@ -105,6 +109,51 @@ class SchoolView(PlatformView):
             enqueue("workers.jobs.refresh_school_count", model.district_id, current_user.id)
 
 
+class SupportTypeView(PlatformView):
+    column_list = ("name", "description", "active")
+    form_columns = ("name", "description", "active")
+
+
+class RubricInUse:
+    """A rubric with ratings is never edited under them: admins make a new version instead."""
+
+    message = "This rubric has ratings. Use “New version” on the rubric list and edit the copy."
+
+    def rubric_of(self, model) -> int:
+        raise NotImplementedError
+
+    def on_model_change(self, form, model, is_created):
+        if not is_created and rubric_has_ratings(self.rubric_of(model)):
+            raise ValidationError(self.message)
+
+    def on_model_delete(self, model):
+        if rubric_has_ratings(self.rubric_of(model)):
+            raise ValidationError(self.message)
+
+
+class RubricView(RubricInUse, PlatformView):
+    column_list = ("name", "version", "scale_min", "scale_max", "active", "created_at")
+    form_columns = ("name", "scale_min", "scale_max", "scale_labels", "active")
+    inline_models = ((LookFor, {"form_columns": ("id", "position", "title", "description")}),)
+
+    def rubric_of(self, model) -> int:
+        return model.id
+
+    @action("new_version", "New version", "Copy the selected rubrics as new versions?")
+    def action_new_version(self, ids):
+        for rubric_id in ids:
+            copy = new_rubric_version(db.session.get(Rubric, int(rubric_id)))
+            flash(gettext(f"{copy} created; the earlier version is no longer offered for new observations."))
+
+
+class LookForView(RubricInUse, PlatformView):
+    column_list = ("rubric", "position", "title")
+    form_columns = ("rubric", "position", "title", "description")
+
+    def rubric_of(self, model) -> int:
+        return model.rubric_id
+
+
 def init_admin(app) -> None:
     admin = Admin(
         app,
@@ -118,3 +167,6 @@ def init_admin(app) -> None:
     admin.add_view(RoleGrantView(RoleGrant, db, name="Role grants", category="People"))
     admin.add_view(DistrictView(District, db, category="Districts"))
     admin.add_view(SchoolView(School, db, category="Districts"))
+    admin.add_view(SupportTypeView(SupportType, db, name="Support catalog", category="Catalogs"))
+    admin.add_view(RubricView(Rubric, db, name="Rubrics", category="Catalogs"))
+    admin.add_view(LookForView(LookFor, db, name="Look-fors", category="Catalogs"))

@@ -114,7 +114,7 @@ class SupportAssignment(TenantScoped, db.Model):
     status: Mapped[AssignmentStatus] = mapped_column(String(20), default=AssignmentStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
-    school: Mapped[School | None] = relationship(viewonly=True)
+    school: Mapped[School | None] = relationship(viewonly=True, lazy="joined")
     support_type: Mapped[SupportType] = relationship(lazy="joined", innerjoin=True)
     lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

@@ -24,6 +24,17 @@ def not_in_the_future(value: date) -> None:
         raise ValidationError("Give a date from 2000 on.")
 
 
+def follow_up_problem(visited_on: date | None, follow_up_on: date | None) -> str | None:
+    """What is wrong with a follow-up date for a visit on `visited_on`, if anything."""
+    if not (visited_on and follow_up_on):
+        return None
+    if follow_up_on < visited_on:
+        return "The follow-up comes on or after the visit."
+    if follow_up_on > visited_on + timedelta(days=366):
+        return "Plan the follow-up within a year of the visit."
+    return None
+
+
 class RatingSchema(Schema):
     look_for_id = fields.Integer(required=True)
     rating = fields.Integer(required=True)
@@ -63,12 +74,9 @@ class VisitSchema(Schema):
 
     @validates_schema
     def follow_up_after_visit(self, data, **kwargs):
-        visited, follow_up = data.get("visited_on"), data.get("follow_up_on")
-        if visited and follow_up:
-            if follow_up < visited:
-                raise ValidationError("The follow-up comes on or after the visit.", "follow_up_on")
-            if follow_up > visited + timedelta(days=366):
-                raise ValidationError("Plan the follow-up within a year of the visit.", "follow_up_on")
+        problem = follow_up_problem(data.get("visited_on"), data.get("follow_up_on"))
+        if problem:
+            raise ValidationError(problem, "follow_up_on")
 
 
 class AssignmentSchema(Schema):

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
 from app.districts.models import School
@@ -24,11 +25,13 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from app.fieldwork.schemas import follow_up_problem
 from tenants.models import District
 from tenants.roles import Role
 
 VISIT_FIELDS = ("school_id", "visited_on", "minutes", "kind", "purpose", "participants", "shared_notes",
                 "internal_notes", "next_steps", "follow_up_on", "follow_up_done")
+OBSERVATION_FIELDS = ("grade", "subject", "minutes", "feedback")
 ASSIGNMENT_FIELDS = ("school_id", "support_type_id", "lead_id", "starts_on", "ends_on", "planned_hours", "status")
 
 
@@ -116,6 +119,10 @@ def mark_follow_up_done(visit: Visit) -> None:
 
 
 def _check_visit(district: District, data: dict, errors: dict) -> None:
+    # Checked again here: an update may send the follow-up without the visit's date.
+    problem = follow_up_problem(data.get("visited_on"), data.get("follow_up_on"))
+    if problem:
+        errors["follow_up_on"] = [problem]
     school_id = data.get("school_id")
     if school_id is not None and not db.session.scalar(
         select(School.id).where(School.district_id == district.id, School.id == school_id)
@@ -154,6 +161,15 @@ def record_observation(visit: Visit, data: dict) -> Observation:
     if errors:
         raise InvalidInput(errors)
     observation = _add_observation(visit, data)
+    db.session.commit()
+    return _fresh(observation)
+
+
+def update_observation(observation: Observation, data: dict) -> Observation:
+    """Change an observation's grade, subject, minutes or feedback; its ratings stay as they are."""
+    if "subject" in data:
+        data = {**data, "subject": data["subject"].strip()}
+    _apply(observation, data, OBSERVATION_FIELDS)
     db.session.commit()
     return _fresh(observation)
 
@@ -210,6 +226,18 @@ def rubric_has_ratings(rubric_id: int) -> bool:
         select(func.count()).select_from(Rating).join(LookFor, Rating.look_for_id == LookFor.id)
         .where(LookFor.rubric_id == rubric_id)
     ))
+
+
+def new_rubric_version(rubric: Rubric) -> Rubric:
+    """Copy a rubric and its look-fors as the next version, which replaces it for new observations."""
+    latest = db.session.scalar(select(func.max(Rubric.version)).where(Rubric.name == rubric.name))
+    copy = Rubric(name=rubric.name, version=latest + 1, scale_min=rubric.scale_min, scale_max=rubric.scale_max,
+                  scale_labels=rubric.scale_labels, active=True)
+    copy.look_fors = [LookFor(position=lf.position, title=lf.title, description=lf.description) for lf in rubric.look_fors]
+    rubric.active = False
+    db.session.add(copy)
+    db.session.commit()
+    return copy
 
 
 # --- support assignments and leads --------------------------------------------------------------
@@ -283,8 +311,10 @@ def delivered_minutes():
     )
 
 
-def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]]:
-    """Support assignments with the minutes delivered against each, in one query."""
+def assignments_with_delivery(
+    *conditions, limit: int | None = None, offset: int = 0
+) -> list[tuple[SupportAssignment, int]]:
+    """Support assignments with the minutes delivered against each, in one query (and one for their schools)."""
     delivered = delivered_minutes()
     rows = db.session.execute(
         select(SupportAssignment, func.coalesce(delivered.c.minutes, 0))
@@ -293,7 +323,9 @@ def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]
             delivered.c.assignment_id == SupportAssignment.id,
         ))
         .where(*conditions)
+        .options(selectinload(SupportAssignment.school))
         .order_by(SupportAssignment.starts_on.desc(), SupportAssignment.id)
+        .limit(limit).offset(offset)
     ).all()
     return [(assignment, minutes) for assignment, minutes in rows]
 

@@ -1,0 +1,49 @@
+"""In Chromium on a 390 px phone: a lead logs a visit with two observations and sees it on the caseload."""
+import pytest
+
+from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def add_observation(tab, grade: str, subject: str, ratings: list[str]):
+    page = tab.page
+    page.get_by_role("link", name="Add a classroom observation").click()
+    tab.check()
+    page.get_by_label("Grade", exact=True).select_option(grade)
+    page.get_by_label("Minutes", exact=True).fill("20")
+    page.get_by_label("Subject", exact=True).fill(subject)
+    for group, value in zip(page.locator("fieldset.look-for").all(), ratings):
+        group.locator(f"label.point:has(input[value='{value}'])").click()
+    page.get_by_role("button", name="Save observation").click()
+    tab.check()
+    assert f"Observation saved: grade {grade} {subject}." in page.get_by_role("status").inner_text()
+
+
+def test_lead_logs_a_visit_with_two_observations_on_a_phone(visit):
+    tab = visit()
+    tab.sign_in("assistance_lead")
+    page = tab.page
+    assert page.get_by_role("heading", level=1).inner_text() == "Your caseload"
+    page.get_by_role("link", name="Visit in Homeville").click()
+    tab.check()
+    page.get_by_label("Where").select_option(label="Homeville High")
+    page.get_by_label("Minutes").fill("75")
+    page.get_by_label("Informal").check()
+    page.get_by_label("Purpose").fill("Coaching the new assistant principal")
+    page.get_by_label("Direct coaching · Homeville Elementary").check()
+    page.get_by_label("Notes shared with the district").fill("Routines are consistent across grade 9.")
+    page.get_by_label("Internal notes").fill("AP unsure about evaluation timeline.")
+    page.get_by_role("button", name="Save visit").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Visit saved."
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Homeville High")
+
+    add_observation(tab, "9", "Biology", ["3", "2", "4"])
+    add_observation(tab, "10", "Algebra", ["2", "2"])
+    assert page.get_by_role("heading", name="Classroom observations (2)").is_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    tab.check()
+    recent = page.get_by_role("region", name="Recent visits")
+    assert "Homeville High" in recent.inner_text() and "2 observations" in recent.inner_text()
