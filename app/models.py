@@ -1,5 +1,7 @@
 """Every model, imported in one place so that the mapper and Alembic see them all."""
 from app.accounts.models import ApiToken, RoleGrant, User
+from app.audit import recording  # noqa: F401  (records every flushed change)
+from app.audit.models import AuditEvent
 from app.districts.models import School
 from app.fieldwork.models import (
     LookFor,
@@ -14,6 +16,6 @@ from app.fieldwork.models import (
 from tenants.models import District, Region
 
 __all__ = [
-    "ApiToken", "District", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
+    "ApiToken", "AuditEvent", "District", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
 ]

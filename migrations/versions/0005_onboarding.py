@@ -14,8 +14,30 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('audit_events',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('district_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('object_type', sa.String(length=60), nullable=False),
+    sa.Column('object_id', sa.String(length=40), nullable=False),
+    sa.Column('summary', sa.String(length=200), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_audit_events_district_id_districts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_events_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events')),
+    info={'tenant_table': True}
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_events_district_at', ['district_id', 'at'], unique=False)
+        batch_op.create_index('ix_audit_events_object', ['object_type', 'object_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_events_user_id'))
+        batch_op.drop_index('ix_audit_events_object')
+        batch_op.drop_index('ix_audit_events_district_at')
+    op.drop_table('audit_events')

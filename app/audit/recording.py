@@ -1,0 +1,83 @@
+"""Record every flushed change to tenant rows and role grants as an AuditEvent.
+
+Listening on the session, below every view, job and admin form, so that no
+write path can forget it. ORM bulk statements (migrations, the state-scale demo
+generator) are not flushes and are not recorded.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from sqlalchemy import event, inspect, insert
+
+from app.accounts.models import RoleGrant
+from app.audit.models import AuditEvent
+from tenants.base import Tenanted
+from tenants.scope import current_scope
+from tenants.session import TenantSession
+
+# Secrets never go into the trail, not even hashed.
+NEVER_RECORDED = frozenset({"password_hash", "token_hash"})
+
+
+def audited(row) -> bool:
+    return isinstance(row, (Tenanted, RoleGrant)) and not isinstance(row, AuditEvent)
+
+
+@event.listens_for(TenantSession, "after_flush")
+def _record_changes(session, flush_context):
+    user_id = current_scope().user_id
+    events = [
+        *(_event(row, "create", user_id) for row in session.new if audited(row)),
+        *(_event(row, "update", user_id) for row in session.dirty if audited(row) and session.is_modified(row)),
+        *(_event(row, "delete", user_id) for row in session.deleted if audited(row)),
+    ]
+    events = [e for e in events if e["action"] != "update" or e["changes"]]
+    if events:
+        session.connection().execute(insert(AuditEvent.__table__), events)
+
+
+def _event(row, action: str, user_id: int | None) -> dict:
+    state = inspect(row)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in NEVER_RECORDED:
+            continue
+        history = state.attrs[attr.key].history
+        if action == "update":
+            if not history.has_changes():
+                continue
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before == after:
+                continue
+            changes[attr.key] = [_plain(before), _plain(after)]
+        else:
+            value = getattr(row, attr.key)
+            changes[attr.key] = [None, _plain(value)] if action == "create" else [_plain(value), None]
+    return {
+        "district_id": row.district_id,
+        "user_id": user_id,
+        "action": action,
+        "object_type": state.mapper.class_.__name__,
+        "object_id": str(row.id),
+        "summary": _summary(row, state.mapper.class_.__name__),
+        "changes": changes,
+    }
+
+
+def _summary(row, kind: str) -> str:
+    """A name for the row from its own columns (loading relationships mid-flush is not safe)."""
+    label = next((getattr(row, key) for key in ("name", "title", "purpose") if getattr(row, key, None)), None)
+    return f"{kind} {row.id}" + (f": {label}"[:180] if label else "")
+
+
+def _plain(value):
+    """A value JSON can hold, readable in the trail."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
