@@ -1,0 +1,1 @@
+"""Offline field capture: the installable app shell, its service worker and the outbox's session check."""

@@ -1,0 +1,263 @@
+// The field form: visits (with their observations) are saved to the outbox on this phone first,
+// then sent whenever the server can be reached. Nothing here needs the network to capture.
+import { signedInUser } from "./session.js";
+import { dropItem, keepItem, outboxItems, sendOutbox } from "./outbox.js";
+
+// After a failed attempt (no signal, a busy server), how long to wait before trying again by itself.
+const RETRY_MS = 30000;
+const TEXT_FIELDS = ["visited_on", "minutes", "purpose", "participants", "shared_notes", "internal_notes",
+  "next_steps", "follow_up_on"];
+
+const form = document.getElementById("visit-form");
+const districtSelect = document.getElementById("district_id");
+const schoolSelect = document.getElementById("school_id");
+const districtOffice = schoolSelect.options[0];
+const schoolOptions = [...schoolSelect.querySelectorAll("option[data-district]")];
+const supportsGroup = document.getElementById("supports");
+const supportChoices = [...form.querySelectorAll("#supports [data-district]")];
+const observations = document.getElementById("observations");
+const observationTemplate = document.getElementById("observation-template");
+const addObservationButton = document.getElementById("add-observation");
+const connection = document.getElementById("connection");
+const message = document.getElementById("field-message");
+const outboxList = document.getElementById("outbox-list");
+const outboxEmpty = document.getElementById("outbox-empty");
+
+let fixing = null; // the refused item being fixed: saving it again keeps its client UUID
+let observationsAdded = 0; // only grows, so that ids of removed observations are never reused
+let retryTimer = null;
+
+navigator.serviceWorker?.register("/service-worker.js");
+
+function announce(text) {
+  message.textContent = text;
+}
+
+function today() {
+  return new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD in the phone's own time zone
+}
+
+// Only the chosen district's schools and supports are offered.
+function showDistrict() {
+  const district = districtSelect.value;
+  // Options are taken out rather than hidden: hidden options still show in some phones' pickers.
+  schoolSelect.replaceChildren(districtOffice, ...schoolOptions.filter((o) => o.dataset.district === district));
+  for (const choice of supportChoices) {
+    choice.hidden = choice.dataset.district !== district;
+    if (choice.hidden) choice.querySelector("input").checked = false;
+  }
+  if (supportsGroup) supportsGroup.hidden = supportChoices.every((choice) => choice.hidden);
+}
+
+function addObservation() {
+  observationsAdded += 1;
+  observations.insertAdjacentHTML("beforeend", observationTemplate.innerHTML.replaceAll("__N__", observationsAdded));
+  numberObservations();
+  return observations.lastElementChild;
+}
+
+function numberObservations() {
+  [...observations.children].forEach((block, index) => {
+    block.querySelector(".observation-number").textContent = index + 1;
+  });
+}
+
+const valueOf = (id) => document.getElementById(id).value.trim() || null;
+
+function observationFrom(block) {
+  const field = (name) => block.querySelector(`[data-field="${name}"]`);
+  const ratings = [...block.querySelectorAll(".look-for")].flatMap((group) => {
+    const chosen = group.querySelector("input:checked");
+    if (!chosen) return [];
+    const evidence = group.querySelector("textarea").value.trim() || null;
+    return [{ look_for_id: Number(group.dataset.lookFor), rating: Number(chosen.value), evidence }];
+  });
+  return {
+    rubric_id: Number(form.dataset.rubric), grade: field("grade").value, subject: field("subject").value.trim(),
+    minutes: Number(field("minutes").value), feedback: field("feedback").value.trim() || null, ratings,
+  };
+}
+
+// The body of POST /api/v1/visits, exactly as the API takes it.
+function visitFromForm(clientUuid) {
+  const visit = Object.fromEntries(TEXT_FIELDS.map((id) => [id, valueOf(id)]));
+  return {
+    ...visit,
+    client_uuid: clientUuid,
+    district_id: Number(districtSelect.value),
+    school_id: schoolSelect.value ? Number(schoolSelect.value) : null,
+    minutes: Number(visit.minutes),
+    kind: form.querySelector("input[name=kind]:checked").value,
+    support_ids: supportChoices.filter((c) => !c.hidden).map((c) => c.querySelector("input"))
+      .filter((input) => input.checked).map((input) => Number(input.value)),
+    observations: [...observations.children].map(observationFrom),
+  };
+}
+
+function fillForm(visit) {
+  districtSelect.value = String(visit.district_id);
+  showDistrict();
+  schoolSelect.value = visit.school_id ?? "";
+  for (const id of TEXT_FIELDS) document.getElementById(id).value = visit[id] ?? "";
+  const kind = form.querySelector(`input[name=kind][value="${visit.kind}"]`);
+  if (kind) kind.checked = true;
+  for (const choice of supportChoices) {
+    const input = choice.querySelector("input");
+    input.checked = !choice.hidden && visit.support_ids.includes(Number(input.value));
+  }
+  observations.replaceChildren();
+  for (const observation of visit.observations) {
+    const block = addObservation();
+    for (const name of ["grade", "subject", "minutes", "feedback"]) {
+      block.querySelector(`[data-field="${name}"]`).value = observation[name] ?? "";
+    }
+    for (const rating of observation.ratings) {
+      const group = block.querySelector(`[data-look-for="${rating.look_for_id}"]`);
+      if (!group) continue; // a look-for of a rubric version no longer offered
+      const point = group.querySelector(`input[value="${rating.rating}"]`);
+      if (point) point.checked = true;
+      group.querySelector("textarea").value = rating.evidence ?? "";
+    }
+  }
+}
+
+function clearForm() {
+  const district = districtSelect.value;
+  form.reset();
+  observations.replaceChildren();
+  districtSelect.value = district; // the next visit is most often in the same district
+  document.getElementById("visited_on").value = today();
+  showDistrict();
+  fixing = null;
+}
+
+function summaryOf(visit) {
+  const place = schoolSelect.selectedOptions[0].text;
+  const district = districtSelect.selectedOptions[0].text;
+  const count = visit.observations.length;
+  const seen = count ? ` · ${count} observation${count === 1 ? "" : "s"}` : "";
+  return `${place}, ${district} · ${visit.visited_on} · ${visit.purpose}${seen}`;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const clientUuid = fixing?.client_uuid ?? crypto.randomUUID();
+  const visit = visitFromForm(clientUuid);
+  const summary = summaryOf(visit);
+  await keepItem({ client_uuid: clientUuid, state: "waiting", saved_at: fixing?.saved_at ?? new Date().toISOString(),
+    summary, visit });
+  clearForm();
+  announce(`Saved on this phone: ${summary}. Waiting to send.`);
+  await showOutbox();
+  if (navigator.onLine) send();
+});
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function button(text, onClick) {
+  const node = element("button", text, "button button-secondary");
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+const FIELD_LABELS = { district_id: "District", school_id: "Where", visited_on: "Date", minutes: "Minutes",
+  kind: "Kind of visit", purpose: "Purpose", support_ids: "Supports served", follow_up_on: "Follow-up date" };
+
+// The API names fields as dotted paths ("observations.0.minutes"): say them as the form does.
+function fieldLabel(path) {
+  const [first, index, ...rest] = path.split(".");
+  if (first !== "observations") return FIELD_LABELS[path] ?? path.replaceAll("_", " ");
+  const what = rest.filter((part) => Number.isNaN(Number(part))).join(" ").replaceAll("_", " ");
+  return `Observation ${Number(index) + 1}${what ? `, ${what}` : ""}`;
+}
+
+function itemView(item) {
+  const row = element("li", null, `outbox-item outbox-${item.state}`);
+  row.append(element("p", item.summary, "outbox-summary"));
+  if (item.state === "waiting") {
+    row.append(element("p", "Waiting to send", "outbox-state"));
+    return row;
+  }
+  row.append(element("p", `Refused: ${item.message}`, "outbox-state error"));
+  const problems = Object.entries(item.errors || {});
+  if (problems.length) {
+    const list = element("ul");
+    for (const [field, messages] of problems) list.append(element("li", `${fieldLabel(field)}: ${messages.join(" ")}`));
+    row.append(list);
+  }
+  const actions = element("p", null, "actions");
+  actions.append(
+    button("Fix and save again", () => fix(item)),
+    button("Discard", () => discard(item)),
+  );
+  row.append(actions);
+  return row;
+}
+
+function fix(item) {
+  fillForm(item.visit);
+  fixing = item;
+  announce(`Fixing: ${item.summary}. Save the visit again to send it.`);
+  districtSelect.focus();
+}
+
+async function discard(item) {
+  if (!window.confirm(`Discard this visit? It has not reached the server.\n${item.summary}`)) return;
+  await dropItem(item.client_uuid);
+  announce(`Discarded: ${item.summary}.`);
+  await showOutbox();
+}
+
+async function showOutbox() {
+  const items = (await outboxItems()).sort((a, b) => a.saved_at.localeCompare(b.saved_at));
+  outboxList.replaceChildren(...items.map(itemView));
+  outboxEmpty.hidden = items.length > 0;
+  const waiting = items.filter((item) => item.state === "waiting").length;
+  const refused = items.length - waiting;
+  const parts = [navigator.onLine ? "Online" : "Offline", waiting ? `${waiting} waiting to send` : "nothing waiting"];
+  if (refused) parts.push(`${refused} refused`);
+  connection.textContent = parts.join(" · ");
+}
+
+const STOPPED = {
+  network: "No answer from the server: trying again shortly.",
+  later: "The server could not take them now: trying again shortly.",
+  "signed-out": "Sign in again to send what is waiting.",
+};
+
+async function send() {
+  clearTimeout(retryTimer);
+  const report = await sendOutbox(signedInUser);
+  await showOutbox();
+  const said = [];
+  if (report.sent) said.push(`Sent ${report.sent} visit${report.sent === 1 ? "" : "s"}.`);
+  if (report.refused) said.push(`The server refused ${report.refused}: see why below.`);
+  if (report.stopped) said.push(STOPPED[report.stopped]);
+  if (said.length) announce(said.join(" "));
+  if (report.stopped === "network" || report.stopped === "later") retryTimer = setTimeout(send, RETRY_MS);
+}
+
+districtSelect.addEventListener("change", showDistrict);
+addObservationButton?.addEventListener("click", () => {
+  addObservation().querySelector("select").focus();
+});
+observations.addEventListener("click", (event) => {
+  const remove = event.target.closest(".remove-observation");
+  if (!remove) return;
+  remove.closest(".observation").remove();
+  numberObservations();
+  addObservationButton.focus();
+});
+document.getElementById("send-now").addEventListener("click", send);
+window.addEventListener("online", send);
+window.addEventListener("offline", showOutbox);
+
+clearForm();
+await showOutbox();
+if (navigator.onLine) send();
