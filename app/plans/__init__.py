@@ -1,0 +1,1 @@
+"""District improvement plans, status reports and equity goals."""

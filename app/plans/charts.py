@@ -1,0 +1,66 @@
+"""Where an equity goal's chart draws its lines: plain geometry for a server-rendered SVG.
+
+It takes a goal's figures as plain values (from `equity.goal_figures`, or from a
+frozen report's JSON) so that live pages and frozen reports draw the same chart.
+Coordinates are screen positions, not amounts: floats are fine here.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT = 480, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    year: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class GoalChart:
+    width: int
+    height: int
+    trajectory: list[Point]  # baseline to target
+    group: list[Point]
+    comparison: list[Point]
+    y_ticks: list[tuple[float, Decimal]]
+    x_ticks: list[tuple[float, int]]
+
+    @staticmethod
+    def path(points: list[Point]) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in points)
+
+
+def _number(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def goal_chart(goal: dict) -> GoalChart:
+    """Lay out the trajectory, the student group's and the comparison group's values on shared axes."""
+    first, last = goal["baseline_year"], goal["target_year"]
+    baseline, target = _number(goal["baseline_value"]), _number(goal["target_value"])
+    points = goal["points"]
+    values = [baseline, target, *(_number(p["value"]) for p in points),
+              *(_number(p["comparison_value"]) for p in points if p["comparison_value"] is not None)]
+    low, high = min(values), max(values)
+    margin = max((high - low) / 10, Decimal(1))
+    low, high = max(low - margin, Decimal(0)), high + margin
+
+    def at(year: int, value: Decimal) -> Point:
+        x = LEFT + (WIDTH - LEFT - RIGHT) * (year - first) / max(last - first, 1)
+        y = TOP + (HEIGHT - TOP - BOTTOM) * float((high - value) / (high - low))
+        return Point(x, y, year, value)
+
+    step = (high - low) / 4
+    return GoalChart(
+        width=WIDTH,
+        height=HEIGHT,
+        trajectory=[at(first, baseline), at(last, target)],
+        group=[at(p["year"], _number(p["value"])) for p in points],
+        comparison=[at(p["year"], _number(p["comparison_value"])) for p in points if p["comparison_value"] is not None],
+        y_ticks=[(at(first, low + step * i).y, (low + step * i).quantize(Decimal("0.1"))) for i in range(5)],
+        x_ticks=[(at(year, low).x, year) for year in range(first, last + 1)],
+    )

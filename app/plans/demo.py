@@ -1,0 +1,96 @@
+"""Demo improvement plans and equity goals for the demo districts needing assistance (run again: nothing changes)."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.accounts.models import RoleGrant, User
+from app.extensions import db
+from app.plans.models import (
+    Action,
+    EquityGoal,
+    ImprovementPlan,
+    Measurement,
+    Milestone,
+    Priority,
+    ProgressUpdate,
+    Provider,
+    Risk,
+    Strategy,
+)
+from tenants.models import District
+
+# metric, student group, comparison group, baseline, target, direction, [(year, value, comparison)]
+DEMO_GOALS = [
+    ("Grade 3 MCAS ELA, meeting or exceeding expectations (%)", "English learners", "All students",
+     "12.0", "30.0", "higher", [(2025, "14.5", "31.0"), (2026, "19.0", "33.0")]),
+    ("Chronic absenteeism (%)", "Students with disabilities", "All students",
+     "34.0", "22.0", "lower", [(2025, "33.5", "24.0"), (2026, "32.0", "23.5")]),
+]
+
+
+def load_demo_plans(today: date) -> int:
+    """Give each demo district requiring assistance a plan and two equity goals, once."""
+    districts = db.session.scalars(
+        select(District).where(District.accountability_status.in_(
+            ["focused_targeted_support", "broad_comprehensive_support"]))
+    ).all()
+    made = 0
+    for district in districts:
+        if db.session.scalar(select(ImprovementPlan.id).where(ImprovementPlan.district_id == district.id)):
+            continue
+        owner = db.session.scalars(
+            select(User).join(RoleGrant).where(RoleGrant.district_id == district.id).order_by(User.id)
+        ).first()
+        if owner is None:
+            continue
+        _plan(district, owner, today)
+        made += 1
+    db.session.commit()
+    return made
+
+
+def _add(row):
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _plan(district: District, owner: User, today: date) -> None:
+    year_start = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
+    d = district.id
+    plan = _add(ImprovementPlan(district_id=d, title=f"{district.name} District Improvement Plan",
+                                starts_on=year_start, ends_on=year_start.replace(year=year_start.year + 3),
+                                status="active", reporting_interval="quarterly", stale_after_days=30))
+    literacy = _add(Priority(district_id=d, plan_id=plan.id, position=1, title="Early literacy for every learner"))
+    attendance = _add(Priority(district_id=d, plan_id=plan.id, position=2, title="Students in school every day"))
+    materials = _add(Strategy(district_id=d, priority_id=literacy.id,
+                              title="High-quality instructional materials in K-3"))
+    families = _add(Strategy(district_id=d, priority_id=attendance.id, title="Family outreach and home visits"))
+    partner = _add(Provider(district_id=d, name="Commonwealth Literacy Partners", contract_cents=18_000_000,
+                            contract_starts_on=year_start, contract_ends_on=year_start.replace(year=year_start.year + 1)))
+    adopt = _add(Action(district_id=d, plan_id=plan.id, strategy_id=materials.id, owner_id=owner.id,
+                        title="Adopt and train on a K-3 ELA curriculum", starts_on=year_start + timedelta(days=30),
+                        due_on=today + timedelta(days=45), status="on_track", allocated_cents=15_000_000,
+                        spent_cents=9_250_000, funding_source="Title I", provider_id=partner.id))
+    _add(ProgressUpdate(district_id=d, action_id=adopt.id, reported_on=today - timedelta(days=9), status="on_track",
+                        narrative="All K-3 teachers finished the summer institute; coaching cycles begin next week.",
+                        author_id=owner.id))
+    _add(Milestone(district_id=d, action_id=adopt.id, title="Curriculum in every K-3 classroom",
+                   target_on=today + timedelta(days=20)))
+    outreach = _add(Action(district_id=d, plan_id=plan.id, strategy_id=families.id, owner_id=owner.id,
+                           title="Home visits for students chronically absent", starts_on=year_start,
+                           due_on=today - timedelta(days=10), status="at_risk", allocated_cents=4_000_000,
+                           spent_cents=4_350_000, funding_source="State grant"))
+    _add(Milestone(district_id=d, action_id=outreach.id, title="First round of home visits",
+                   target_on=today - timedelta(days=25)))
+    _add(Risk(district_id=d, plan_id=plan.id, action_id=outreach.id, title="Two family liaison positions unfilled",
+              severity="high", owner_id=owner.id, mitigation="Posting shared with community partners."))
+    for metric, group, comparison, baseline, target, direction, points in DEMO_GOALS:
+        goal = _add(EquityGoal(district_id=d, priority_id=literacy.id if "ELA" in metric else attendance.id,
+                               metric=metric, student_group=group, comparison_group=comparison,
+                               baseline_value=Decimal(baseline), baseline_year=2024, target_value=Decimal(target),
+                               target_year=2028, direction=direction))
+        for year, value, compared in points:
+            _add(Measurement(district_id=d, goal_id=goal.id, year=year, value=Decimal(value),
+                             comparison_value=Decimal(compared)))

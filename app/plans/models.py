@@ -1,0 +1,322 @@
+"""District improvement plans, equity goals and status reports.
+
+Tenant data, keyed by (district_id, id): `ImprovementPlan` -> `Priority` ->
+`Strategy` -> `Action`, with `Milestone`s, `ProgressUpdate`s and `Risk`s;
+outside `Provider`s with their contracts; `ActionEvidence` linking visits and
+observations to the action they serve; `EquityGoal` -> `Measurement`; frozen
+`StatusReport`s. Derived figures (plan health, gap, trajectory, spend against a
+contract) are never stored: see `health.py` and `equity.py`.
+Money is in integer cents.
+"""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.extensions import db
+from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
+from tenants.models import enum_check
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ReportingInterval(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ProviderKind(StrEnum):
+    PROVIDER = "provider"  # paid under a contract
+    PARTNER = "partner"  # contributes (in kind or money)
+
+
+class RiskSeverity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # e.g. share meeting or exceeding expectations
+    LOWER = "lower"  # e.g. chronic absenteeism
+
+
+class ImprovementPlan(TenantScoped, db.Model):
+    """A district's improvement plan for a period, and how often it reports status."""
+
+    __tablename__ = "improvement_plans"
+    __table_args__ = tenant_table_args(
+        enum_check("status", "status", PlanStatus),
+        enum_check("reporting_interval", "reporting_interval", ReportingInterval),
+    )
+
+    title: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[PlanStatus] = mapped_column(String(20), default=PlanStatus.DRAFT)
+    reporting_interval: Mapped[ReportingInterval] = mapped_column(String(20), default=ReportingInterval.QUARTERLY)
+    # An action not done with no progress update for this many days counts against plan health.
+    stale_after_days: Mapped[int] = mapped_column(default=30)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    priorities: Mapped[list["Priority"]] = relationship(viewonly=True, lazy="selectin", order_by="Priority.position")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Priority(TenantScoped, db.Model):
+    __tablename__ = "plan_priorities"
+    __table_args__ = tenant_table_args(tenant_foreign_key("plan_id", "improvement_plans", ondelete="CASCADE"))
+
+    plan_id: Mapped[int] = mapped_column(Id)
+    position: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(300))
+
+    strategies: Mapped[list["Strategy"]] = relationship(viewonly=True, lazy="selectin", order_by="Strategy.id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Strategy(TenantScoped, db.Model):
+    __tablename__ = "plan_strategies"
+    __table_args__ = tenant_table_args(tenant_foreign_key("priority_id", "plan_priorities", ondelete="CASCADE"))
+
+    priority_id: Mapped[int] = mapped_column(Id)
+    title: Mapped[str] = mapped_column(String(300))
+
+    priority: Mapped[Priority] = relationship(viewonly=True, lazy="joined", innerjoin=True)
+    actions: Mapped[list["Action"]] = relationship(viewonly=True, lazy="selectin", order_by="Action.due_on")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Provider(TenantScoped, db.Model):
+    """An outside provider (under contract) or partner (contributing) of a district."""
+
+    __tablename__ = "plan_providers"
+    __table_args__ = tenant_table_args(
+        UniqueConstraint("district_id", "name"),
+        enum_check("kind", "kind", ProviderKind),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ProviderKind] = mapped_column(String(20), default=ProviderKind.PROVIDER)
+    # The contract's amount, or the partner's contribution.
+    contract_cents: Mapped[int] = mapped_column(default=0)
+    contract_starts_on: Mapped[date | None]
+    contract_ends_on: Mapped[date | None]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Action(TenantScoped, db.Model):
+    __tablename__ = "plan_actions"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("plan_id", "improvement_plans", ondelete="CASCADE"),
+        tenant_foreign_key("strategy_id", "plan_strategies", ondelete="CASCADE"),
+        tenant_foreign_key("provider_id", "plan_providers"),
+        enum_check("status", "status", ActionStatus),
+    )
+
+    # The plan is the strategy's, kept here so that plan-wide figures need no joins.
+    plan_id: Mapped[int] = mapped_column(Id)
+    strategy_id: Mapped[int] = mapped_column(Id)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date]
+    due_on: Mapped[date]
+    status: Mapped[ActionStatus] = mapped_column(String(20), default=ActionStatus.NOT_STARTED)
+    allocated_cents: Mapped[int] = mapped_column(default=0)
+    spent_cents: Mapped[int] = mapped_column(default=0)
+    funding_source: Mapped[str | None] = mapped_column(String(200))
+    provider_id: Mapped[int | None] = mapped_column(Id)
+    # Quality-review sign-off.
+    reviewed_by_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    strategy: Mapped[Strategy] = relationship(viewonly=True, lazy="joined", innerjoin=True)
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined", innerjoin=True)
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="joined")
+    provider: Mapped[Provider | None] = relationship(viewonly=True, lazy="joined")
+    milestones: Mapped[list["Milestone"]] = relationship(viewonly=True, lazy="selectin", order_by="Milestone.target_on")
+    updates: Mapped[list["ProgressUpdate"]] = relationship(
+        viewonly=True, lazy="selectin", order_by="(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())"
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(TenantScoped, db.Model):
+    __tablename__ = "plan_milestones"
+    __table_args__ = tenant_table_args(tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"))
+
+    action_id: Mapped[int] = mapped_column(Id)
+    title: Mapped[str] = mapped_column(String(300))
+    target_on: Mapped[date]
+    met_on: Mapped[date | None]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(TenantScoped, db.Model):
+    """A dated status and narrative on an action, or on one of its milestones."""
+
+    __tablename__ = "plan_progress_updates"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"),
+        tenant_foreign_key("milestone_id", "plan_milestones", ondelete="CASCADE"),
+        enum_check("status", "status", ActionStatus),
+    )
+
+    action_id: Mapped[int] = mapped_column(Id)
+    milestone_id: Mapped[int | None] = mapped_column(Id)
+    reported_on: Mapped[date]
+    status: Mapped[ActionStatus] = mapped_column(String(20))
+    narrative: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id"))
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+    milestone: Mapped[Milestone | None] = relationship(viewonly=True, lazy="joined")
+
+
+class Risk(TenantScoped, db.Model):
+    """A risk or blocking issue of a plan, and the action it blocks if any."""
+
+    __tablename__ = "plan_risks"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("plan_id", "improvement_plans", ondelete="CASCADE"),
+        tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"),
+        enum_check("severity", "severity", RiskSeverity),
+        enum_check("status", "status", RiskStatus),
+    )
+
+    plan_id: Mapped[int] = mapped_column(Id)
+    action_id: Mapped[int | None] = mapped_column(Id)
+    title: Mapped[str] = mapped_column(String(300))
+    severity: Mapped[RiskSeverity] = mapped_column(String(10))
+    owner_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id"))
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[RiskStatus] = mapped_column(String(10), default=RiskStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    owner: Mapped[User | None] = relationship(lazy="joined")
+    action: Mapped[Action | None] = relationship(viewonly=True, lazy="joined")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionEvidence(TenantScoped, db.Model):
+    """A visit (or one of its observations) given as evidence for a plan action."""
+
+    __tablename__ = "plan_action_evidence"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"),
+        tenant_foreign_key("visit_id", "visits", ondelete="CASCADE"),
+        tenant_foreign_key("observation_id", "observations", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "action_id", "visit_id"),
+    )
+
+    action_id: Mapped[int] = mapped_column(Id)
+    visit_id: Mapped[int | None] = mapped_column(Id)
+    observation_id: Mapped[int | None] = mapped_column(Id)
+
+    visit = relationship("Visit", viewonly=True, lazy="joined")
+
+
+class EquityGoal(TenantScoped, db.Model):
+    """Closing a gap between a student group and a comparison group on one metric."""
+
+    __tablename__ = "equity_goals"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("priority_id", "plan_priorities"),
+        enum_check("direction", "direction", Direction),
+    )
+
+    priority_id: Mapped[int | None] = mapped_column(Id)
+    metric: Mapped[str] = mapped_column(String(200))
+    student_group: Mapped[str] = mapped_column(String(120))
+    comparison_group: Mapped[str] = mapped_column(String(120))
+    baseline_value: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    baseline_year: Mapped[int]
+    target_value: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    target_year: Mapped[int]
+    direction: Mapped[Direction] = mapped_column(String(10), default=Direction.HIGHER)
+
+    priority: Mapped[Priority | None] = relationship(viewonly=True, lazy="joined")
+    measurements: Mapped[list["Measurement"]] = relationship(
+        viewonly=True, lazy="selectin", order_by="Measurement.year"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.student_group} compared with {self.comparison_group}"
+
+
+class Measurement(TenantScoped, db.Model):
+    """A goal's value for the student group and the comparison group in one school year (its spring)."""
+
+    __tablename__ = "equity_measurements"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("goal_id", "equity_goals", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "goal_id", "year"),
+    )
+
+    goal_id: Mapped[int] = mapped_column(Id)
+    year: Mapped[int]
+    value: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    comparison_value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+
+
+class StatusReport(TenantScoped, db.Model):
+    """A frozen snapshot of a plan's figures: it never changes when the plan does.
+
+    A scheduled report names the interval it covers (`scheduled_for`, the
+    interval's first day); the unique key makes the job idempotent. Reports made
+    on demand leave it empty (NULLs never collide).
+    """
+
+    __tablename__ = "status_reports"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("plan_id", "improvement_plans", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "scheduled_for"),
+    )
+
+    plan_id: Mapped[int] = mapped_column(Id)
+    scheduled_for: Mapped[date | None]
+    made_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    made_by_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id", ondelete="SET NULL"))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+    made_by: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,276 @@
+"""The rules of improvement plans, equity goals and providers.
+
+Functions take the district (or a row of it) and the acting user explicitly and
+work within the current tenant scope; they raise `InvalidInput` with messages
+per field and store nothing then. Rows point at each other through ids the
+services set, always within the row's own district.
+"""
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, case, func, select
+
+from app.accounts.models import RoleGrant, User
+from app.extensions import db
+from app.fieldwork.models import Visit
+from app.fieldwork.services import InvalidInput
+from app.plans.models import (
+    Action,
+    ActionEvidence,
+    EquityGoal,
+    ImprovementPlan,
+    Measurement,
+    Milestone,
+    PlanStatus,
+    Priority,
+    ProgressUpdate,
+    Provider,
+    Risk,
+    RiskStatus,
+    Strategy,
+)
+from tenants.models import District
+
+PLAN_FIELDS = ("title", "starts_on", "ends_on", "status", "reporting_interval", "stale_after_days")
+ACTION_FIELDS = ("strategy_id", "title", "owner_id", "starts_on", "due_on", "status", "allocated_cents",
+                 "spent_cents", "funding_source", "provider_id")
+# Open before closed ("open" > "closed"), the most severe first.
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+GOAL_FIELDS = ("metric", "student_group", "comparison_group", "baseline_value", "baseline_year", "target_value",
+               "target_year", "direction", "priority_id")
+
+
+def _apply(row, data: dict, fields) -> None:
+    for field in fields:
+        if field in data:
+            setattr(row, field, data[field])
+
+
+def _one_of(model, district_id: int, row_id, *conditions):
+    """The row of `model` with this id in this district, or None."""
+    if row_id is None:
+        return None
+    return db.session.scalars(
+        select(model).where(model.district_id == district_id, model.id == row_id, *conditions)
+    ).one_or_none()
+
+
+def _added(row):
+    db.session.add(row)
+    db.session.commit()
+    db.session.refresh(row)
+    return row
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def current_plan(district: District) -> ImprovementPlan | None:
+    """The plan a district works on now: the active one, else the newest draft."""
+    return db.session.scalars(
+        select(ImprovementPlan)
+        .where(ImprovementPlan.district_id == district.id, ImprovementPlan.status != PlanStatus.CLOSED)
+        .order_by(ImprovementPlan.status != PlanStatus.ACTIVE, ImprovementPlan.starts_on.desc())
+        .limit(1)
+    ).first()
+
+
+def people_of(district: District) -> list[User]:
+    """Everyone holding a role in the district: who may own an action or a risk."""
+    return list(db.session.scalars(
+        select(User).join(RoleGrant).where(RoleGrant.district_id == district.id, User.active)
+        .distinct().order_by(User.name)
+    ))
+
+
+def providers_of(district: District) -> list[Provider]:
+    return list(db.session.scalars(select(Provider).where(Provider.district_id == district.id).order_by(Provider.name)))
+
+
+def providers_with_spend(district: District) -> list[tuple[Provider, int, int]]:
+    """Each provider with the spend of the actions it serves, and how many they are."""
+    served = (
+        select(Action.district_id, Action.provider_id, func.sum(Action.spent_cents).label("spent"),
+               func.count().label("actions"))
+        .where(Action.district_id == district.id, Action.provider_id.is_not(None))
+        .group_by(Action.district_id, Action.provider_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Provider, func.coalesce(served.c.spent, 0), func.coalesce(served.c.actions, 0))
+        .outerjoin(served, and_(served.c.district_id == Provider.district_id, served.c.provider_id == Provider.id))
+        .where(Provider.district_id == district.id)
+        .order_by(Provider.name)
+    )
+    return [(provider, int(spent), int(actions)) for provider, spent, actions in rows]
+
+
+def actions_of_provider(provider: Provider) -> list[Action]:
+    return list(db.session.scalars(
+        select(Action).where(Action.district_id == provider.district_id, Action.provider_id == provider.id)
+        .order_by(Action.due_on)
+    ))
+
+
+def risks_of(plan: ImprovementPlan, *conditions) -> list[Risk]:
+    return list(db.session.scalars(
+        select(Risk).where(Risk.district_id == plan.district_id, Risk.plan_id == plan.id, *conditions)
+        .order_by(Risk.status.desc(), case(SEVERITY_ORDER, value=Risk.severity), Risk.id)
+    ))
+
+
+def open_risks(plan: ImprovementPlan) -> list[Risk]:
+    return risks_of(plan, Risk.status == RiskStatus.OPEN)
+
+
+def upcoming(plan: ImprovementPlan, today: date, days: int = 30) -> list[tuple[date, str, Action]]:
+    """Action due dates and milestone targets not done, from overdue to `days` ahead, soonest first."""
+    horizon = date.fromordinal(today.toordinal() + days)
+    actions = db.session.scalars(
+        select(Action).where(Action.district_id == plan.district_id, Action.plan_id == plan.id,
+                             Action.status != "done", Action.due_on <= horizon)
+    )
+    milestones = db.session.execute(
+        select(Milestone, Action)
+        .join(Action, and_(Action.district_id == Milestone.district_id, Action.id == Milestone.action_id))
+        .where(Action.plan_id == plan.id, Milestone.met_on.is_(None), Milestone.target_on <= horizon)
+    )
+    due = [(a.due_on, f"Action due: {a.title}", a) for a in actions]
+    due += [(m.target_on, f"Milestone: {m.title}", a) for m, a in milestones]
+    return sorted(due, key=lambda item: item[0])
+
+
+def evidence_of(action: Action) -> list[ActionEvidence]:
+    return list(db.session.scalars(
+        select(ActionEvidence).where(ActionEvidence.district_id == action.district_id,
+                                     ActionEvidence.action_id == action.id).order_by(ActionEvidence.id)
+    ))
+
+
+def recent_visits(district: District, limit: int = 10) -> list[Visit]:
+    return list(db.session.scalars(
+        select(Visit).where(Visit.district_id == district.id).order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .limit(limit)
+    ))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def save_plan(district: District, data: dict, plan: ImprovementPlan | None = None) -> ImprovementPlan:
+    plan = plan or ImprovementPlan(district_id=district.id)
+    _apply(plan, data, PLAN_FIELDS)
+    return _added(plan)
+
+
+def add_priority(plan: ImprovementPlan, data: dict) -> Priority:
+    position = 1 + (db.session.scalar(
+        select(func.max(Priority.position)).where(Priority.district_id == plan.district_id,
+                                                  Priority.plan_id == plan.id)
+    ) or 0)
+    return _added(Priority(district_id=plan.district_id, plan_id=plan.id, position=position, title=data["title"]))
+
+
+def add_strategy(plan: ImprovementPlan, data: dict) -> Strategy:
+    if _one_of(Priority, plan.district_id, data["priority_id"], Priority.plan_id == plan.id) is None:
+        raise InvalidInput({"priority_id": ["Choose a priority of this plan."]})
+    return _added(Strategy(district_id=plan.district_id, priority_id=data["priority_id"], title=data["title"]))
+
+
+def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None) -> Action:
+    """Add an action to a plan's strategy, or change one; owner, strategy and provider must be the district's."""
+    district = plan.district
+    errors = {}
+    strategy = _one_of(Strategy, plan.district_id, data.get("strategy_id"))
+    if strategy is None or strategy.priority.plan_id != plan.id:
+        errors["strategy_id"] = ["Choose a strategy of this plan."]
+    if data.get("owner_id") not in {person.id for person in people_of(district)}:
+        errors["owner_id"] = [f"Choose a person of {district.name}."]
+    if data.get("provider_id") is not None and _one_of(Provider, plan.district_id, data["provider_id"]) is None:
+        errors["provider_id"] = [f"Choose a provider of {district.name}."]
+    if errors:
+        raise InvalidInput(errors)
+    action = action or Action(district_id=plan.district_id, plan_id=plan.id)
+    _apply(action, data, ACTION_FIELDS)
+    return _added(action)
+
+
+def save_provider(district: District, data: dict) -> Provider:
+    if db.session.scalar(select(Provider.id).where(Provider.district_id == district.id,
+                                                   Provider.name == data["name"])):
+        raise InvalidInput({"name": [f"{district.name} already has a provider of that name."]})
+    provider = Provider(district_id=district.id)
+    _apply(provider, data, ("name", "kind", "contract_cents", "contract_starts_on", "contract_ends_on"))
+    return _added(provider)
+
+
+def post_progress_update(action: Action, author: User, data: dict) -> ProgressUpdate:
+    """Record a dated status and narrative; the action takes the reported status."""
+    if data.get("milestone_id") is not None and _one_of(
+        Milestone, action.district_id, data["milestone_id"], Milestone.action_id == action.id
+    ) is None:
+        raise InvalidInput({"milestone_id": ["Choose a milestone of this action."]})
+    if data["reported_on"] > date.today():
+        raise InvalidInput({"reported_on": ["A progress update cannot be dated in the future."]})
+    update = ProgressUpdate(district_id=action.district_id, action_id=action.id, author_id=author.id,
+                            reported_on=data["reported_on"], status=data["status"], narrative=data["narrative"],
+                            milestone_id=data.get("milestone_id"))
+    action.status = data["status"]
+    return _added(update)
+
+
+def add_milestone(action: Action, data: dict) -> Milestone:
+    return _added(Milestone(district_id=action.district_id, action_id=action.id, **data))
+
+
+def mark_milestone_met(milestone: Milestone, on: date) -> None:
+    milestone.met_on = on
+    db.session.commit()
+
+
+def add_risk(action: Action, data: dict) -> Risk:
+    """Record a risk or blocking issue on the action it blocks."""
+    if data.get("owner_id") is not None and data["owner_id"] not in {p.id for p in people_of(action.district)}:
+        raise InvalidInput({"owner_id": [f"Choose a person of {action.district.name}."]})
+    return _added(Risk(district_id=action.district_id, plan_id=action.plan_id, action_id=action.id, **data))
+
+
+def close_risk(risk: Risk) -> None:
+    risk.status = RiskStatus.CLOSED
+    db.session.commit()
+
+
+def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
+    """Record the quality review of an action: who, when, and what they said."""
+    action.reviewed_by_id = reviewer.id
+    action.reviewed_at = datetime.now(UTC).replace(tzinfo=None)
+    action.review_comment = data.get("review_comment")
+    db.session.commit()
+
+
+def link_evidence(action: Action, data: dict) -> ActionEvidence:
+    """Link a visit of the district to the action it served, once."""
+    visit = _one_of(Visit, action.district_id, data["visit_id"])
+    if visit is None:
+        raise InvalidInput({"visit_id": [f"Choose a visit of {action.district.name}."]})
+    existing = db.session.scalars(select(ActionEvidence).where(
+        ActionEvidence.district_id == action.district_id, ActionEvidence.action_id == action.id,
+        ActionEvidence.visit_id == visit.id)).one_or_none()
+    return existing or _added(ActionEvidence(district_id=action.district_id, action_id=action.id, visit_id=visit.id))
+
+
+def save_goal(district: District, data: dict) -> EquityGoal:
+    if data.get("priority_id") is not None and _one_of(Priority, district.id, data["priority_id"]) is None:
+        raise InvalidInput({"priority_id": [f"Choose a priority of {district.name}'s plan."]})
+    goal = EquityGoal(district_id=district.id)
+    _apply(goal, data, GOAL_FIELDS)
+    return _added(goal)
+
+
+def add_measurement(goal: EquityGoal, data: dict) -> Measurement:
+    """Record a year's value; the year lies within the goal's years and is measured once."""
+    if not goal.baseline_year <= data["year"] <= goal.target_year:
+        raise InvalidInput({"year": [f"Give a year from {goal.baseline_year} to {goal.target_year}."]})
+    if db.session.scalar(select(Measurement.id).where(Measurement.district_id == goal.district_id,
+                                                      Measurement.goal_id == goal.id, Measurement.year == data["year"])):
+        raise InvalidInput({"year": [f"{data['year']} is already measured."]})
+    return _added(Measurement(district_id=goal.district_id, goal_id=goal.id, **data))

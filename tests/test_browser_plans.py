@@ -1,0 +1,91 @@
+"""In Chromium on a 390 px phone: a district leader works the plan and downloads a status report; axe on every page."""
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+def plan_health(page) -> str:
+    return page.locator("#plan-health").inner_text()
+
+
+def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downloads_the_pdf(visit):
+    tab = visit()
+    tab.sign_in("district_leader")
+    page = tab.page
+    tab.goto("/districts/homeville/plan")
+    before = plan_health(page)
+    assert "over budget" not in before
+
+    page.get_by_role("link", name="Add an action").click()
+    tab.check()
+    page.get_by_label("Strategy").select_option(label="Early literacy › High-quality instructional materials in K-3")
+    page.get_by_label("Action", exact=True).fill("Tutoring for grade 3 English learners")
+    page.get_by_label("Owner").select_option(label="Lia Leader")
+    page.get_by_label("Start", exact=True).fill(date.today().isoformat())
+    page.get_by_label("Due", exact=True).fill((date.today() + timedelta(days=60)).isoformat())
+    page.get_by_label("Budget allocated").fill("1,000")
+    page.get_by_label("Spent").fill("1500.00")
+    page.get_by_label("Provider").select_option(label="Homeville Literacy Partners")
+    page.get_by_role("button", name="Save action").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Action saved: Tutoring for grade 3 English learners."
+    assert "Over budget" in page.content()
+
+    page.get_by_label("Status now").select_option(label="At risk")
+    page.get_by_label("What happened").fill("Two tutors started; a third is still being hired.")
+    page.get_by_role("button", name="Post update").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Progress update posted."
+    assert "Two tutors started" in page.get_by_role("region", name="Progress updates").inner_text()
+
+    page.get_by_label("Risk or blocking issue").fill("Tutor hiring stalls")
+    page.get_by_label("Severity").select_option(label="High")
+    page.get_by_role("button", name="Record risk").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Risk recorded."
+
+    tab.goto("/districts/homeville/plan")
+    after = plan_health(page)
+    assert after != before and "1 over budget" in after and "2 open high risks" in after
+
+    page.get_by_role("navigation", name="Improvement plan").get_by_role("link", name="Status reports").click()
+    tab.check()
+    page.get_by_role("button", name="Make a status report now").click()
+    tab.check()
+    assert "Tutoring for grade 3 English learners" in page.content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("role", ["district_viewer", "district_leader"])
+def test_plan_pages_pass_axe_on_a_phone(visit, role):
+    tab = visit()
+    tab.sign_in(role)
+    for path in ("dashboard", "plan", "goals", "providers", "reports"):
+        assert tab.goto(f"/districts/homeville/{path}").status == 200
+    tab.goto("/districts/homeville/goals")
+    tab.page.get_by_role("link", name="Grade 3 MCAS ELA").first.click()
+    tab.check()
+    tab.goto("/districts/homeville/reports")
+    tab.page.locator("main ul.cards a").first.click()
+    tab.check()
+    tab.goto("/districts/homeville/plan")
+    tab.page.get_by_role("link", name="Adopt a K-3 ELA curriculum").first.click()
+    tab.check()
+    if role == "district_leader":
+        tab.goto("/districts/homeville/plan/new")
+
+
+def test_the_dashboard_prints_without_navigation(visit):
+    tab = visit(viewport={"width": 1280, "height": 900})
+    tab.sign_in("district_leader")
+    tab.goto("/districts/homeville/dashboard")
+    tab.page.emulate_media(media="print")
+    assert not tab.page.get_by_role("navigation", name="Improvement plan").is_visible()
+    assert tab.page.get_by_role("heading", name="Equity goals").is_visible()
