@@ -1,0 +1,1 @@
+"""The regional dashboard: capacity, coverage and equitable deployment across districts."""

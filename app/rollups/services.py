@@ -1,0 +1,511 @@
+"""Figures across districts for regional directors: coverage, capacity and equitable deployment.
+
+Every figure is one SQL statement (aggregates and window functions, never rows
+summed in Python), run inside `cross_district_reads`, the tenancy layer's one
+permission-checked door: a director reaches the districts of their regions, an
+admin every district, anyone else is refused (403). A section returns the rows
+shown (sorted, at most `limit`) with the totals over all matching rows, which
+window functions compute before the limit applies; an export asks for every row.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Numeric,
+    Row,
+    and_,
+    case,
+    cast,
+    func,
+    null,
+    select,
+)
+
+from app.accounts.models import RoleGrant, User
+from app.districts.models import School
+from app.extensions import db
+from app.fieldwork.models import (
+    AssignmentStatus,
+    SupportAssignment,
+    SupportType,
+    Visit,
+    VisitSupport,
+)
+from app.home.services import NEEDS_ASSISTANCE
+from app.rollups.sql import days_between, median_of
+from tenants.access import director_region_ids, is_platform_admin
+from tenants.lookup import cross_district_reads
+from tenants.models import District, Region
+from tenants.roles import Role
+
+ROWS_SHOWN = 50
+COVERAGE_WINDOWS = (30, 60, 90)
+# A lead's hours for district work in a week: what planned hours are weighed against.
+LEAD_WEEKLY_HOURS = 20
+# A lead is under-loaded below this share of their capacity, over-loaded above all of it.
+UNDER_LOADED = 0.5
+# A district is flagged when its hours per school needing assistance are this far from the median.
+FAR_BELOW_MEDIAN = 0.5
+FAR_ABOVE_MEDIAN = 2.0
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the director filtered by: districts (region, status), supports, and the period."""
+
+    start: date
+    end: date
+    region_id: int | None = None
+    status: str | None = None
+    support_type_id: int | None = None
+
+    @property
+    def weeks(self) -> float:
+        return ((self.end - self.start).days + 1) / 7
+
+    @property
+    def lead_capacity_hours(self) -> float:
+        return round(self.weeks * LEAD_WEEKLY_HOURS, 1)
+
+
+def school_year_start(day: date) -> date:
+    """The 1 July that opens the school year `day` falls in."""
+    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The rows of one table as shown, and its totals over every matching row."""
+
+    rows: list[Row]
+    total: int
+    totals: dict = field(default_factory=dict)
+
+
+# --- conditions every section shares ------------------------------------------------------------
+
+
+def _district_conditions(criteria: Criteria) -> list[ColumnElement]:
+    """The districts the filters keep (the door has already narrowed them to the region)."""
+    return [District.accountability_status == criteria.status] if criteria.status else []
+
+
+def _visit_conditions(criteria: Criteria, *, in_period: bool) -> list[ColumnElement]:
+    """Visits up to the period's end (from its start too when `in_period`), of the chosen support type."""
+    conditions = [Visit.visited_on <= criteria.end]
+    if in_period:
+        conditions.append(Visit.visited_on >= criteria.start)
+    if criteria.support_type_id is not None:
+        conditions.append(
+            select(VisitSupport.visit_id)
+            .join(SupportAssignment, and_(SupportAssignment.district_id == VisitSupport.district_id,
+                                          SupportAssignment.id == VisitSupport.support_assignment_id))
+            .where(VisitSupport.district_id == Visit.district_id, VisitSupport.visit_id == Visit.id,
+                   SupportAssignment.support_type_id == criteria.support_type_id)
+            .exists()
+        )
+    return conditions
+
+
+def _needs_assistance():
+    return School.accountability_category.in_(NEEDS_ASSISTANCE)
+
+
+def _last_school_visits(criteria: Criteria):
+    """Each school's last visit up to the period's end: (district_id, school_id, last_visit)."""
+    return (
+        select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
+        .where(Visit.school_id.is_not(None), *_visit_conditions(criteria, in_period=False))
+        .group_by(Visit.district_id, Visit.school_id)
+        .subquery("last_school_visits")
+    )
+
+
+def _ordered(statement, sorts: dict[str, Callable], sort: str, limit: int | None, tiebreak: str):
+    """Order by a sort key ("name" ascending, "-name" descending), NULLs last, then by `tiebreak`."""
+    columns = statement.selected_columns
+    expression = sorts[sort.lstrip("-")](columns)
+    ordering = expression.desc() if sort.startswith("-") else expression.asc()
+    return statement.order_by(ordering.nulls_last(), columns[tiebreak]).limit(limit)
+
+
+def _by(name: str) -> Callable:
+    return lambda columns: columns[name]
+
+
+# --- coverage -----------------------------------------------------------------------------------
+
+NEVER = 10**6  # sorts never-visited schools as the longest unvisited
+
+SCHOOL_SORTS = {
+    "district": _by("district"),
+    "school": _by("school"),
+    "last_visit": _by("last_visit"),
+    "days_since": lambda columns: func.coalesce(columns["days_since"], NEVER),
+}
+
+
+def coverage_by_school(criteria: Criteria, sort: str = "-days_since", limit: int | None = ROWS_SHOWN) -> Section:
+    """Schools needing assistance with their last visit and the days since, never visited first."""
+    last = _last_school_visits(criteria)
+    statement = (
+        select(
+            District.slug, District.name.label("district"), School.id.label("school_id"),
+            School.name.label("school"), School.accountability_category.label("category"),
+            last.c.last_visit, days_between(last.c.last_visit, criteria.end).label("days_since"),
+            func.count().over().label("matching"),
+        )
+        .join(District, District.id == School.district_id)
+        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
+        .where(_needs_assistance(), *_district_conditions(criteria))
+    )
+    rows = db.session.execute(_ordered(statement, SCHOOL_SORTS, sort, limit, "school_id")).all()
+    return Section(rows, rows[0].matching if rows else 0)
+
+
+DISTRICT_COVERAGE_SORTS = {
+    "district": _by("district"),
+    "region": _by("region"),
+    "needing": _by("needing"),
+    **{f"visited_{days}": _by(f"visited_{days}") for days in COVERAGE_WINDOWS},
+    "share_90": _by("share_90"),
+    "never_visited": _by("never_visited"),
+    "last_visit": _by("last_visit"),
+    "overdue": _by("overdue"),
+}
+
+
+def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int | None = ROWS_SHOWN) -> Section:
+    """Per district with schools needing assistance: how many were visited in 30/60/90 days, never,
+    its last visit anywhere, and follow-ups overdue at the period's end; totals over all of them."""
+    last = _last_school_visits(criteria)
+
+    def visited_within(days: int):
+        return func.sum(case((last.c.last_visit > criteria.end - timedelta(days=days), 1), else_=0))
+
+    schools = (
+        select(
+            School.district_id, func.count().label("needing"),
+            *(visited_within(days).label(f"visited_{days}") for days in COVERAGE_WINDOWS),
+            func.sum(case((last.c.last_visit.is_(None), 1), else_=0)).label("never_visited"),
+        )
+        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
+        .where(_needs_assistance())
+        .group_by(School.district_id)
+        .subquery("needing_schools")
+    )
+    overdue = and_(Visit.follow_up_on < criteria.end, Visit.follow_up_done.is_(False))
+    activity = (
+        select(Visit.district_id, func.max(Visit.visited_on).label("last_visit"),
+               func.sum(case((overdue, 1), else_=0)).label("overdue"))
+        .where(*_visit_conditions(criteria, in_period=False))
+        .group_by(Visit.district_id)
+        .subquery("district_activity")
+    )
+    overdue_count = func.coalesce(activity.c.overdue, 0)
+    statement = (
+        select(
+            District.slug, District.name.label("district"), Region.name.label("region"),
+            District.accountability_status.label("status"), schools.c.needing,
+            *(schools.c[f"visited_{days}"] for days in COVERAGE_WINDOWS),
+            (100.0 * schools.c.visited_90 / schools.c.needing).label("share_90"),
+            schools.c.never_visited, activity.c.last_visit,
+            days_between(activity.c.last_visit, criteria.end).label("days_since"),
+            overdue_count.label("overdue"),
+            func.count().over().label("matching"),
+            func.sum(schools.c.needing).over().label("total_needing"),
+            *(func.sum(schools.c[f"visited_{days}"]).over().label(f"total_visited_{days}")
+              for days in COVERAGE_WINDOWS),
+            func.sum(schools.c.never_visited).over().label("total_never_visited"),
+            func.sum(overdue_count).over().label("total_overdue"),
+        )
+        .join(Region, Region.id == District.region_id)
+        .join(schools, schools.c.district_id == District.id)
+        .outerjoin(activity, activity.c.district_id == District.id)
+        .where(*_district_conditions(criteria))
+    )
+    rows = db.session.execute(_ordered(statement, DISTRICT_COVERAGE_SORTS, sort, limit, "slug")).all()
+    return Section(rows, rows[0].matching if rows else 0, _coverage_totals(rows[0] if rows else None))
+
+
+def _coverage_totals(first: Row | None) -> dict:
+    """The headline: schools needing assistance, the share visited in each window, never visited, overdue."""
+    needing = int(first.total_needing) if first else 0
+    totals = {"needing": needing, "never_visited": int(first.total_never_visited) if first else 0,
+              "overdue": int(first.total_overdue) if first else 0}
+    for days in COVERAGE_WINDOWS:
+        visited = int(getattr(first, f"total_visited_{days}")) if first else 0
+        totals[f"visited_{days}"] = visited
+        totals[f"share_{days}"] = round(100 * visited / needing) if needing else 0
+    totals["share_never"] = round(100 * totals["never_visited"] / needing) if needing else 0
+    return totals
+
+
+# --- capacity -----------------------------------------------------------------------------------
+
+LEAD_SORTS = {
+    "lead": _by("lead"),
+    "districts": _by("districts"),
+    "schools": _by("schools"),
+    "planned_hours": _by("planned_hours"),
+    "delivered_hours": _by("delivered_hours"),
+    "visits_per_week": _by("visits_per_week"),
+    "load": _by("load"),
+}
+
+
+def capacity_by_lead(criteria: Criteria, sort: str = "-load", limit: int | None = ROWS_SHOWN) -> Section:
+    """Per assistance lead of these districts: districts and schools assigned, planned hours in the
+    period (pro-rated by days for a support running beyond it), delivered hours (visit minutes),
+    visits per week, and planned hours against capacity; the team's totals."""
+    district_filter = _district_conditions(criteria)
+    grants = (
+        select(RoleGrant.user_id.label("lead_id"), func.count().label("districts"))
+        .join(District, District.id == RoleGrant.district_id)
+        .where(RoleGrant.role == Role.ASSISTANCE_LEAD, *district_filter)
+        .group_by(RoleGrant.user_id)
+        .subquery("lead_grants")
+    )
+    ends = func.coalesce(SupportAssignment.ends_on, criteria.end)
+    overlap_start = case((SupportAssignment.starts_on > criteria.start, SupportAssignment.starts_on),
+                         else_=criteria.start)
+    overlap_end = case((ends < criteria.end, ends), else_=criteria.end)
+    share_in_period = (
+        cast(days_between(overlap_start, overlap_end) + 1, Float)
+        / (days_between(SupportAssignment.starts_on, ends) + 1)
+    )
+    type_filter = ([SupportAssignment.support_type_id == criteria.support_type_id]
+                   if criteria.support_type_id is not None else [])
+    planned = (
+        select(SupportAssignment.lead_id,
+               func.sum(SupportAssignment.planned_hours * share_in_period).label("planned_hours"),
+               func.count(func.distinct(SupportAssignment.school_id)).label("schools"))
+        .join(District, District.id == SupportAssignment.district_id)
+        .where(SupportAssignment.status != AssignmentStatus.CANCELLED,
+               SupportAssignment.starts_on <= criteria.end, ends >= criteria.start, *type_filter, *district_filter)
+        .group_by(SupportAssignment.lead_id)
+        .subquery("planned")
+    )
+    delivered = (
+        select(Visit.lead_id, func.sum(Visit.minutes).label("minutes"), func.count().label("visits"))
+        .join(District, District.id == Visit.district_id)
+        .where(*_visit_conditions(criteria, in_period=True), *district_filter)
+        .group_by(Visit.lead_id)
+        .subquery("delivered")
+    )
+    planned_hours = func.round(cast(func.coalesce(planned.c.planned_hours, 0), Numeric), 1)
+    delivered_hours = func.round(cast(func.coalesce(delivered.c.minutes, 0) / 60.0, Numeric), 1)
+    capacity = criteria.lead_capacity_hours
+    load = func.round(cast(100 * func.coalesce(planned.c.planned_hours, 0) / capacity, Numeric))
+    statement = (
+        select(
+            User.id.label("lead_id"), User.name.label("lead"), grants.c.districts,
+            func.coalesce(planned.c.schools, 0).label("schools"),
+            planned_hours.label("planned_hours"), delivered_hours.label("delivered_hours"),
+            func.coalesce(delivered.c.visits, 0).label("visits"),
+            func.round(cast(func.coalesce(delivered.c.visits, 0) / criteria.weeks, Numeric), 1)
+            .label("visits_per_week"),
+            load.label("load"),
+            case((load > 100, "over"), (load < 100 * UNDER_LOADED, "under"), else_=null()).label("flag"),
+            func.count().over().label("matching"),
+            func.sum(planned_hours).over().label("team_planned"),
+            func.sum(delivered_hours).over().label("team_delivered"),
+            func.sum(func.coalesce(delivered.c.visits, 0)).over().label("team_visits"),
+        )
+        .join(grants, grants.c.lead_id == User.id)
+        .outerjoin(planned, planned.c.lead_id == User.id)
+        .outerjoin(delivered, delivered.c.lead_id == User.id)
+    )
+    rows = db.session.execute(_ordered(statement, LEAD_SORTS, sort, limit, "lead_id")).all()
+    first = rows[0] if rows else None
+    leads = first.matching if first else 0
+    return Section(rows, leads, {
+        "leads": leads,
+        "capacity": round(leads * capacity, 1),
+        "planned": float(first.team_planned) if first else 0.0,
+        "delivered": float(first.team_delivered) if first else 0.0,
+        "visits": int(first.team_visits) if first else 0,
+        "lead_capacity": capacity,
+        "weekly_hours": LEAD_WEEKLY_HOURS,
+    })
+
+
+# --- equitable deployment -----------------------------------------------------------------------
+
+EQUITY_SORTS = {
+    "district": _by("district"),
+    "region": _by("region"),
+    "needing": _by("needing"),
+    "enrollment": _by("enrollment"),
+    "hours": _by("hours"),
+    "hours_per_school": _by("hours_per_school"),
+    "hours_per_thousand": _by("hours_per_thousand"),
+    "ratio": _by("ratio"),
+}
+
+
+def deployment_by_district(criteria: Criteria, sort: str = "ratio", limit: int | None = ROWS_SHOWN) -> Section:
+    """Hours delivered per district in the period against its need (schools needing assistance,
+    enrollment), with the ratio to the median district and the districts far from it flagged."""
+    need = (
+        select(School.district_id, func.count().label("needing"))
+        .where(_needs_assistance())
+        .group_by(School.district_id)
+        .subquery("need")
+    )
+    delivered = (
+        select(Visit.district_id, (func.sum(Visit.minutes) / 60.0).label("hours"))
+        .where(*_visit_conditions(criteria, in_period=True))
+        .group_by(Visit.district_id)
+        .subquery("delivered")
+    )
+    hours = func.coalesce(delivered.c.hours, 0)
+    needing = func.coalesce(need.c.needing, 0)
+    rates = (
+        select(
+            District.id.label("district_id"), District.slug, District.name.label("district"),
+            Region.name.label("region"), District.accountability_status.label("status"), District.enrollment,
+            needing.label("needing"), hours.label("hours"),
+            (hours / func.nullif(needing, 0)).label("hours_per_school"),
+            (1000.0 * hours / func.nullif(District.enrollment, 0)).label("hours_per_thousand"),
+        )
+        .join(Region, Region.id == District.region_id)
+        .outerjoin(need, need.c.district_id == District.id)
+        .outerjoin(delivered, delivered.c.district_id == District.id)
+        .where(*_district_conditions(criteria))
+        .cte("district_rates")
+    )
+    median = median_of(rates, "hours_per_school")
+    ratio = rates.c.hours_per_school / func.nullif(median, 0)
+    statement = select(
+        rates.c.slug, rates.c.district, rates.c.region, rates.c.status, rates.c.enrollment, rates.c.needing,
+        func.round(cast(rates.c.hours, Numeric), 1).label("hours"),
+        func.round(cast(rates.c.hours_per_school, Numeric), 1).label("hours_per_school"),
+        func.round(cast(rates.c.hours_per_thousand, Numeric), 2).label("hours_per_thousand"),
+        func.round(cast(median, Numeric), 2).label("median"),
+        func.round(cast(ratio, Numeric), 2).label("ratio"),
+        case((ratio < FAR_BELOW_MEDIAN, "below"), (ratio > FAR_ABOVE_MEDIAN, "above"), else_=null()).label("flag"),
+        func.count().over().label("matching"),
+        func.sum(case((ratio < FAR_BELOW_MEDIAN, 1), else_=0)).over().label("below"),
+        func.sum(case((ratio > FAR_ABOVE_MEDIAN, 1), else_=0)).over().label("above"),
+    )
+    rows = db.session.execute(_ordered(statement, EQUITY_SORTS, sort, limit, "slug")).all()
+    first = rows[0] if rows else None
+    return Section(rows, first.matching if first else 0, {
+        "median": float(first.median) if first and first.median is not None else None,
+        "below": int(first.below) if first else 0,
+        "above": int(first.above) if first else 0,
+    })
+
+
+# --- plans and equity goals --------------------------------------------------------------------
+
+PLAN_SORTS = {key: key for key in (
+    "district", "region", "actions", "problems", "overdue", "stale", "over_budget", "milestones_missed",
+    "open_high_risks", "on_track", "off_track",
+)}
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """One district's plan health (from its active plans) and equity goals on and off track."""
+
+    slug: str
+    district: str
+    region: str
+    actions: int
+    overdue: int
+    stale: int
+    over_budget: int
+    milestones_missed: int
+    open_high_risks: int
+    on_track: int
+    off_track: int
+
+    @property
+    def problems(self) -> int:
+        return self.overdue + self.stale + self.over_budget + self.milestones_missed + self.open_high_risks
+
+
+def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit: int | None = ROWS_SHOWN) -> Section:
+    """Plan health and equity-goal progress per district: six statements, however many districts.
+
+    The figures come from the plans' own derivations (`plan_health_by_district`,
+    `equity_progress_by_district`), so the dashboard and each district's plan page agree.
+    """
+    from app.plans.equity import equity_progress_by_district
+    from app.plans.health import plan_health_by_district
+
+    districts = db.session.execute(
+        select(District.id, District.slug, District.name, Region.name.label("region"))
+        .join(Region, Region.id == District.region_id)
+        .where(*_district_conditions(criteria))
+    ).all()
+    ids = [district.id for district in districts]
+    health, equity = plan_health_by_district(ids, today=criteria.end), equity_progress_by_district(ids)
+    rows = [
+        PlanProgress(d.slug, d.name, d.region, health[d.id].actions, health[d.id].overdue, health[d.id].stale,
+                     health[d.id].over_budget, health[d.id].milestones_missed, health[d.id].open_high_risks,
+                     *equity.get(d.id, (0, 0)))
+        for d in districts
+    ]
+    key = sort.lstrip("-")
+    rows.sort(key=lambda row: (getattr(row, key), row.slug), reverse=sort.startswith("-"))
+    return Section(rows[:limit] if limit else rows, len(rows), {
+        "without_actions": sum(1 for row in rows if not row.actions),
+        "with_problems": sum(1 for row in rows if row.problems),
+        "on_track": sum(row.on_track for row in rows),
+        "off_track": sum(row.off_track for row in rows),
+    })
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+SECTIONS = {
+    "coverage-districts": (coverage_by_district, DISTRICT_COVERAGE_SORTS, "share_90"),
+    "coverage-schools": (coverage_by_school, SCHOOL_SORTS, "-days_since"),
+    "capacity": (capacity_by_lead, LEAD_SORTS, "-load"),
+    "deployment": (deployment_by_district, EQUITY_SORTS, "ratio"),
+    "plans": (plan_progress_by_district, PLAN_SORTS, "-problems"),
+}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    criteria: Criteria
+    sections: dict[str, Section]
+
+
+def regional_dashboard(user: User, criteria: Criteria, sorts: dict[str, str]) -> Dashboard:
+    """Every section of the dashboard, through the cross-district door (403 for other roles)."""
+    with cross_district_reads(user, _regions(criteria)):
+        return Dashboard(criteria, {
+            name: figures(criteria, sorts.get(name) or default)
+            for name, (figures, _sorts, default) in SECTIONS.items()
+        })
+
+
+def section_rows(user: User, criteria: Criteria, name: str, sort: str | None) -> list[Row]:
+    """Every row of one section, for an export with the same filters and order."""
+    figures, _sorts, default = SECTIONS[name]
+    with cross_district_reads(user, _regions(criteria)):
+        return figures(criteria, sort or default, limit=None).rows
+
+
+def _regions(criteria: Criteria) -> list[int] | None:
+    return [criteria.region_id] if criteria.region_id is not None else None
+
+
+def regions_for(user: User) -> list[Region]:
+    """The regions a person may filter the dashboard by: their own, or all for an admin."""
+    statement = select(Region).order_by(Region.name)
+    if not is_platform_admin(user):
+        statement = statement.where(Region.id.in_(director_region_ids(user)))
+    return list(db.session.scalars(statement))
+
+
+def support_types_for_filter() -> list[SupportType]:
+    return list(db.session.scalars(select(SupportType).order_by(SupportType.name)))

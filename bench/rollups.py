@@ -1,0 +1,187 @@
+"""Benchmark: each section of the regional dashboard through the app, next to raw SQL answering
+the same question, on the state-sized data set; then p50/p95 of the whole page.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/flask --app wsgi db upgrade
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/flask --app wsgi demo load --scale state
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/python bench/rollups.py [--runs 20]
+
+"Through the app" is the service function inside `cross_district_reads` (scope, ORM statement
+building, the tenant filter, fetching rows); "raw SQL" is a hand-written PostgreSQL query with the
+same rows, run with psycopg on its own connection. Each is timed `--runs` times after a warm-up;
+the medians are compared. The rows of both are checked to be the same before anything is timed.
+The page is timed with Flask's test client (in-process: no HTTP server), signed in as the admin.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select
+
+from app import create_app
+from app.accounts.models import User
+from app.demo_state import PASSWORD
+from app.extensions import db
+from app.rollups import services
+from app.rollups.services import Criteria, school_year_start
+from tenants.lookup import cross_district_reads
+from tenants.scope import entered, system_scope
+
+NEEDING = "('focused_targeted_support', 'broad_comprehensive_support')"
+
+RAW = {
+    "coverage-districts": f"""
+        WITH last AS (
+            SELECT district_id, school_id, max(visited_on) AS last_visit FROM visits
+            WHERE district_id = ANY(%(ids)s) AND school_id IS NOT NULL AND visited_on <= %(end)s
+            GROUP BY district_id, school_id),
+        needing AS (
+            SELECT s.district_id, count(*) AS needing,
+                   count(*) FILTER (WHERE l.last_visit > %(end)s::date - 30) AS v30,
+                   count(*) FILTER (WHERE l.last_visit > %(end)s::date - 60) AS v60,
+                   count(*) FILTER (WHERE l.last_visit > %(end)s::date - 90) AS v90,
+                   count(*) FILTER (WHERE l.last_visit IS NULL) AS never
+            FROM schools s LEFT JOIN last l ON l.district_id = s.district_id AND l.school_id = s.id
+            WHERE s.district_id = ANY(%(ids)s) AND s.accountability_category IN {NEEDING}
+            GROUP BY s.district_id),
+        activity AS (
+            SELECT district_id, max(visited_on) AS last_visit,
+                   count(*) FILTER (WHERE follow_up_on < %(end)s AND NOT follow_up_done) AS overdue
+            FROM visits WHERE district_id = ANY(%(ids)s) AND visited_on <= %(end)s GROUP BY district_id)
+        SELECT d.slug, n.needing, n.v30, n.v60, n.v90, 100.0 * n.v90 / n.needing AS share_90, n.never,
+               a.last_visit, coalesce(a.overdue, 0), sum(n.needing) OVER (), sum(n.never) OVER ()
+        FROM districts d JOIN regions r ON r.id = d.region_id JOIN needing n ON n.district_id = d.id
+        LEFT JOIN activity a ON a.district_id = d.id
+        WHERE d.id = ANY(%(ids)s)
+        ORDER BY share_90 NULLS LAST, d.slug LIMIT 50""",
+    "coverage-schools": f"""
+        SELECT d.slug, s.id, last.last_visit, %(end)s - last.last_visit AS days_since, count(*) OVER ()
+        FROM schools s JOIN districts d ON d.id = s.district_id
+        LEFT JOIN (SELECT district_id, school_id, max(visited_on) AS last_visit FROM visits
+                   WHERE district_id = ANY(%(ids)s) AND school_id IS NOT NULL AND visited_on <= %(end)s
+                   GROUP BY district_id, school_id) last
+               ON last.district_id = s.district_id AND last.school_id = s.id
+        WHERE s.district_id = ANY(%(ids)s) AND s.accountability_category IN {NEEDING}
+        ORDER BY coalesce(%(end)s - last.last_visit, 1000000) DESC, s.id LIMIT 50""",
+    "capacity": """
+        WITH grants AS (
+            SELECT user_id AS lead_id, count(*) AS districts FROM role_grants
+            WHERE role = 'assistance_lead' AND district_id = ANY(%(ids)s) GROUP BY user_id),
+        planned AS (
+            SELECT lead_id, count(DISTINCT school_id) AS schools,
+                   sum(planned_hours * (least(coalesce(ends_on, %(end)s), %(end)s)
+                                        - greatest(starts_on, %(start)s) + 1)::float
+                       / (coalesce(ends_on, %(end)s) - starts_on + 1)) AS hours
+            FROM support_assignments
+            WHERE district_id = ANY(%(ids)s) AND status <> 'cancelled' AND starts_on <= %(end)s
+              AND coalesce(ends_on, %(end)s) >= %(start)s
+            GROUP BY lead_id),
+        delivered AS (
+            SELECT lead_id, sum(minutes) AS minutes, count(*) AS visits FROM visits
+            WHERE district_id = ANY(%(ids)s) AND visited_on BETWEEN %(start)s AND %(end)s GROUP BY lead_id)
+        SELECT u.id, g.districts, coalesce(p.schools, 0), round(coalesce(p.hours, 0)::numeric, 1),
+               round(coalesce(dl.minutes, 0) / 60.0, 1), coalesce(dl.visits, 0),
+               round((100 * coalesce(p.hours, 0) / %(capacity)s)::numeric) AS load,
+               sum(round(coalesce(p.hours, 0)::numeric, 1)) OVER (), count(*) OVER ()
+        FROM grants g JOIN users u ON u.id = g.lead_id
+        LEFT JOIN planned p ON p.lead_id = u.id LEFT JOIN delivered dl ON dl.lead_id = u.id
+        ORDER BY load DESC NULLS LAST, u.id LIMIT 50""",
+    "deployment": f"""
+        WITH rates AS (
+            SELECT d.slug, coalesce(n.needing, 0) AS needing, coalesce(h.hours, 0) AS hours,
+                   coalesce(h.hours, 0) / nullif(coalesce(n.needing, 0), 0) AS per_school
+            FROM districts d
+            LEFT JOIN (SELECT district_id, count(*) AS needing FROM schools
+                       WHERE district_id = ANY(%(ids)s) AND accountability_category IN {NEEDING}
+                       GROUP BY district_id) n ON n.district_id = d.id
+            LEFT JOIN (SELECT district_id, sum(minutes) / 60.0 AS hours FROM visits
+                       WHERE district_id = ANY(%(ids)s) AND visited_on BETWEEN %(start)s AND %(end)s
+                       GROUP BY district_id) h ON h.district_id = d.id
+            WHERE d.id = ANY(%(ids)s)),
+        median AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per_school) AS value FROM rates)
+        SELECT r.slug, r.needing, round(r.hours, 1), round(r.per_school, 1),
+               round((r.per_school / nullif(m.value, 0))::numeric, 2) AS ratio, count(*) OVER ()
+        FROM rates r CROSS JOIN median m
+        ORDER BY ratio NULLS LAST, r.slug LIMIT 50""",
+}
+
+SECTIONS = {
+    "coverage-districts": (services.coverage_by_district, lambda r: (r.slug, r.needing, r.never_visited)),
+    "coverage-schools": (services.coverage_by_school, lambda r: (r.slug, r.school_id, r.last_visit)),
+    "capacity": (services.capacity_by_lead, lambda r: (r.lead_id, r.districts, float(r.planned_hours))),
+    "deployment": (services.deployment_by_district, lambda r: (r.slug, r.needing, r.ratio)),
+}
+RAW_KEYS = {
+    "coverage-districts": lambda r: (r[0], r[1], r[6]),
+    "coverage-schools": lambda r: (r[0], r[1], r[2]),
+    "capacity": lambda r: (r[0], r[1], float(r[3])),
+    "deployment": lambda r: (r[0], r[1], r[4]),
+}
+
+
+def median_ms(run, runs: int) -> float:
+    run()  # warm-up: plans cached, pages in memory
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=40)
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_state")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SIGN_IN_RATE_LIMIT", "1000 per minute")
+    app = create_app("development")
+    app.config["WTF_CSRF_ENABLED"] = False  # the benchmark signs in through the form without a token
+    end = date.today()
+    criteria = Criteria(start=school_year_start(end), end=end)
+    with app.app_context():
+        with entered(system_scope("benchmark")):
+            admin = db.session.scalars(select(User).where(User.email == "admin@state.example.org")).one()
+            director = db.session.scalars(select(User).where(User.email == "director1@state.example.org")).one()
+        raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+        print(f"Period {criteria.start} to {criteria.end}; median of {options.runs} runs each.\n")
+        print(f"{'who':9} {'section':20} {'rows':>6} {'app ms':>8} {'raw ms':>8} {'ratio':>6}")
+        for who, user in (("admin", admin), ("director", director)):
+            with cross_district_reads(user) as district_ids:
+                params = {"ids": sorted(district_ids), "start": criteria.start, "end": criteria.end,
+                          "capacity": criteria.lead_capacity_hours}
+                for name, (section, key) in SECTIONS.items():
+                    rows = section(criteria)
+                    raw_rows = raw.execute(RAW[name], params).fetchall()
+                    assert [key(r) for r in rows.rows] == [RAW_KEYS[name](r) for r in raw_rows], name
+                    app_ms = median_ms(lambda section=section: section(criteria), options.runs)
+                    raw_ms = median_ms(lambda sql=RAW[name], params=params: raw.execute(sql, params).fetchall(),
+                                       options.runs)
+                    print(f"{who:9} {name:20} {rows.total:>6} {app_ms:>8.1f} {raw_ms:>8.1f} {app_ms / raw_ms:>5.2f}x")
+                db.session.rollback()
+        client = app.test_client()
+        response = client.post("/sign-in", data={"email": admin.email, "password": PASSWORD})
+        assert response.status_code == 302, response.status_code
+        timings = []
+        for _ in range(options.pages):
+            started = time.perf_counter()
+            response = client.get("/rollups/")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        timings.sort()
+        p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        print(f"\nWhole page /rollups/ as the admin (520 districts), {options.pages} requests: "
+              f"p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
