@@ -54,3 +54,11 @@ def test_an_unchanged_save_records_nothing(world):
     db.session.flush()
     assert len(audit_trail(world.home_school)) == before
     assert db.session.get(School, (world.home.id, world.home_school.id)) is world.home_school
+
+
+def test_internal_notes_are_never_in_the_trail(world):
+    world.home_visit.internal_notes = "Principal may resign"
+    db.session.flush()
+    recorded = [e.changes for e in audit_trail(world.home_visit)]
+    assert recorded and all("Principal may resign" not in str(c) and world.HOME_INTERNAL not in str(c) for c in recorded)
+    assert recorded[-1]["internal_notes"] == ["(withheld: support team only)", "(withheld: support team only)"]

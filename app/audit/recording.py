@@ -18,6 +18,10 @@ from tenants.session import TenantSession
 
 # Secrets never go into the trail, not even hashed.
 NEVER_RECORDED = frozenset({"password_hash", "token_hash"})
+# District people read their district's trail; these are for the support team only, so the
+# trail says that they changed, never what they say.
+WITHHELD = frozenset({"internal_notes"})
+WITHHELD_VALUE = "(withheld: support team only)"
 
 
 def audited(row) -> bool:
@@ -51,10 +55,10 @@ def _event(row, action: str, user_id: int | None) -> dict:
             after = history.added[0] if history.added else None
             if before == after:
                 continue
-            changes[attr.key] = [_plain(before), _plain(after)]
+            changes[attr.key] = [_recorded(attr.key, before), _recorded(attr.key, after)]
         else:
-            value = getattr(row, attr.key)
-            changes[attr.key] = [None, _plain(value)] if action == "create" else [_plain(value), None]
+            value = _recorded(attr.key, getattr(row, attr.key))
+            changes[attr.key] = [None, value] if action == "create" else [value, None]
     return {
         "district_id": row.district_id,
         "user_id": user_id,
@@ -70,6 +74,12 @@ def _summary(row, kind: str) -> str:
     """A name for the row from its own columns (loading relationships mid-flush is not safe)."""
     label = next((getattr(row, key) for key in ("name", "title", "purpose") if getattr(row, key, None)), None)
     return f"{kind} {row.id}" + (f": {label}"[:180] if label else "")
+
+
+def _recorded(key: str, value):
+    if key in WITHHELD and value is not None:
+        return WITHHELD_VALUE
+    return _plain(value)
 
 
 def _plain(value):

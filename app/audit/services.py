@@ -1,6 +1,9 @@
 """Reading the audit trail."""
+from datetime import datetime, time, timedelta
+
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.extensions import db
 
@@ -12,3 +15,48 @@ def audit_trail(row) -> list[AuditEvent]:
         .where(AuditEvent.object_type == type(row).__name__, AuditEvent.object_id == str(row.id))
         .order_by(AuditEvent.at, AuditEvent.id)
     ))
+
+
+PAGE_SIZE = 50
+
+
+def audit_events(filters: dict, page: int = 1) -> tuple[list[AuditEvent], bool]:
+    """One page of recorded changes, newest first, within the current scope; and whether more follow.
+
+    `filters` may name a district, a person, an object type (and id) and a date range.
+    """
+    query = select(AuditEvent)
+    if filters.get("district_id"):
+        query = query.where(AuditEvent.district_id == filters["district_id"])
+    if filters.get("person"):
+        query = query.where(AuditEvent.user_id == filters["person"])
+    if filters.get("object_type"):
+        query = query.where(AuditEvent.object_type == filters["object_type"])
+    if filters.get("object_id"):
+        query = query.where(AuditEvent.object_id == filters["object_id"])
+    if filters.get("start"):
+        query = query.where(AuditEvent.at >= datetime.combine(filters["start"], time.min))
+    if filters.get("end"):
+        query = query.where(AuditEvent.at < datetime.combine(filters["end"] + timedelta(days=1), time.min))
+    rows = list(db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def audit_filter_choices(district_id: int | None) -> dict:
+    """The people and object types that appear in the trail (of one district, or all in scope)."""
+    where = [AuditEvent.district_id == district_id] if district_id else []
+    people = db.session.execute(
+        select(User.id, User.name).join(AuditEvent, AuditEvent.user_id == User.id).where(*where).distinct().order_by(User.name))
+    kinds = db.session.scalars(select(AuditEvent.object_type).where(*where).distinct().order_by(AuditEvent.object_type))
+    return {"people": [(i, n) for i, n in people], "object_types": [(k, k) for k in kinds]}
+
+
+# Fields only the district's support team reads (DESIGN.md: internal notes); the trail hides them from others.
+SUPPORT_TEAM_ONLY = {"Visit": frozenset({"internal_notes"})}
+
+
+def visible_changes(event: AuditEvent, support_team: bool) -> dict:
+    """The event's changes this reader may see."""
+    hidden = () if support_team else SUPPORT_TEAM_ONLY.get(event.object_type, ())
+    return {name: pair for name, pair in event.changes.items() if name not in hidden}

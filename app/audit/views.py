@@ -1,0 +1,63 @@
+"""The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+
+from app.audit.services import audit_events, audit_filter_choices, visible_changes
+from tenants.access import can_see_district_records, is_platform_admin
+from tenants.lookup import get_or_404, on_support_team
+from tenants.models import District
+
+bp = Blueprint("audit", __name__)
+
+
+class AuditFilters(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    person = fields.Integer(load_default=None)
+    object_type = fields.String(load_default=None)
+    object_id = fields.String(load_default=None)
+    start = fields.Date(data_key="from", load_default=None)
+    end = fields.Date(data_key="to", load_default=None)
+    page = fields.Integer(load_default=1, validate=lambda n: n >= 1)
+
+    @pre_load
+    def blanks_are_missing(self, values, **kwargs):
+        return {key: value for key, value in values.items() if value != ""}
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """The audit log is for signed-in people (the views check who)."""
+
+
+@bp.get("/audit")
+def platform_log():
+    if not is_platform_admin(current_user):
+        abort(403, "The platform's audit log is for platform admins.")
+    return _log(None)
+
+
+@bp.get("/districts/<slug>/audit")
+def district_log(slug: str):
+    district = get_or_404(District, slug=slug)
+    if not can_see_district_records(current_user, district.id):
+        abort(403, "A district's audit log is for its district leaders and platform admins.")
+    return _log(district)
+
+
+def _log(district: District | None):
+    values = request.args.to_dict()
+    try:
+        filters = AuditFilters().load(values)
+        errors = {}
+    except ValidationError as error:
+        filters, errors = {"page": 1}, error.messages
+    page = filters.pop("page")
+    events, more = audit_events({**filters, "district_id": district.id if district else None}, page)
+    changes = {event.id: visible_changes(event, on_support_team(event.district_id)) for event in events}
+    return render_template("audit/log.html", district=district, events=events, changes=changes, page=page, more=more,
+                           values=values, errors=errors, **audit_filter_choices(district.id if district else None)
+                           ), 422 if errors else 200

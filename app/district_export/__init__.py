@@ -1,0 +1,1 @@
+"""A district's whole data as a ZIP of CSV files with a README of the columns: no district is locked in."""

@@ -1,0 +1,64 @@
+"""Build the ZIP: one CSV per tenant table (every TenantScoped model, so new features are included), a README."""
+import io
+import zipfile
+from datetime import date
+
+from sqlalchemy import LargeBinary, select
+
+from app.exports import _csv as csv_bytes  # the same CSV (UTF-8 BOM, formula-safe) as every list's download
+from app.extensions import db
+from tenants.base import TenantScoped
+from tenants.models import District
+
+# Kept by the support team, never handed to the district (DESIGN.md: internal notes).
+NEVER_EXPORTED = frozenset({("visits", "internal_notes")})
+
+
+def tenant_models() -> list:
+    """Every mapped model of tenant data, in table order (parents before children)."""
+    order = {table.name: i for i, table in enumerate(db.metadata.sorted_tables)}
+    models = [m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)]
+    return sorted(models, key=lambda model: order[model.__table__.name])
+
+
+def _columns(table) -> list:
+    return [c for c in table.columns
+            if (table.name, c.name) not in NEVER_EXPORTED and not isinstance(c.type, LargeBinary)]
+
+
+def district_archive(district: District) -> tuple[str, bytes]:
+    """The file name and bytes of the district's ZIP, read within the current scope."""
+    buffer = io.BytesIO()
+    readme = [f"# Data of {district.name}, exported {date.today().isoformat()}", "",
+              "One CSV file per table (UTF-8, header row). Ids are the platform's; a column ending in _id",
+              "refers to the id column of the file named in its description. Internal notes of the support team",
+              "and binary files (such as rendered PDF reports) are not included.", ""]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        tables = [(District.__table__, [district])] + [
+            (model.__table__, db.session.scalars(select(model).where(model.district_id == district.id)).all())
+            for model in tenant_models()]
+        for table, rows in tables:
+            columns = _columns(table)
+            mapper_keys = {c.name: _attribute(type(rows[0]) if rows else None, c.name) for c in columns}
+            body = [[c.name for c in columns], *([getattr(row, mapper_keys[c.name]) for c in columns] for row in rows)]
+            archive.writestr(f"{table.name}.csv", csv_bytes(body))
+            readme += [f"## {table.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c in columns), ""]
+        archive.writestr("README.md", "\n".join(readme) + "\n")
+    return f"{district.slug}-data-{date.today().isoformat()}.zip", buffer.getvalue()
+
+
+def _attribute(model, column_name: str) -> str:
+    """The mapped attribute of a column (usually the same name)."""
+    if model is None:
+        return column_name
+    for attr in db.inspect(model).column_attrs:
+        if any(getattr(col, "name", None) == column_name for col in attr.columns):
+            return attr.key
+    return column_name
+
+
+def _describe(column) -> str:
+    refs = ", ".join(f"{fk.column.table.name}.csv {fk.column.name}" for fk in column.foreign_keys)
+    extra = f"; refers to {refs}" if refs else ""
+    required = "" if column.nullable else ", always present"
+    return f"- `{column.name}`: {column.type.__class__.__name__.lower()}{required}{extra}"

@@ -1,0 +1,1 @@
+"""Failed background jobs, for platform admins: their error and a retry button."""

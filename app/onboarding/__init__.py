@@ -1,0 +1,1 @@
+"""Onboarding: new districts, their schools and people from files, the state directory, archiving."""

@@ -1,0 +1,136 @@
+"""The rules for each row of an onboarding file, and the per-row errors shown in the preview."""
+from dataclasses import dataclass
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+
+from app.districts.models import GRADES
+from tenants.models import AccountabilityStatus
+from tenants.roles import Role
+
+# Roles a district's file may give; admins and directors are granted in /admin, never by a file.
+IMPORTED_ROLES = (Role.DISTRICT_LEADER, Role.DISTRICT_VIEWER, Role.ASSISTANCE_LEAD)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell: `line` is the line in the file (the header is line 1)."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+
+def is_grade_span(text: str) -> bool:
+    low, _, high = text.upper().partition("-")
+    return low in GRADES and high in GRADES and GRADES.index(low) <= GRADES.index(high)
+
+
+def _valid_grade_span(text: str) -> None:
+    if not is_grade_span(text):
+        raise ValidationError("Unknown grade span: use lowest-highest, such as PK-5, 6-8 or 9-12.")
+
+
+def _choice(choices) -> dict[str, str]:
+    """Both the value and the label, lower-cased, to the value: 'District leader' is 'district_leader'."""
+    return {c.value: c.value for c in choices} | {c.label.lower(): c.value for c in choices}
+
+
+ROLE_CHOICES = _choice(IMPORTED_ROLES)
+CATEGORY_CHOICES = _choice(AccountabilityStatus)
+
+
+class RowSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def blanks_are_missing(self, row, **kwargs):
+        return {key: value for key, value in row.items() if value != ""}
+
+
+class SchoolRow(RowSchema):
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    code = fields.String(required=True, validate=[
+        validate.Length(max=20), validate.Regexp(r"^[A-Z0-9-]+$", error="Letters, digits and hyphens only.")])
+    grade_span = fields.String(required=True, validate=_valid_grade_span)
+    enrollment = fields.Integer(load_default=None, validate=validate.Range(min=0, max=20000))
+    accountability_category = fields.String(
+        load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
+        validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
+
+    @pre_load
+    def normalise(self, row, **kwargs):
+        for key in ("code", "grade_span"):
+            if key in row:
+                row[key] = row[key].upper().replace(" ", "") if key == "grade_span" else row[key].upper()
+        if "accountability_category" in row:
+            text = row["accountability_category"]
+            row["accountability_category"] = CATEGORY_CHOICES.get(text.lower(), text)
+        return row
+
+
+class PersonRow(RowSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254),
+                         error_messages={"invalid": "Not a valid email address."})
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    role = fields.String(required=True, validate=validate.OneOf(
+        [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, District viewer or Assistance lead."))
+    title = fields.String(load_default=None, validate=validate.Length(max=120))
+
+    @pre_load
+    def normalise(self, row, **kwargs):
+        if "email" in row:
+            row["email"] = row["email"].lower()
+        if "role" in row:
+            row["role"] = ROLE_CHOICES.get(row["role"].lower(), row["role"])
+        return row
+
+
+class DirectoryDistrictRow(RowSchema):
+    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    type = fields.String(load_default="Public School District", validate=validate.Length(max=60))
+    city = fields.String(load_default=None, validate=validate.Length(max=120))
+    pupils = fields.Integer(load_default=None, validate=validate.Range(min=0))
+
+
+class DirectorySchoolRow(RowSchema):
+    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    district_source_id = fields.Integer(required=True)
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    type = fields.String(load_default="Public School", validate=validate.Length(max=60))
+    city = fields.String(load_default=None, validate=validate.Length(max=120))
+
+
+def check_rows(rows: list[dict], schema: Schema, file: str, unique: str) -> tuple[list[dict], list[RowError]]:
+    """Each row loaded by `schema`, and an error for every bad cell and every repeated `unique` value."""
+    loaded, errors, seen = [], [], {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            item = schema.load(row)
+        except ValidationError as error:
+            errors.extend(RowError(file, line, column, " ".join(_flat(messages)))
+                          for column, messages in sorted(error.messages.items()))
+            continue
+        key = item[unique]
+        if key in seen:
+            errors.append(RowError(file, line, unique, f"Duplicate {unique.replace('_', ' ')} {key}: also on line {seen[key]}."))
+            continue
+        seen[key] = line
+        loaded.append(item)
+    return loaded, errors
+
+
+def _flat(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flat(value)]
+    return [str(m) for m in messages]
+
+
+def missing_columns(rows: list[dict], schema: Schema, file: str) -> list[RowError]:
+    """A header without a required column fails the whole file at line 1, once."""
+    if not rows:
+        return []
+    required = [name for name, field in schema.fields.items() if field.required]
+    return [RowError(file, 1, name, f"The file has no {name} column.") for name in required if name not in rows[0]]

@@ -1,0 +1,343 @@
+"""Onboarding: create a district, check its files into a previewed batch, apply a confirmed batch, archive.
+
+Applying is all-or-nothing (one transaction, committed at the very end, so a
+failed or killed job leaves nothing) and idempotent (schools match by code,
+people by email, directory rows by the directory's ids: a second run of the
+same batch or file changes nothing).
+"""
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, insert, select, update
+
+from app.accounts.models import RoleGrant, User
+from app.audit.models import AuditEvent
+from app.directory import DirectorySchool
+from app.districts.models import School
+from app.extensions import db
+from app.onboarding.files import FileRefused, read_table
+from app.onboarding.models import ImportBatch, ImportKind, ImportStatus
+from app.onboarding.rows import (
+    DirectoryDistrictRow,
+    DirectorySchoolRow,
+    PersonRow,
+    RowError,
+    SchoolRow,
+    check_rows,
+    missing_columns,
+)
+from app.text import slugify
+from tenants.access import is_platform_admin, scope_for_job
+from tenants.models import AccountabilityStatus, District, Lifecycle, Region
+from tenants.scope import entered, system_scope
+from workers.queues import enqueue
+
+# Districts from the state directory wait here until an admin places them in a region.
+DIRECTORY_REGION = "Not yet assigned"
+# Rows per bulk statement and per progress step.
+STEP = 200
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    """Report nowhere."""
+
+
+class ImportRefused(PermissionError):
+    """Only a platform admin imports."""
+
+
+@dataclass
+class Preview:
+    """What an upload would do: the batch to confirm, or the errors to fix first."""
+
+    errors: list[RowError] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def create_district(name: str, region_id: int, accountability_status: str) -> District:
+    """Create a district in onboarding, with a slug no other district has."""
+    slug = base = slugify(name) or "district"
+    number = 1
+    while db.session.scalar(select(District.id).where(District.slug == slug)) is not None:
+        number += 1
+        slug = f"{base}-{number}"
+    district = District(name=name.strip(), slug=slug, region_id=region_id, accountability_status=accountability_status,
+                        lifecycle=Lifecycle.ONBOARDING)
+    db.session.add(district)
+    db.session.commit()
+    return district
+
+
+def preview_district_import(district: District, uploads: dict[str, tuple[str, bytes]], user: User) -> Preview:
+    """Check a district's schools and people files; store a batch to confirm only when every row is good."""
+    checked = {"schools": [], "people": []}
+    errors: list[RowError] = []
+    sources = []
+    for key, schema, unique in (("schools", SchoolRow(), "code"), ("people", PersonRow(), "email")):
+        if key not in uploads:
+            continue
+        filename, data = uploads[key]
+        sources.append(filename)
+        try:
+            rows = read_table(data, filename)
+        except FileRefused as refused:
+            errors.append(RowError(filename, 0, "file", str(refused)))
+            continue
+        problems = missing_columns(rows, schema, filename)
+        loaded, row_errors = check_rows(rows, schema, filename, unique) if not problems else ([], [])
+        errors += problems + row_errors
+        checked[key] = loaded
+    if not sources:
+        errors.append(RowError("", 0, "file", "Choose a schools file, a people file, or both."))
+    return _batch_or_errors(ImportKind.DISTRICT, district.id, checked, errors, sources, user)
+
+
+def preview_directory_import(districts: tuple[str, bytes], schools: tuple[str, bytes], user: User) -> Preview:
+    """Check the state directory's districts.csv and schools.csv; every school's district must be known."""
+    errors: list[RowError] = []
+    checked = {}
+    for key, (filename, data), schema in (("districts", districts, DirectoryDistrictRow()),
+                                         ("schools", schools, DirectorySchoolRow())):
+        try:
+            rows = read_table(data, filename)
+        except FileRefused as refused:
+            errors.append(RowError(filename, 0, "file", str(refused)))
+            rows = []
+        problems = missing_columns(rows, schema, filename)
+        loaded, row_errors = check_rows(rows, schema, filename, "source_id") if not problems else ([], [])
+        errors += problems + row_errors
+        checked[key] = loaded
+    known = {row["source_id"] for row in checked["districts"]} | set(
+        db.session.scalars(select(District.directory_id).where(District.directory_id.is_not(None))))
+    for line, row in enumerate(checked["schools"], start=2):
+        if row["district_source_id"] not in known:
+            errors.append(RowError(schools[0], line, "district_source_id",
+                                   f"No district with source_id {row['district_source_id']}."))
+    return _batch_or_errors(ImportKind.DIRECTORY, None, checked, errors, [districts[0], schools[0]], user)
+
+
+def _batch_or_errors(kind, district_id, checked: dict, errors, sources, user) -> Preview:
+    counts = {key: len(rows) for key, rows in checked.items()}
+    if errors:
+        return Preview(errors=errors, counts=counts)
+    batch = ImportBatch(kind=kind, district_id=district_id, created_by_id=user.id, source=", ".join(sources)[:300],
+                        rows=checked, row_count=sum(counts.values()))
+    db.session.add(batch)
+    db.session.commit()
+    return Preview(batch=batch, counts=counts)
+
+
+def confirm_import(batch: ImportBatch, user: User):
+    """Queue a previewed batch once; confirming it again (a double click) queues nothing more."""
+    if batch.status != ImportStatus.PREVIEWED:
+        return None
+    batch.status = ImportStatus.QUEUED
+    db.session.commit()
+    return enqueue("app.onboarding.jobs.run_import", batch.id, user.id, queue_name="imports")
+
+
+def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress) -> dict:
+    """Apply a confirmed batch in one transaction; a batch already done answers its result again."""
+    user = db.session.get(User, user_id)
+    if user is None or not is_platform_admin(user):
+        raise ImportRefused(f"user {user_id} is not a platform admin: imports are theirs")
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise LookupError(f"import batch {batch_id} does not exist")
+    if batch.status == ImportStatus.DONE:
+        return batch.result
+    directory = batch.kind == ImportKind.DIRECTORY
+    scope = system_scope("directory import") if directory else scope_for_job(user.id, batch.district_id)
+    try:
+        # The commit flushes the last changes: it runs in the import's scope too.
+        with entered(scope):
+            if directory:
+                result = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress)
+            else:
+                result = import_district_rows(batch.district_id, batch.rows, progress)
+            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, datetime.now()
+            db.session.commit()
+        return result
+    except Exception as error:
+        db.session.rollback()
+        _mark_failed(batch_id, error)
+        raise
+
+
+def _mark_failed(batch_id: int, error: Exception) -> None:
+    """Record the error on the batch in its own transaction; the import itself left nothing."""
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], datetime.now()
+    db.session.commit()
+
+
+def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_progress) -> dict:
+    """Create or update the district's schools (by code) and people (by email) through the ORM, so each change is audited."""
+    schools, people = rows.get("schools", []), rows.get("people", [])
+    total, done = len(schools) + len(people), 0
+    counts = dict.fromkeys(("schools_created", "schools_updated", "people_created", "grants_created"), 0)
+    existing = {s.code: s for s in db.session.scalars(select(School).where(School.district_id == district_id))}
+    for start in range(0, len(schools), STEP):
+        for row in schools[start:start + STEP]:
+            school = existing.get(row["code"])
+            if school is None:
+                school = existing[row["code"]] = School(district_id=district_id)
+                db.session.add(school)
+                counts["schools_created"] += 1
+            for key in ("name", "code", "grade_span", "enrollment", "accountability_category"):
+                setattr(school, key, row[key])
+            if school.id is not None and db.session.is_modified(school):
+                counts["schools_updated"] += 1
+        db.session.flush()
+        done += len(schools[start:start + STEP])
+        _step(progress, done, total)
+    for start in range(0, len(people), STEP):
+        for row in people[start:start + STEP]:
+            _person(district_id, row, counts)
+        db.session.flush()
+        done += len(people[start:start + STEP])
+        _step(progress, done, total)
+    district = db.session.get(District, district_id)
+    district.school_count = len(existing)
+    return counts
+
+
+def _person(district_id: int, row: dict, counts: dict) -> User:
+    user = db.session.scalars(select(User).where(func.lower(User.email) == row["email"])).first()
+    if user is None:
+        # No password: the person sets one through their invitation.
+        user = User(email=row["email"], name=row["name"], password_hash=None)
+        db.session.add(user)
+        counts["people_created"] += 1
+    if not any(g.role == row["role"] and g.district_id == district_id for g in user.grants):
+        user.grants.append(RoleGrant(role=row["role"], district_id=district_id, title=row["title"]))
+        counts["grants_created"] += 1
+    return user
+
+
+def import_directory(districts: list[dict], schools: list[dict], user_id: int | None,
+                     progress: Progress = _no_progress) -> dict:
+    """Bring the state directory in with bulk statements, matching by the directory's ids; audited in bulk."""
+    total, done = len(districts) + len(schools), 0
+    region_id = _directory_region_id()
+    known = {d.directory_id: d for d in db.session.execute(
+        select(District.id, District.directory_id, District.name, District.kind, District.city, District.enrollment)
+        .where(District.directory_id.is_not(None)))}
+    slugs = set(db.session.scalars(select(District.slug)))
+    new_districts, changed_districts = [], []
+    for row in districts:
+        values = {"name": row["name"], "kind": row["type"], "city": row["city"], "enrollment": row["pupils"]}
+        current = known.get(row["source_id"])
+        if current is None:
+            slug = slugify(row["name"])
+            slug = slug if slug not in slugs else f"{slug}-{row['source_id']}"
+            slugs.add(slug)
+            new_districts.append({**values, "directory_id": row["source_id"], "slug": slug, "region_id": region_id,
+                                  "lifecycle": Lifecycle.ONBOARDING.value, "school_count": 0,
+                                  "accountability_status": AccountabilityStatus.INSUFFICIENT_DATA.value})
+        elif any(getattr(current, key) != value for key, value in values.items()):
+            changed_districts.append({"id": current.id, **values})
+    for start in range(0, len(districts), STEP):
+        _bulk(District, new_districts[start:start + STEP], changed_districts[start:start + STEP])
+        done += len(districts[start:start + STEP])
+        _step(progress, done, total)
+
+    district_ids = dict(db.session.execute(
+        select(District.directory_id, District.id).where(District.directory_id.in_([r["source_id"] for r in districts]
+                                                                                      + [r["district_source_id"] for r in schools]))).all())
+    known_schools = {(s.district_id, s.directory_id): s for s in db.session.execute(
+        select(School.district_id, School.id, School.directory_id, School.name, School.city)
+        .where(School.directory_id.is_not(None), School.district_id.in_(district_ids.values())))}
+    new_schools, changed_schools = [], []
+    for row in schools:
+        district_id = district_ids[row["district_source_id"]]
+        source = DirectorySchool(row["source_id"], row["district_source_id"], row["name"], row["type"], row["city"] or "")
+        current = known_schools.get((district_id, row["source_id"]))
+        if current is None:
+            new_schools.append({"district_id": district_id, "directory_id": row["source_id"], "name": row["name"],
+                                "code": source.code, "grade_span": source.grade_span, "city": row["city"],
+                                "accountability_category": AccountabilityStatus.INSUFFICIENT_DATA.value})
+        elif (current.name, current.city) != (row["name"], row["city"]):
+            changed_schools.append({"district_id": district_id, "id": current.id, "name": row["name"], "city": row["city"]})
+    for start in range(0, len(schools), STEP):
+        _bulk(School, new_schools[start:start + STEP], changed_schools[start:start + STEP])
+        done += len(schools[start:start + STEP])
+        _step(progress, done, total)
+
+    touched = sorted(set(district_ids.values()))
+    db.session.execute(update(District).where(District.id.in_(touched)).values(
+        school_count=select(func.count(School.id)).where(School.district_id == District.id).scalar_subquery()),
+        execution_options={"synchronize_session": False})
+    _record_bulk(District, new_districts, changed_districts, user_id)
+    _record_bulk(School, new_schools, changed_schools, user_id)
+    return {"districts_created": len(new_districts), "districts_updated": len(changed_districts),
+            "schools_created": len(new_schools), "schools_updated": len(changed_schools)}
+
+
+def _directory_region_id() -> int:
+    region = db.session.scalars(select(Region).where(Region.name == DIRECTORY_REGION)).first()
+    if region is None:
+        region = Region(name=DIRECTORY_REGION)
+        db.session.add(region)
+        db.session.flush()
+    return region.id
+
+
+def _bulk(model, new_rows: list[dict], changed_rows: list[dict]) -> None:
+    if new_rows:
+        db.session.execute(insert(model), new_rows)
+    if changed_rows:
+        db.session.execute(update(model), changed_rows)
+
+
+def _record_bulk(model, new_rows: list[dict], changed_rows: list[dict], user_id: int | None) -> None:
+    """Bulk statements skip the flush that records changes: record them here, one event per row, in bulk."""
+    kind = model.__name__
+    events = []
+    for row_id, row in zip(_new_ids(model, new_rows), new_rows):
+        events.append(_event(kind, "create", row.get("district_id", row_id), row_id, row, user_id))
+    for row in changed_rows:
+        events.append(_event(kind, "update", row.get("district_id", row["id"]), row["id"], row, user_id))
+    for start in range(0, len(events), 1000):
+        db.session.execute(insert(AuditEvent), events[start:start + 1000])
+
+
+def _new_ids(model, rows: list[dict]) -> list[int]:
+    """The ids the database gave to bulk-inserted rows (a bulk insert returns none), in the rows' order."""
+    if not rows:
+        return []
+    wanted = [row["directory_id"] for row in rows]
+    if model is District:
+        found = dict(db.session.execute(
+            select(District.directory_id, District.id).where(District.directory_id.in_(wanted))).all())
+        return [found[row["directory_id"]] for row in rows]
+    found = {(d, s): i for d, s, i in db.session.execute(
+        select(School.district_id, School.directory_id, School.id).where(School.directory_id.in_(wanted)))}
+    return [found[(row["district_id"], row["directory_id"])] for row in rows]
+
+
+def _event(kind: str, action: str, district_id: int, row_id: int, values: dict, user_id: int | None) -> dict:
+    changes = {key: [None, value] for key, value in values.items() if key not in ("id", "district_id")}
+    return {"district_id": district_id, "user_id": user_id, "action": action, "object_type": kind,
+            "object_id": str(row_id), "summary": f"{kind} {row_id}: {values['name']}"[:200], "changes": changes}
+
+
+def _step(progress: Progress, done: int, total: int) -> None:
+    progress(done, total)
+    # A test-only pause per step, so that a test can stop a worker in the middle of an import.
+    delay = current_app.config.get("IMPORT_STEP_DELAY_SECONDS", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def set_lifecycle(district: District, lifecycle: Lifecycle) -> District:
+    """Move a district through onboarding -> active -> archived, and back from archived to active."""
+    district.lifecycle = lifecycle
+    db.session.commit()
+    return district

@@ -1,0 +1,127 @@
+"""The onboarding wizard (platform admins): a district, its files, a preview, the job; the state directory."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from app.extensions import db
+from app.onboarding.files import MAX_BYTES
+from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
+from app.onboarding.jobs import progress_of
+from app.onboarding.models import ImportBatch
+from app.onboarding.services import (
+    confirm_import,
+    create_district,
+    preview_directory_import,
+    preview_district_import,
+    set_lifecycle,
+)
+from tenants.access import is_platform_admin
+from tenants.lookup import get_or_404
+from tenants.models import AccountabilityStatus, District, Lifecycle, Region
+
+bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
+
+
+@bp.before_request
+@login_required
+def _platform_admins_only():
+    """Onboarding is for platform admins; a district out of reach still answers 404 (the views look it up first)."""
+
+
+def require_platform_admin() -> None:
+    if not is_platform_admin(current_user):
+        abort(403, "Onboarding is for platform admins.")
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    require_platform_admin()
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            details = NewDistrictSchema().load(values)
+            if db.session.get(Region, details["region_id"]) is None:
+                raise ValidationError({"region_id": ["Pick a region."]})
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            district = create_district(**details)
+            flash(f"Created {district.name}. Now upload its schools and people.", "success")
+            return redirect(url_for("onboarding.district_import", slug=district.slug))
+    districts = db.session.scalars(
+        select(District).where(District.lifecycle != Lifecycle.ACTIVE).order_by(District.lifecycle, District.name)).all()
+    batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
+    return render_template(
+        "onboarding/index.html", values=values, errors=errors, districts=districts, batches=batches,
+        regions=[(r.id, r.name) for r in db.session.scalars(select(Region).order_by(Region.name))],
+        statuses=[(s.value, s.label) for s in AccountabilityStatus],
+    ), 422 if errors else 200
+
+
+@bp.route("/districts/<slug>/import", methods=["GET", "POST"])
+def district_import(slug: str):
+    district = get_or_404(District, slug=slug)
+    require_platform_admin()
+    preview = None
+    if request.method == "POST":
+        preview = preview_district_import(district, _uploads("schools", "people"), current_user)
+        if preview.batch:
+            return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
+    return render_template("onboarding/district_import.html", district=district, preview=preview,
+                           max_mb=MAX_BYTES // (1024 * 1024)), 422 if preview else 200
+
+
+@bp.route("/directory", methods=["GET", "POST"])
+def directory_import():
+    require_platform_admin()
+    preview = None
+    if request.method == "POST":
+        uploads = _uploads("districts", "schools")
+        if len(uploads) < 2:
+            flash("Choose both files: districts.csv and schools.csv.", "error")
+            return render_template("onboarding/directory_import.html", preview=None), 422
+        preview = preview_directory_import(uploads["districts"], uploads["schools"], current_user)
+        if preview.batch:
+            return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
+    return render_template("onboarding/directory_import.html", preview=preview), 422 if preview else 200
+
+
+@bp.get("/imports/<int:batch_id>")
+def batch(batch_id: int):
+    require_platform_admin()
+    batch = db.session.get(ImportBatch, batch_id) or abort(404)
+    return render_template("onboarding/batch.html", batch=batch, progress=progress_of(batch.id),
+                           watching=request.args.get("watch") == "1")
+
+
+@bp.post("/imports/<int:batch_id>/confirm")
+def confirm(batch_id: int):
+    require_platform_admin()
+    batch = db.session.get(ImportBatch, batch_id) or abort(404)
+    confirm_import(batch, current_user)
+    return redirect(url_for("onboarding.batch", batch_id=batch.id))
+
+
+@bp.post("/districts/<slug>/lifecycle")
+def lifecycle(slug: str):
+    district = get_or_404(District, slug=slug)
+    require_platform_admin()
+    try:
+        wanted = LifecycleSchema().load(request.form)["lifecycle"]
+    except ValidationError:
+        abort(400, "Choose onboarding, active or archived.")
+    set_lifecycle(district, Lifecycle(wanted))
+    flash(f"{district.name} is now {wanted}.", "success")
+    return redirect(url_for("onboarding.index"))
+
+
+def _uploads(*names: str) -> dict[str, tuple[str, bytes]]:
+    """The chosen files by field name; reading one byte past the limit is enough to refuse it."""
+    chosen = {}
+    for name in names:
+        storage = request.files.get(name)
+        if storage and storage.filename:
+            chosen[name] = (storage.filename, storage.stream.read(MAX_BYTES + 1))
+    return chosen

@@ -1,0 +1,15 @@
+"""Onboarding, audit log and whole-data export routes that name a district."""
+from tests.matrix import TenantRoute
+
+ADMINS = frozenset({"platform_admin"})
+RECORD_KEEPERS = frozenset({"platform_admin", "district_leader"})
+
+ROUTES = [
+    TenantRoute("onboarding.district_import", "GET", "/onboarding/districts/{slug}/import", ADMINS),
+    # No file chosen: the form answers 422 with its error, and stores nothing.
+    TenantRoute("onboarding.district_import", "POST", "/onboarding/districts/{slug}/import", ADMINS, data={}, ok=422),
+    TenantRoute("onboarding.lifecycle", "POST", "/onboarding/districts/{slug}/lifecycle", ADMINS,
+                data={"lifecycle": "active"}),
+    TenantRoute("audit.district_log", "GET", "/districts/{slug}/audit", RECORD_KEEPERS),
+    TenantRoute("district_export.download", "GET", "/districts/{slug}/export.zip", RECORD_KEEPERS),
+]
