@@ -19,6 +19,7 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --group test
 	touch $@
 
+# PDF status reports also need Pango (libpango-1.0-0, libpangoft2-1.0-0): `make $(PANGO)` installs it.
 run: $(VENV)/.app
 	$(FLASK) db upgrade
 	$(FLASK) demo load
@@ -32,7 +33,13 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
-test: $(VENV)/.test $(CHROMIUM)
+# WeasyPrint (status reports as PDF) draws text with the system's Pango, from Debian's packages.
+PANGO := /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+$(PANGO):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+
+test: $(VENV)/.test $(CHROMIUM) $(PANGO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -45,6 +45,8 @@ class Config:
     )
     JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "600"))
     JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "3"))
+    # Test-only: a pause per import step, so that a test can kill a worker mid-import.
+    IMPORT_STEP_DELAY_SECONDS = float(os.environ.get("IMPORT_STEP_DELAY_SECONDS", "0"))
 
 
 class DevelopmentConfig(Config):

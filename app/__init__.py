@@ -74,6 +74,13 @@ def register_blueprints(app: Flask) -> None:
     from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
+    from app.audit.views import bp as audit_bp
+    from app.district_export.views import bp as district_export_bp
+    from app.jobs.views import bp as jobs_bp
+    from app.onboarding.views import bp as onboarding_bp
+    from app.rollups.views import bp as rollups_bp
+    from app.offline.views import bp as offline_bp
+    from app.plans.views import bp as plans_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
@@ -81,6 +88,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(districts_bp)
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(lists_bp)
+    app.register_blueprint(onboarding_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(district_export_bp)
+    app.register_blueprint(rollups_bp)
+    app.register_blueprint(offline_bp)
+    app.register_blueprint(plans_bp)
 
     register_api(app)
 
@@ -117,7 +131,9 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.demo import demo_cli
+    from app.onboarding.cli import import_cli
     from workers.cli import worker_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(import_cli)

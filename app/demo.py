@@ -29,6 +29,7 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from app.plans.demo import load_demo_plans
 from app.text import slugify
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
@@ -84,6 +85,7 @@ def load_demo(directory: Path) -> dict[str, int]:
             _person(email, name, grants, password_hash, regions, by_directory_id)
         db.session.commit()
         visits = _load_field_work(date.today())
+        load_demo_plans(date.today())
         admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
         for district in by_directory_id.values():
             refresh_school_count(district.id, admin.id)
@@ -224,9 +226,17 @@ def demo_cli() -> None:
 
 
 @demo_cli.command("load")
+@click.option("--scale", type=click.Choice(["demo", "state"]), default="demo", show_default=True,
+              help="demo: six districts, fast; state: every district of the state, into an empty PostgreSQL database.")
 @with_appcontext
-def load_command() -> None:
+def load_command(scale: str) -> None:
     """Load the demo districts and people (safe to run again)."""
+    if scale == "state":
+        from app.demo_state import load_state
+
+        counts = load_state(Path(current_app.config["DIRECTORY_PATH"]))
+        click.echo(", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts.items()))
+        return
     counts = load_demo(Path(current_app.config["DIRECTORY_PATH"]))
     click.echo("Demo data: {regions} regions, {districts} districts, {schools} schools, {people} people, "
                "{visits} visits.".format(**counts))

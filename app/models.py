@@ -3,6 +3,7 @@ from app.accounts.models import ApiToken, RoleGrant, User
 from app.audit import recording  # noqa: F401  (records every flushed change)
 from app.audit.models import AuditEvent
 from app.districts.models import School
+from app.onboarding.models import ImportBatch
 from app.fieldwork.models import (
     LookFor,
     Observation,
@@ -13,9 +14,27 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from app.plans.models import (
+    Action,
+    ActionEvidence,
+    EquityGoal,
+    ImprovementPlan,
+    Measurement,
+    Milestone,
+    Priority,
+    ProgressUpdate,
+    Provider,
+    Risk,
+    StatusReport,
+    Strategy,
+)
 from tenants.models import District, Region
+# Indexes on the tables above that the regional dashboard reads.
+from app.rollups.indexes import ROLLUP_INDEXES  # noqa: E402,F401
 
 __all__ = [
-    "ApiToken", "AuditEvent", "District", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
+    "ApiToken", "AuditEvent", "District", "ImportBatch", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
+    "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
+    "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",
 ]

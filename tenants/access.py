@@ -32,6 +32,13 @@ def can_assign_supports(user: User, district: District) -> bool:
     return is_platform_admin(user) or district.region_id in director_region_ids(user)
 
 
+def can_see_district_records(user: User, district_id: int) -> bool:
+    """The audit log and the whole-data export of a district: platform admins and its district leaders."""
+    return is_platform_admin(user) or any(
+        g.role == Role.DISTRICT_LEADER and g.district_id == district_id for g in user.grants
+    )
+
+
 def director_region_ids(user: User) -> frozenset[int]:
     return frozenset(g.region_id for g in user.grants if g.role == Role.REGIONAL_DIRECTOR)
 

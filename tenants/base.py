@@ -62,8 +62,8 @@ def tenant_foreign_key(column: str, target_table: str, **options) -> ForeignKeyC
 
 
 def _is_tenant_table(table) -> bool:
-    """A table keyed by (district_id, id); `districts` itself is keyed by id alone."""
-    return table is not None and table.info.get(TENANT_TABLE, False) and "district_id" in table.c
+    """A table keyed by (district_id, id); `districts` and the audit log are keyed by id alone."""
+    return table is not None and "district_id" in {column.name for column in table.primary_key.columns}
 
 
 @compiles(CreateColumn, "sqlite")

@@ -1,6 +1,6 @@
 """factory_boy factories bound to the app's session, and a small two-district world."""
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import factory
@@ -159,6 +159,8 @@ class World:
     foreign_visit: Visit
     home_observation: Observation
     foreign_observation: Observation
+    # Ids that features' matrix rows use, per target ("own", "foreign"): {"plan": 3, ...}.
+    feature_ids: dict = field(default_factory=dict)
 
     HOME_INTERNAL = "Internal: home principal is leaving in June"
     HOME_SHARED = "Shared: strong start on the math block"
@@ -179,6 +181,7 @@ class World:
             "lead": (self.lead if own else self.foreign_lead).id,
             "support_type": support_type().id,
             "rubric": default_rubric().id,
+            **self.feature_ids.get(target, {}),
         }
 
     def people(self) -> dict[str, User]:
@@ -208,7 +211,7 @@ def make_world() -> World:
                        shared_notes=World.HOME_SHARED, internal_notes=World.HOME_INTERNAL)
     foreign_visit = visit(foreign, foreign_lead, foreign_school, supports=[foreign_assignment],
                           shared_notes=World.FOREIGN_SHARED, internal_notes=World.FOREIGN_INTERNAL)
-    return World(
+    world = World(
         home_region=home_region,
         foreign_region=foreign_region,
         home=home,
@@ -229,3 +232,7 @@ def make_world() -> World:
         home_observation=observation(home_visit),
         foreign_observation=observation(foreign_visit),
     )
+    from tests.factories_plans import add_plans  # imports this module
+
+    add_plans(world)
+    return world

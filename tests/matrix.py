@@ -43,6 +43,7 @@ class TenantRoute:
 
 
 def all_routes() -> list[TenantRoute]:
-    from tests import matrix_api, matrix_districts, matrix_fieldwork, matrix_lists
+    from tests import matrix_api, matrix_districts, matrix_fieldwork, matrix_lists, matrix_onboarding, matrix_plans
 
-    return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES]
+    return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES,
+            *matrix_onboarding.ROUTES, *matrix_plans.ROUTES]

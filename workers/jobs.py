@@ -48,3 +48,19 @@ def refresh_school_count(district_id: int, user_id: int) -> int:
         except Exception:
             db.session.rollback()
             raise
+
+
+@job
+def make_due_status_reports(today: str | None = None) -> int:
+    """For the scheduler: enqueue one status-report job per district whose interval has no report yet."""
+    from app.plans.schedule import enqueue_due_status_reports
+
+    return enqueue_due_status_reports(today)
+
+
+@job
+def make_status_report(district_id: int, interval_start: str) -> int:
+    """Freeze a district's scheduled status report for the interval starting `interval_start`, once."""
+    from app.plans.schedule import make_scheduled_report
+
+    return make_scheduled_report(district_id, interval_start)
