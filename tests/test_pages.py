@@ -48,6 +48,7 @@ def test_district_people_land_on_their_district_and_its_schools(client, auth, wo
     assert "Homeville Elementary" in page and "Homeville High" in page
     assert "Faraway" not in page
     assert ("Add a school" in page) is (who == "leader")
+    assert 'href="/districts/homeville/dashboard"' in page
 
 
 def test_person_with_no_grants_is_told_so(client, auth):

@@ -96,7 +96,7 @@ def test_plan_health_per_priority(plan):
     assert by_priority[second.id] == PlanHealth(actions=2)
     assert by_priority[second.id].summary(30) == "2 actions, nothing needs attention"
     assert by_priority[first.id].summary(30) == (
-        "1 overdue · 1 no update in 30 days · 1 over budget · 1 milestones missed · 1 open high risks")
+        "1 overdue · 1 no update in 30 days · 1 over budget · 1 milestone missed · 1 open high risk")
 
 
 def test_a_recent_update_makes_an_action_fresh_and_the_setting_moves_the_cut_off(plan):

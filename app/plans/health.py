@@ -42,13 +42,13 @@ class PlanHealth:
     def summary(self, stale_after_days: int) -> str:
         """One line: what needs attention, or that nothing does."""
         parts = [
-            (self.overdue, "overdue"),
-            (self.stale, f"no update in {stale_after_days} days"),
-            (self.over_budget, "over budget"),
-            (self.milestones_missed, "milestones missed"),
-            (self.open_high_risks, "open high risks"),
+            (self.overdue, "overdue", "overdue"),
+            (self.stale, f"no update in {stale_after_days} days", f"no update in {stale_after_days} days"),
+            (self.over_budget, "over budget", "over budget"),
+            (self.milestones_missed, "milestone missed", "milestones missed"),
+            (self.open_high_risks, "open high risk", "open high risks"),
         ]
-        named = [f"{count} {words}" for count, words in parts if count]
+        named = [f"{count} {one if count == 1 else many}" for count, one, many in parts if count]
         return " · ".join(named) if named else f"{self.actions} actions, nothing needs attention"
 
     def as_dict(self) -> dict:
