@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from app.accounts.models import RoleGrant, User
+from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.districts.models import School
 from app.extensions import db
