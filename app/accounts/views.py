@@ -8,18 +8,16 @@ from flask import (
     render_template,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.accounts.forms import NewTokenForm, RevokeTokenForm
 from app.accounts.tokens import issue_token, revoke_token, tokens_of
+from app.auth.guards import sign_in_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Tokens belong to the signed-in person."""
+sign_in_required(bp)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -1,9 +1,10 @@
 """The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices, visible_changes
+from app.auth.guards import sign_in_required
 from tenants.access import can_see_district_records, is_platform_admin
 from tenants.lookup import get_or_404, on_support_team
 from tenants.models import District
@@ -27,10 +28,7 @@ class AuditFilters(Schema):
         return {key: value for key, value in values.items() if value != ""}
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """The audit log is for signed-in people (the views check who)."""
+sign_in_required(bp)
 
 
 @bp.get("/audit")

@@ -1,7 +1,8 @@
 """Download a district's whole data: its district leaders and platform admins."""
 from flask import Blueprint, Response, abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.auth.guards import sign_in_required
 from app.district_export.services import district_archive
 from tenants.access import can_see_district_records
 from tenants.lookup import get_or_404
@@ -10,10 +11,7 @@ from tenants.models import District
 bp = Blueprint("district_export", __name__)
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Exports are for signed-in people (the view checks who)."""
+sign_in_required(bp)
 
 
 @bp.get("/districts/<slug>/export.zip")

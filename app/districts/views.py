@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.auth.guards import sign_in_required
 from app.districts.forms import SchoolForm
 from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school
@@ -12,10 +13,7 @@ from tenants.models import District
 bp = Blueprint("districts", __name__, url_prefix="/districts")
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every district page is for signed-in people."""
+sign_in_required(bp)
 
 
 @bp.get("/<slug>")

@@ -6,9 +6,9 @@ An export is the same list with `?format=csv` or `?format=xlsx`: the same filter
 from collections.abc import Callable, Sequence
 
 from flask import Blueprint, render_template, request, url_for
-from flask_login import login_required
 from marshmallow import ValidationError
 
+from app.auth.guards import sign_in_required
 from app.districts.models import GRADES
 from app.exports import export_response
 from app.fieldwork.filters import (
@@ -48,10 +48,7 @@ from tenants.models import District
 bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every list is for signed-in people."""
+sign_in_required(bp)
 
 
 @bp.get("/visits")

@@ -3,9 +3,10 @@ import uuid
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.accounts.models import RoleGrant, User
+from app.auth.guards import sign_in_required
 from app.districts.models import GRADES
 from app.extensions import db
 from app.fieldwork.forms import load, load_form, ratings_from_form
@@ -44,10 +45,7 @@ from tenants.roles import Role
 bp = Blueprint("fieldwork", __name__, url_prefix="/districts/<slug>")
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every field-work page is for signed-in people."""
+sign_in_required(bp)
 
 
 def _district(slug: str) -> District:

@@ -1,9 +1,10 @@
 """The onboarding wizard (platform admins): a district, its files, a preview, the job; the state directory."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from app.auth.guards import sign_in_required
 from app.extensions import db
 from app.onboarding.files import MAX_BYTES
 from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
@@ -23,10 +24,7 @@ from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
 
 
-@bp.before_request
-@login_required
-def _platform_admins_only():
-    """Onboarding is for platform admins; a district out of reach still answers 404 (the views look it up first)."""
+sign_in_required(bp)
 
 
 def require_platform_admin() -> None:

@@ -15,9 +15,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.audit.services import audit_trail
+from app.auth.guards import sign_in_required
 from app.exports import export_response
 from app.fieldwork.forms import load_form
 from app.fieldwork.listing import Column
@@ -72,10 +73,7 @@ REPORT_COLUMNS = [Column(header, lambda row, i=i: row[i])
                   for i, header in enumerate(("Section", "Item", "Status", "Date", "Figure"))]
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every plan page is for signed-in people."""
+sign_in_required(bp)
 
 
 @bp.app_template_filter("dollars")
