@@ -24,6 +24,13 @@ def get_or_404(model, **keys):
     return row
 
 
+def district_or_404(slug: str):
+    """The district a tenant URL names, if it is in the current scope."""
+    from tenants.models import District
+
+    return get_or_404(District, slug=slug)
+
+
 def require_write(district_id: int) -> None:
     scope = current_scope()
     if not scope.can_read(district_id):

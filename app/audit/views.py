@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 from app.audit.services import audit_events, audit_filter_choices, visible_changes
 from app.auth.guards import sign_in_required
 from tenants.access import can_see_district_records, is_platform_admin
-from tenants.lookup import get_or_404, on_support_team
+from tenants.lookup import district_or_404, on_support_team
 from tenants.models import District
 
 bp = Blueprint("audit", __name__)
@@ -40,7 +40,7 @@ def platform_log():
 
 @bp.get("/districts/<slug>/audit")
 def district_log(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     if not can_see_district_records(current_user, district.id):
         abort(403, "A district's audit log is for its district leaders and platform admins.")
     return _log(district)

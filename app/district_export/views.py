@@ -5,8 +5,7 @@ from flask_login import current_user
 from app.auth.guards import sign_in_required
 from app.district_export.services import district_archive
 from tenants.access import can_see_district_records
-from tenants.lookup import get_or_404
-from tenants.models import District
+from tenants.lookup import district_or_404
 
 bp = Blueprint("district_export", __name__)
 
@@ -16,7 +15,7 @@ sign_in_required(bp)
 
 @bp.get("/districts/<slug>/export.zip")
 def download(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     if not can_see_district_records(current_user, district.id):
         abort(403, "A district's whole data is downloaded by its district leaders and platform admins.")
     filename, body = district_archive(district)

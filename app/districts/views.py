@@ -7,7 +7,7 @@ from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school
 from app.home.services import schools_of
 from tenants.access import can_assign_supports
-from tenants.lookup import can_write, get_or_404, on_support_team, require_write
+from tenants.lookup import can_write, district_or_404, get_or_404, on_support_team, require_write
 from tenants.models import District
 
 bp = Blueprint("districts", __name__, url_prefix="/districts")
@@ -18,7 +18,7 @@ sign_in_required(bp)
 
 @bp.get("/<slug>")
 def show(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     return render_template(
         "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id),
         support_team=on_support_team(district.id), assigner=can_assign_supports(current_user, district),
@@ -27,21 +27,21 @@ def show(slug: str):
 
 @bp.get("/<slug>/schools/<int:school_id>")
 def school(slug: str, school_id: int):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     school = get_or_404(School, district_id=district.id, id=school_id)
     return render_template("districts/school.html", district=district, school=school, can_edit=can_write(district.id))
 
 
 @bp.route("/<slug>/schools/new", methods=["GET", "POST"])
 def new_school(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     require_write(district.id)
     return _school_form(district, None)
 
 
 @bp.route("/<slug>/schools/<int:school_id>/edit", methods=["GET", "POST"])
 def edit_school(slug: str, school_id: int):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     school = get_or_404(School, district_id=district.id, id=school_id)
     require_write(district.id)
     return _school_form(district, school)

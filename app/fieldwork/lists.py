@@ -42,7 +42,7 @@ from app.fieldwork.services import (
 )
 from app.fieldwork.trends import walkthrough_trends
 from app.home.services import schools_of
-from tenants.lookup import get_or_404, on_support_team
+from tenants.lookup import district_or_404, on_support_team
 from tenants.models import District
 
 bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
@@ -53,7 +53,7 @@ sign_in_required(bp)
 
 @bp.get("/visits")
 def visits(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     internal_notes = on_support_team(district.id)
     return _list(district, "visits", VisitFilters(), visit_listing, visit_columns(internal_notes), lambda: {
         "schools": _choices(schools_of(district)),
@@ -65,7 +65,7 @@ def visits(slug: str):
 
 @bp.get("/observations")
 def observations(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "grades": [(grade, grade) for grade in GRADES],
@@ -75,7 +75,7 @@ def observations(slug: str):
 
 @bp.get("/assignments")
 def assignments(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     return _list(district, "assignments", AssignmentFilters(), assignment_listing, ASSIGNMENT_COLUMNS, lambda: {
         "statuses": [(status.value, status.value.capitalize()) for status in AssignmentStatus],
         "support_types": _choices(support_types()),
@@ -86,7 +86,7 @@ def assignments(slug: str):
 
 @bp.get("/follow-ups")
 def follow_ups(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     internal_notes = on_support_team(district.id)
     return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, follow_up_columns(internal_notes),
                  lambda: {"leads": _choices(leads_of(district)), "internal_notes": internal_notes,
@@ -95,7 +95,7 @@ def follow_ups(slug: str):
 
 @bp.get("/trends")
 def trends(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_in_use(), str)}
     try:
         filters = TrendFilters().load(request.args)

@@ -34,6 +34,7 @@ from app.fieldwork.services import (
 )
 from app.home.services import schools_of
 from tenants.lookup import (
+    district_or_404,
     get_or_404,
     on_support_team,
     require_assigner,
@@ -48,16 +49,13 @@ bp = Blueprint("fieldwork", __name__, url_prefix="/districts/<slug>")
 sign_in_required(bp)
 
 
-def _district(slug: str) -> District:
-    return get_or_404(District, slug=slug)
-
 
 # --- visits -------------------------------------------------------------------------------------
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
 def new_visit(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     require_support_team(district.id)
     values = {"client_uuid": str(uuid.uuid4()), "visited_on": date.today().isoformat(), "kind": "formal",
               "school_id": request.args.get("school", "")}
@@ -77,7 +75,7 @@ def new_visit(slug: str):
 
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
 def edit_visit(slug: str, visit_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     values = _visit_values(visit)
@@ -116,7 +114,7 @@ def _visit_form(district: District, values, errors: dict, visit: Visit | None):
 
 @bp.get("/visits/<int:visit_id>")
 def visit(slug: str, visit_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     return render_template("fieldwork/visit.html", district=district, visit=visit,
                            support_team=on_support_team(district.id))
@@ -124,7 +122,7 @@ def visit(slug: str, visit_id: int):
 
 @bp.post("/visits/<int:visit_id>/follow-up-done")
 def follow_up_done(slug: str, visit_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     mark_follow_up_done(visit)
@@ -137,7 +135,7 @@ def follow_up_done(slug: str, visit_id: int):
 
 @bp.route("/visits/<int:visit_id>/observations/new", methods=["GET", "POST"])
 def new_observation(slug: str, visit_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     rubrics = rubrics_in_use()
@@ -176,7 +174,7 @@ def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
 
 @bp.get("/observations/<int:observation_id>")
 def observation(slug: str, observation_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
     return render_template("fieldwork/observation.html", district=district, observation=observation)
 
@@ -186,14 +184,14 @@ def observation(slug: str, observation_id: int):
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
 def new_assignment(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     require_assigner(district)
     return _assignment_form(district, None)
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
 def edit_assignment(slug: str, assignment_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     assignment = get_or_404(SupportAssignment, district_id=district.id, id=assignment_id)
     require_assigner(district)
     return _assignment_form(district, assignment)
@@ -226,7 +224,7 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
 
 @bp.route("/leads", methods=["GET", "POST"])
 def leads(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     require_assigner(district)
     if request.method == "POST":
         person = db.session.get(User, request.form.get("user_id", type=int) or 0)

@@ -18,7 +18,7 @@ from app.onboarding.services import (
     set_lifecycle,
 )
 from tenants.access import is_platform_admin
-from tenants.lookup import get_or_404
+from tenants.lookup import district_or_404
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
@@ -60,7 +60,7 @@ def index():
 
 @bp.route("/districts/<slug>/import", methods=["GET", "POST"])
 def district_import(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     require_platform_admin()
     preview = None
     if request.method == "POST":
@@ -104,7 +104,7 @@ def confirm(batch_id: int):
 
 @bp.post("/districts/<slug>/lifecycle")
 def lifecycle(slug: str):
-    district = get_or_404(District, slug=slug)
+    district = district_or_404(slug)
     require_platform_admin()
     try:
         wanted = LifecycleSchema().load(request.form)["lifecycle"]

@@ -64,7 +64,7 @@ from app.plans.schemas import (
     RiskSchema,
     StrategySchema,
 )
-from tenants.lookup import can_write, get_or_404, require_write
+from tenants.lookup import can_write, district_or_404, get_or_404, require_write
 from tenants.models import District
 
 bp = Blueprint("plans", __name__, url_prefix="/districts/<slug>")
@@ -85,9 +85,6 @@ def dollars(cents: int | None) -> str:
 def _goal_chart(goal: dict):
     return goal_chart(goal)
 
-
-def _district(slug: str) -> District:
-    return get_or_404(District, slug=slug)
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -112,7 +109,7 @@ def _saved(message: str, to: str):
 
 @bp.get("/dashboard")
 def dashboard(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = services.current_plan(district)
     today = date.today()
     reports = reports_of(district.id)
@@ -130,7 +127,7 @@ def dashboard(slug: str):
 
 @bp.get("/plan")
 def plan(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = services.current_plan(district)
     return render_template(
         "plans/plan.html", district=district, plan=plan, can_edit=can_write(district.id),
@@ -141,14 +138,14 @@ def plan(slug: str):
 
 @bp.route("/plan/new", methods=["GET", "POST"])
 def new_plan(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     require_write(district.id)
     return _plan_form(district, None)
 
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 def edit_plan(slug: str, plan_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
     return _plan_form(district, plan)
@@ -174,7 +171,7 @@ def _plan_form(district: District, plan: ImprovementPlan | None):
 
 @bp.post("/plans/<int:plan_id>/priorities")
 def add_priority(slug: str, plan_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
     return _inline(lambda: services.add_priority(plan, load_form(PrioritySchema(), request.form)),
@@ -183,7 +180,7 @@ def add_priority(slug: str, plan_id: int):
 
 @bp.post("/plans/<int:plan_id>/strategies")
 def add_strategy(slug: str, plan_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
     return _inline(lambda: services.add_strategy(plan, load_form(StrategySchema(), request.form)),
@@ -206,7 +203,7 @@ def _inline(save, message: str, district: District, to: str | None = None):
 
 @bp.route("/plans/<int:plan_id>/actions/new", methods=["GET", "POST"])
 def new_action(slug: str, plan_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
     return _action_form(district, plan, None)
@@ -214,7 +211,7 @@ def new_action(slug: str, plan_id: int):
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
 def edit_action(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action = get_or_404(Action, district_id=district.id, id=action_id)
     require_write(district.id)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=action.plan_id)
@@ -248,7 +245,7 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
 
 @bp.get("/actions/<int:action_id>")
 def action(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action = get_or_404(Action, district_id=district.id, id=action_id)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=action.plan_id)
     risks = [r for r in services.risks_of(plan) if r.action_id == action.id]
@@ -271,7 +268,7 @@ def _on_action(action_id: int, district: District):
 
 @bp.post("/actions/<int:action_id>/updates")
 def post_update(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action, back = _on_action(action_id, district)
     return _inline(lambda: services.post_progress_update(action, current_user, load_form(ProgressUpdateSchema(),
                                                                                           request.form)),
@@ -280,7 +277,7 @@ def post_update(slug: str, action_id: int):
 
 @bp.post("/actions/<int:action_id>/milestones")
 def add_milestone(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action, back = _on_action(action_id, district)
     return _inline(lambda: services.add_milestone(action, load_form(MilestoneSchema(), request.form)),
                    "Milestone added.", district, back + "#milestones")
@@ -288,7 +285,7 @@ def add_milestone(slug: str, action_id: int):
 
 @bp.post("/milestones/<int:milestone_id>/met")
 def milestone_met(slug: str, milestone_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     milestone = get_or_404(Milestone, district_id=district.id, id=milestone_id)
     _, back = _on_action(milestone.action_id, district)
     services.mark_milestone_met(milestone, date.today())
@@ -297,7 +294,7 @@ def milestone_met(slug: str, milestone_id: int):
 
 @bp.post("/actions/<int:action_id>/risks")
 def add_risk(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action, back = _on_action(action_id, district)
     return _inline(lambda: services.add_risk(action, load_form(RiskSchema(), request.form)),
                    "Risk recorded.", district, back + "#risks")
@@ -305,7 +302,7 @@ def add_risk(slug: str, action_id: int):
 
 @bp.post("/risks/<int:risk_id>/close")
 def close_risk(slug: str, risk_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     risk = get_or_404(Risk, district_id=district.id, id=risk_id)
     require_write(district.id)
     services.close_risk(risk)
@@ -316,7 +313,7 @@ def close_risk(slug: str, risk_id: int):
 
 @bp.post("/actions/<int:action_id>/review")
 def review(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action, back = _on_action(action_id, district)
     return _inline(lambda: services.sign_off_review(action, current_user, load_form(ReviewSchema(), request.form)),
                    "Quality review signed off.", district, back + "#review")
@@ -324,7 +321,7 @@ def review(slug: str, action_id: int):
 
 @bp.post("/actions/<int:action_id>/evidence")
 def link_evidence(slug: str, action_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     action, back = _on_action(action_id, district)
     return _inline(lambda: services.link_evidence(action, load_form(EvidenceSchema(), request.form)),
                    "Visit linked as evidence.", district, back + "#evidence")
@@ -335,7 +332,7 @@ def link_evidence(slug: str, action_id: int):
 
 @bp.route("/providers", methods=["GET", "POST"])
 def providers(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     values, errors = {"kind": "provider"}, {}
     if request.method == "POST":
         require_write(district.id)
@@ -358,7 +355,7 @@ def providers(slug: str):
 
 @bp.route("/goals", methods=["GET", "POST"])
 def goals(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = services.current_plan(district)
     values, errors = {"direction": "higher"}, {}
     if request.method == "POST":
@@ -380,7 +377,7 @@ def goals(slug: str):
 
 @bp.get("/goals/<int:goal_id>")
 def goal(slug: str, goal_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
     figures = goal_figures(goals_with_progress(EquityGoal.district_id == district.id, EquityGoal.id == goal.id)[0])
     return render_template("plans/goal.html", district=district, goal=goal, figures=figures,
@@ -389,7 +386,7 @@ def goal(slug: str, goal_id: int):
 
 @bp.post("/goals/<int:goal_id>/measurements")
 def add_measurement(slug: str, goal_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
     require_write(district.id)
     return _inline(lambda: services.add_measurement(goal, load_form(MeasurementSchema(), request.form)),
@@ -401,7 +398,7 @@ def add_measurement(slug: str, goal_id: int):
 
 @bp.route("/reports", methods=["GET", "POST"])
 def reports(slug: str):
-    district = _district(slug)
+    district = district_or_404(slug)
     plan = services.current_plan(district)
     if request.method == "POST":
         require_write(district.id)
@@ -422,7 +419,7 @@ def _report(district: District, report_id: int) -> tuple[StatusReport, list[str]
 
 @bp.get("/reports/<int:report_id>")
 def report(slug: str, report_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     report, changes = _report(district, report_id)
     return render_template("plans/report.html", district=district, report=report, snapshot=report.snapshot,
                            changes=changes, labels=HEALTH_LABELS)
@@ -430,7 +427,7 @@ def report(slug: str, report_id: int):
 
 @bp.get("/reports/<int:report_id>.pdf")
 def report_as_pdf(slug: str, report_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     report, changes = _report(district, report_id)
     html = render_template("plans/report_pdf.html", district=district, report=report, snapshot=report.snapshot,
                            changes=changes, labels=HEALTH_LABELS)
@@ -442,7 +439,7 @@ def report_as_pdf(slug: str, report_id: int):
 
 @bp.get("/reports/<int:report_id>.csv")
 def report_as_csv(slug: str, report_id: int):
-    district = _district(slug)
+    district = district_or_404(slug)
     report = get_or_404(StatusReport, district_id=district.id, id=report_id)
     return export_response(csv_rows(report.snapshot), REPORT_COLUMNS, "csv",
                            f"{district.slug}-status-report-{report.id}")
