@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test worker scheduler demo clean
+.PHONY: run test worker scheduler mail demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(VENV)/.app
 
 worker: $(VENV)/.app
 	$(FLASK) worker
+
+# A local SMTP server that prints every mail the app sends (MAIL_SERVER=127.0.0.1, MAIL_PORT=1025).
+mail: $(VENV)/.app
+	$(BIN)/python -m aiosmtpd --nosetuid --debug --listen 127.0.0.1:1025
 
 # Chromium comes from Debian's packages; Playwright never downloads a browser.
 $(CHROMIUM):

@@ -129,3 +129,22 @@ def auth(client):
 def world():
     """Two regions, a district in each with two schools, and a person for every role."""
     return factories.make_world()
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    from tests.mailbox import start_smtp_server
+
+    controller, mailbox = start_smtp_server()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, _smtp_server, monkeypatch):
+    """Mail the app sends during this test lands in a real SMTP server; its messages, newest last."""
+    controller, mailbox = _smtp_server
+    mailbox.messages.clear()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", controller.hostname)
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    return mailbox

@@ -10,20 +10,20 @@ from app import create_app
 from app.extensions import db
 from tenants.scope import entered, system_scope
 
-SCRATCH_DATABASE = "test_migrations"
 
 
 @pytest.fixture
 def scratch_postgres(app):
     """An empty PostgreSQL database of its own, so the shared test schema is left alone."""
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    scratch = f"{url.database}_migrations"  # beside, not instead of, the run's own test database
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    yield url.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+        connection.execute(text(f"DROP DATABASE IF EXISTS {scratch}"))
+        connection.execute(text(f"CREATE DATABASE {scratch}"))
+    yield url.set(database=scratch).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
     admin.dispose()
 
 
