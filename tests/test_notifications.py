@@ -150,6 +150,22 @@ def test_a_report_made_on_demand_mails_the_district_s_other_leaders(client, auth
     assert "Plan health:" in text
 
 
+def test_without_redis_the_mail_goes_at_once_and_a_mail_server_that_is_down_loses_no_report(
+        app, client, auth, world, mailbox, monkeypatch):
+    second_leader = factories.person(Role.DISTRICT_LEADER, district=world.home, name="Sam Superintendent")
+    monkeypatch.setitem(app.config, "REDIS_URL", None)  # as in `make run`: jobs run in-process
+    auth.sign_in(world.leader)
+    assert client.post("/districts/homeville/reports").status_code == 302
+    assert [m["To"] for m in mailbox.messages] == [second_leader.email]
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    response = client.post("/districts/homeville/reports", follow_redirects=True)
+    assert "Status report made." in response.get_data(as_text=True)
+    made = db.session.scalar(select(func.count()).select_from(StatusReport)
+                             .where(StatusReport.district_id == world.home.id, StatusReport.made_by_id.is_not(None)))
+    assert made == 2 and len(mailbox.messages) == 1
+
+
 def test_scheduled_reports_mail_each_district_s_leaders_once(world, mailbox, redis):
     for _ in range(2):  # the scheduler's daily job, delivered twice
         enqueue("workers.jobs.make_due_status_reports", MONDAY.isoformat(), queue_name="reports")

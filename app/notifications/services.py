@@ -114,11 +114,10 @@ def send_follow_up_reminder(user_id: int, day: date) -> bool:
             return False
         overdue = [visit for visit in follow_ups if visit.follow_up_on < day]
         due_today = [visit for visit in follow_ups if visit.follow_up_on == day]
-        subject = ", ".join(part for part in (
-            f"{len(due_today)} due today" if due_today else "", f"{len(overdue)} overdue" if overdue else "",
-        ) if part)
+        counts = {"due today": len(due_today), "overdue": len(overdue)}
+        subject = "Follow-ups: " + ", ".join(f"{count} {what}" for what, count in counts.items() if count)
         return send_once(
-            lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), f"Follow-ups: {subject}",
+            lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
             "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
             link=lambda visit: absolute_url("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
             preferences=absolute_url("notifications.preferences"),
