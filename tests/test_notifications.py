@@ -6,7 +6,7 @@ from markupsafe import escape
 from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.notifications.models import NotificationKind, SentNotification
@@ -15,6 +15,7 @@ from app.plans.models import StatusReport
 from tenants.models import AccountabilityStatus
 from tests import factories
 from tests.factories import Role
+from tests.test_fieldwork import statements
 from tests.mailbox import Mailbox, free_port
 from workers.jobs import send_follow_up_reminder, send_report_ready
 from workers.queues import enqueue
@@ -279,3 +280,35 @@ def test_a_forged_settings_form_changes_nothing(app, client, auth, world, monkey
     response = client.post("/account/notifications", data={})
     assert response.status_code == 400
     assert turned_off(world.lead) == set()
+
+
+# --- cost ---------------------------------------------------------------------------------------
+
+
+def test_a_reminder_and_a_digest_take_as_many_statements_for_many_rows_as_for_few(world, week, mailbox):
+    from workers.jobs import send_weekly_digest
+
+    week_start = digest_week(MONDAY).isoformat()
+
+    def add_rows(how_many: int):
+        for n in range(how_many):
+            district = factories.DistrictFactory(region=world.home_region)
+            factories.grant(world.lead, Role.ASSISTANCE_LEAD, district=district)
+            school = factories.SchoolFactory(district=district,
+                                             accountability_category=AccountabilityStatus.FOCUSED_TARGETED)
+            factories.visit(district, world.lead, school, visited_on=MONDAY - timedelta(days=3),
+                            follow_up_on=MONDAY - timedelta(days=n))
+        db.session.commit()
+        db.session.expire_all()
+
+    def sending() -> int:
+        db.session.execute(delete(SentNotification))  # send again, over more rows
+        return statements(lambda: (send_follow_up_reminder(world.lead.id, MONDAY.isoformat()),
+                                   send_weekly_digest(world.director.id, week_start)))
+
+    add_rows(1)
+    few = sending()
+    add_rows(10)
+    assert sending() == few
+    assert [m["Subject"] for m in mailbox.to(world.lead.email)] == [
+        "Follow-ups: 1 due today, 1 overdue", "Follow-ups: 2 due today, 10 overdue"]

@@ -57,7 +57,8 @@ def turned_off(user: User) -> set[NotificationKind]:
 def save_preferences(user: User, wanted: set[NotificationKind]) -> None:
     """Keep on the kinds in `wanted`, turn the others off."""
     db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user.id))
-    db.session.add_all(NotificationOptOut(user_id=user.id, kind=kind) for kind in NotificationKind if kind not in wanted)
+    db.session.add_all(NotificationOptOut(user_id=user.id, kind=kind)
+                       for kind in NotificationKind if kind not in wanted)
     db.session.commit()
 
 
@@ -141,7 +142,8 @@ def announce_status_report(report: StatusReport) -> None:
 def send_report_ready(district_id: int, report_id: int) -> int:
     """Mail the district's leaders (but the one who made it) that a status report is ready; how many were sent."""
     only = frozenset({district_id})
-    with entered(Scope(user_id=None, readable=only, writable=frozenset(), label=f"report mail of district {district_id}")):
+    scope = Scope(user_id=None, readable=only, writable=frozenset(), label=f"report mail of district {district_id}")
+    with entered(scope):
         report = db.session.scalars(
             select(StatusReport).where(StatusReport.district_id == district_id, StatusReport.id == report_id)
         ).one_or_none()
