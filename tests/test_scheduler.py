@@ -83,3 +83,9 @@ def test_flask_scheduler_runs_the_schedule_and_refuses_to_be_a_second_one(app, r
         first.send_signal(signal.SIGTERM)
         first.wait(timeout=20)
     assert CronScheduler.all(redis) == []  # it left the registry when stopped
+
+
+def test_flask_scheduler_needs_redis(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    result = app.test_cli_runner().invoke(args=["scheduler"])
+    assert result.exit_code != 0 and "Set REDIS_URL to run the scheduler" in result.output
