@@ -73,7 +73,8 @@ def send_once(user: User, kind: NotificationKind, period: str, subject: str, tem
     except IntegrityError:
         return False
     try:
-        send_mail(user.email, subject, _render(template, user=user, **context))
+        text = _render(template, user=user, preferences=absolute_url("notifications.preferences"), **context)
+        send_mail(user.email, subject, text)
     except Exception:
         db.session.rollback()  # not sent: the claim goes, and the job's retry sends it
         raise
@@ -121,7 +122,6 @@ def send_follow_up_reminder(user_id: int, day: date) -> bool:
             lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
             "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
             link=lambda visit: absolute_url("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
-            preferences=absolute_url("notifications.preferences"),
         )
 
 
@@ -160,8 +160,7 @@ def send_report_ready(district_id: int, report_id: int) -> int:
         return sum(
             send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
                       f"Status report ready: {district}", "notifications/mail/report_ready.txt",
-                      report=report, snapshot=report.snapshot, link=link,
-                      preferences=absolute_url("notifications.preferences"))
+                      report=report, snapshot=report.snapshot, link=link)
             for leader in leaders
         )
 
@@ -199,7 +198,7 @@ class RegionDigest:
 def send_weekly_digest(user_id: int, week_start: date) -> bool:
     """Mail a regional director the week's figures for each of their regions, from the dashboard's own functions."""
     director = db.session.get(User, user_id)
-    if director is None:
+    if director is None or not director.is_active:
         return False
     with entered(system_scope("a director's regions")):
         regions = list(db.session.scalars(
@@ -215,7 +214,6 @@ def send_weekly_digest(user_id: int, week_start: date) -> bool:
         director, NotificationKind.WEEKLY_DIGEST, f"{year}-W{week:02d}",
         f"Weekly digest: {week_start.isoformat()} to {week_end.isoformat()}", "notifications/mail/weekly_digest.txt",
         week_start=week_start, week_end=week_end, regions=digests, unvisited_days=UNVISITED_DAYS,
-        preferences=absolute_url("notifications.preferences"),
     )
 
 
