@@ -28,6 +28,10 @@ run: $(VENV)/.app
 worker: $(VENV)/.app
 	$(FLASK) worker
 
+# The one scheduler (rq cron, schedule in workers/schedule.py): run exactly one beside the workers.
+scheduler: $(VENV)/.app
+	$(FLASK) scheduler
+
 # A local SMTP server that prints every mail the app sends (MAIL_SERVER=127.0.0.1, MAIL_PORT=1025).
 mail: $(VENV)/.app
 	$(BIN)/python -m aiosmtpd --nosetuid --debug --listen 127.0.0.1:1025

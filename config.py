@@ -38,6 +38,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "support-platform@localhost")
+    # Where people reach the site: links in mail sent by jobs, which have no request to take it from.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
     # Where the real state directory lives (520 districts, 1,837 schools).
     DIRECTORY_PATH = os.environ.get(

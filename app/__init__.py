@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from app.rollups.views import bp as rollups_bp
     from app.offline.views import bp as offline_bp
     from app.plans.views import bp as plans_bp
+    from app.notifications.views import bp as notifications_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rollups_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(notifications_bp)
 
     register_api(app)
 
@@ -132,8 +134,9 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.demo import demo_cli
     from app.onboarding.cli import import_cli
-    from workers.cli import worker_command
+    from workers.cli import scheduler_command, worker_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(import_cli)

@@ -3,6 +3,7 @@ from app.accounts.models import ApiToken, RoleGrant, User
 from app.audit import recording  # noqa: F401  (records every flushed change)
 from app.audit.models import AuditEvent
 from app.districts.models import School
+from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
 from app.fieldwork.models import (
     LookFor,
@@ -33,7 +34,7 @@ from tenants.models import District, Region
 from app.rollups.indexes import ROLLUP_INDEXES  # noqa: E402,F401
 
 __all__ = [
-    "ApiToken", "AuditEvent", "District", "ImportBatch", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
+    "ApiToken", "AuditEvent", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
     "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
     "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",

@@ -89,6 +89,13 @@ def scope_for_job(user_id: int, district_id: int) -> Scope:
     )
 
 
+def reading_scope_for_job(user_id: int) -> Scope:
+    """A job that reads on one person's behalf across their districts (a reminder mail): it writes nothing."""
+    user = db.session.get(User, user_id)
+    readable = scope_for_user(user).readable if user is not None else frozenset()
+    return Scope(user_id=user_id, readable=readable, writable=frozenset(), label=f"reads for user {user_id}")
+
+
 def rollup_district_ids(user: User, region_ids=None) -> frozenset[int]:
     """Districts whose figures this person may see side by side, optionally narrowed to regions."""
     if is_platform_admin(user):

@@ -171,3 +171,19 @@ def test_admin_area_passes_axe_and_its_csp(visit):
     tab.sign_in("platform_admin")
     for path in ("/admin/", "/admin/district/", "/admin/school/new/", "/admin/rolegrant/"):
         assert tab.goto(path).status == 200
+
+
+def test_a_person_turns_a_notification_off_on_a_phone(visit):
+    tab = visit()
+    tab.sign_in("assistance_lead")
+    page = tab.page
+    page.get_by_role("link", name="Notifications").click()
+    tab.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Notifications"
+    assert page.get_by_label("Weekly digest").is_checked()
+    page.get_by_label("Weekly digest").uncheck()
+    page.get_by_role("button", name="Save").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Your notification settings are saved."
+    assert not page.get_by_label("Weekly digest").is_checked()
+    assert page.get_by_label("Follow-up reminders").is_checked() and page.get_by_label("Status report ready").is_checked()

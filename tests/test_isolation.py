@@ -26,6 +26,7 @@ PLATFORM_ROUTES = {
     "home.index": "tests/test_pages.py (one test per role)",
     "accounts.tokens": "tests/test_api.py (a person's own tokens)",
     "accounts.revoke": "tests/test_api.py (a person's own tokens)",
+    "notifications.preferences": "tests/test_notifications.py (a person's own settings)",
     "api-docs.openapi_json": "tests/test_api.py (the spec is valid OpenAPI)",
     "api_reference.docs": "tests/test_api.py (the reference page)",
     "onboarding.index": "tests/test_onboarding.py (platform admins only)",

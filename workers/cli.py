@@ -1,9 +1,13 @@
-"""`flask worker`: an RQ worker with the application's context."""
+"""`flask worker` and `flask scheduler`: an RQ worker with the application's context, and the one scheduler."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from rq import Worker
+from rq.cron import CronScheduler
 
 from workers.queues import QUEUES, redis_connection
+
+SCHEDULE = "workers.schedule"
 
 
 class AppWorker(Worker):
@@ -17,14 +21,34 @@ class AppWorker(Worker):
         return super().main_work_horse(job, queue)
 
 
+def _require_redis(what: str) -> None:
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError(f"Set REDIS_URL to run {what}; without it jobs run in-process.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.argument("queues", nargs=-1)
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     """Run jobs from the queues (all of them by default) until stopped."""
-    from flask import current_app
-
-    if not current_app.config.get("REDIS_URL"):
-        raise click.UsageError("Set REDIS_URL to run a worker; without it jobs run in-process.")
+    _require_redis("a worker")
     AppWorker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Enqueue the jobs of workers/schedule.py when they are due, until stopped; exactly one may run."""
+    _require_redis("the scheduler")
+    connection = redis_connection()
+    # rq's cron takes no lock: each scheduler running enqueues every due job. Refuse to be a second one.
+    running = [scheduler.name for scheduler in CronScheduler.all(connection)]
+    if running:
+        raise click.ClickException(
+            f"A scheduler is already running ({', '.join(running)}); exactly one may run. "
+            "One that was killed without stopping drops out of the registry within 2 minutes."
+        )
+    scheduler = CronScheduler(connection=connection)
+    scheduler.load_config_from_file(SCHEDULE)
+    scheduler.start()

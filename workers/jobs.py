@@ -1,4 +1,5 @@
 """The jobs. Each takes ids only, enters the scope of its user and district, and is idempotent."""
+from datetime import date
 from functools import cache, wraps
 
 from flask import has_app_context
@@ -64,3 +65,43 @@ def make_status_report(district_id: int, interval_start: str) -> int:
     from app.plans.schedule import make_scheduled_report
 
     return make_scheduled_report(district_id, interval_start)
+
+
+@job
+def send_follow_up_reminders(today: str | None = None) -> int:
+    """For the scheduler: enqueue a reminder job per person with follow-ups due today or overdue."""
+    from app.notifications.services import enqueue_follow_up_reminders
+
+    return enqueue_follow_up_reminders(today)
+
+
+@job
+def send_follow_up_reminder(user_id: int, day: str) -> bool:
+    """Mail one lead their follow-ups due on `day` and overdue, once per day."""
+    from app.notifications.services import send_follow_up_reminder as send
+
+    return send(user_id, date.fromisoformat(day))
+
+
+@job
+def send_report_ready(district_id: int, report_id: int) -> int:
+    """Mail a district's leaders that a status report is ready, once per leader and report."""
+    from app.notifications.services import send_report_ready as send
+
+    return send(district_id, report_id)
+
+
+@job
+def send_weekly_digests(today: str | None = None) -> int:
+    """For the scheduler: enqueue a digest job per regional director for the last full week."""
+    from app.notifications.services import enqueue_weekly_digests
+
+    return enqueue_weekly_digests(today)
+
+
+@job
+def send_weekly_digest(user_id: int, week_start: str) -> bool:
+    """Mail one regional director the digest of the week starting `week_start`, once per week."""
+    from app.notifications.services import send_weekly_digest as send
+
+    return send(user_id, date.fromisoformat(week_start))

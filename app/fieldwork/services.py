@@ -366,12 +366,7 @@ def caseload_for(user: User, today: date | None = None) -> Caseload:
     today = today or date.today()
     district_ids = lead_district_ids(user)
     districts = list(db.session.scalars(select(District).where(District.id.in_(district_ids)).order_by(District.name)))
-    follow_ups = list(db.session.scalars(
-        select(Visit).where(
-            Visit.lead_id == user.id, Visit.follow_up_on.is_not(None), Visit.follow_up_on <= today + timedelta(days=7),
-            Visit.follow_up_done.is_(False),
-        ).order_by(Visit.follow_up_on)
-    ))
+    follow_ups = open_follow_ups(user, today + timedelta(days=7))
     return Caseload(
         districts=districts,
         supports=assignments_with_delivery(
@@ -384,6 +379,16 @@ def caseload_for(user: User, today: date | None = None) -> Caseload:
             select(Visit).where(Visit.lead_id == user.id).order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(10)
         )),
     )
+
+
+def open_follow_ups(user: User, until: date) -> list[Visit]:
+    """This person's follow-ups not done and due on or before `until`, soonest first."""
+    return list(db.session.scalars(
+        select(Visit).where(
+            Visit.lead_id == user.id, Visit.follow_up_on.is_not(None), Visit.follow_up_on <= until,
+            Visit.follow_up_done.is_(False),
+        ).order_by(Visit.follow_up_on, Visit.id)
+    ))
 
 
 def schools_not_visited_since(district_ids, since: date, today: date) -> list[UnvisitedSchool]:

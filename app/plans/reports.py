@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
+from app.notifications.services import announce_status_report
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import (
@@ -88,6 +89,7 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
             raise
         return existing
     db.session.commit()
+    announce_status_report(report)
     return report
 
 

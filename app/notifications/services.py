@@ -1,0 +1,230 @@
+"""Who gets which notification, what it says, and sending each one once.
+
+Delivery of jobs is at least once: every mail goes through `send_once`, which
+claims the unique key (person, kind, period) in `sent_notifications` before
+sending and commits it after, so a rerun, a retried job or a second scheduler
+sends nothing twice. A mail that fails rolls its claim back and the job's retry
+sends it. Scheduled fan-outs (`enqueue_*`) read who is due in the system scope;
+each person's job reads in that person's own reach.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import RoleGrant, User
+from app.extensions import db
+from app.fieldwork.models import Visit
+from app.fieldwork.services import open_follow_ups
+from app.mail import send_mail
+from app.notifications.models import NotificationKind, NotificationOptOut, SentNotification
+from app.plans.models import StatusReport
+from app.rollups.services import (
+    COVERAGE_WINDOWS,
+    Criteria,
+    Section,
+    capacity_by_lead,
+    coverage_by_district,
+    coverage_by_school,
+)
+from tenants.access import director_region_ids, reading_scope_for_job
+from tenants.lookup import cross_district_reads
+from tenants.models import Region
+from tenants.roles import Role
+from tenants.scope import Scope, entered, system_scope
+from workers.queues import enqueue
+
+QUEUE = "notifications"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for a mail, built on BASE_URL: a job has no request to take the host from."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+# --- preferences --------------------------------------------------------------------------------
+
+
+def turned_off(user: User) -> set[NotificationKind]:
+    return set(db.session.scalars(select(NotificationOptOut.kind).where(NotificationOptOut.user_id == user.id)))
+
+
+def save_preferences(user: User, wanted: set[NotificationKind]) -> None:
+    """Keep on the kinds in `wanted`, turn the others off."""
+    db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user.id))
+    db.session.add_all(NotificationOptOut(user_id=user.id, kind=kind)
+                       for kind in NotificationKind if kind not in wanted)
+    db.session.commit()
+
+
+def send_once(user: User, kind: NotificationKind, period: str, subject: str, template: str, **context) -> bool:
+    """Mail this person unless they turned `kind` off or already got it for `period`; True if sent now."""
+    if not user.is_active or kind in turned_off(user):
+        return False
+    try:
+        with db.session.begin_nested():
+            # On PostgreSQL a run at the same moment waits here for the other's commit, then finds the key taken.
+            db.session.add(SentNotification(user_id=user.id, kind=kind, period=period))
+    except IntegrityError:
+        return False
+    try:
+        text = _render(template, user=user, preferences=absolute_url("notifications.preferences"), **context)
+        send_mail(user.email, subject, text)
+    except Exception:
+        db.session.rollback()  # not sent: the claim goes, and the job's retry sends it
+        raise
+    db.session.commit()
+    return True
+
+
+def _render(template: str, **context) -> str:
+    # Not render_template: the app's context processors need a request, and a job has none.
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def _active_people(*conditions) -> list[int]:
+    with entered(system_scope("finding who is due a notification")):
+        return list(db.session.scalars(
+            select(User.id).where(User.active.is_(True), *conditions).distinct().order_by(User.id)
+        ))
+
+
+# --- follow-up reminders ------------------------------------------------------------------------
+
+
+def enqueue_follow_up_reminders(today: str | None = None) -> int:
+    """Queue a reminder job per person with follow-ups due on `today` or overdue."""
+    day = date.fromisoformat(today) if today else date.today()
+    due = select(Visit.lead_id).where(Visit.follow_up_on <= day, Visit.follow_up_done.is_(False))
+    people = _active_people(User.id.in_(due))
+    for user_id in people:
+        enqueue("workers.jobs.send_follow_up_reminder", user_id, day.isoformat(), queue_name=QUEUE)
+    return len(people)
+
+
+def send_follow_up_reminder(user_id: int, day: date) -> bool:
+    """Mail a lead their follow-ups due on `day` and overdue, in their own reach; nothing when there are none."""
+    with entered(reading_scope_for_job(user_id)):
+        lead = db.session.get(User, user_id)
+        follow_ups = open_follow_ups(lead, day) if lead is not None else []
+        if not follow_ups:
+            return False
+        overdue = [visit for visit in follow_ups if visit.follow_up_on < day]
+        due_today = [visit for visit in follow_ups if visit.follow_up_on == day]
+        counts = {"due today": len(due_today), "overdue": len(overdue)}
+        subject = "Follow-ups: " + ", ".join(f"{count} {what}" for what, count in counts.items() if count)
+        return send_once(
+            lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
+            "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
+            link=lambda visit: absolute_url("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
+        )
+
+
+# --- status report ready ------------------------------------------------------------------------
+
+
+def announce_status_report(report: StatusReport) -> None:
+    """Queue the "status report ready" mail of a report just made."""
+    try:
+        enqueue("workers.jobs.send_report_ready", report.district_id, report.id, queue_name=QUEUE)
+    except OSError as error:
+        # Only without Redis, where the job runs now: a mail server that is down must not fail the report.
+        if current_app.config.get("REDIS_URL"):
+            raise
+        current_app.logger.warning("The status report %s was made; its mail was not sent: %s", report.id, error)
+
+
+def send_report_ready(district_id: int, report_id: int) -> int:
+    """Mail the district's leaders (but the one who made it) that a status report is ready; how many were sent."""
+    only = frozenset({district_id})
+    scope = Scope(user_id=None, readable=only, writable=frozenset(), label=f"report mail of district {district_id}")
+    with entered(scope):
+        report = db.session.scalars(
+            select(StatusReport).where(StatusReport.district_id == district_id, StatusReport.id == report_id)
+        ).one_or_none()
+        if report is None:
+            raise LookupError(f"status report {report_id} of district {district_id} not found")
+        leaders = db.session.scalars(
+            select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.DISTRICT_LEADER, RoleGrant.district_id == district_id,
+                   *([User.id != report.made_by_id] if report.made_by_id else []))
+            .distinct().order_by(User.id)
+        ).all()
+        link = absolute_url("plans.report", slug=report.district.slug, report_id=report.id)
+        district = report.snapshot["district"]
+        return sum(
+            send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
+                      f"Status report ready: {district}", "notifications/mail/report_ready.txt",
+                      report=report, snapshot=report.snapshot, link=link)
+            for leader in leaders
+        )
+
+
+# --- weekly digest ------------------------------------------------------------------------------
+
+UNVISITED_DAYS = COVERAGE_WINDOWS[0]
+
+
+def digest_week(today: date) -> date:
+    """The Monday of the last full week before `today`: what a Monday-morning digest reports on."""
+    return today - timedelta(days=today.weekday() + 7)
+
+
+def enqueue_weekly_digests(today: str | None = None) -> int:
+    """Queue a digest job per regional director, for the last full week."""
+    week_start = digest_week(date.fromisoformat(today) if today else date.today())
+    directors = _active_people(User.id.in_(
+        select(RoleGrant.user_id).where(RoleGrant.role == Role.REGIONAL_DIRECTOR)
+    ))
+    for user_id in directors:
+        enqueue("workers.jobs.send_weekly_digest", user_id, week_start.isoformat(), queue_name=QUEUE)
+    return len(directors)
+
+
+@dataclass(frozen=True)
+class RegionDigest:
+    region: Region
+    coverage: Section
+    unvisited: list
+    leads: Section
+    dashboard: str
+
+
+def send_weekly_digest(user_id: int, week_start: date) -> bool:
+    """Mail a regional director the week's figures for each of their regions, from the dashboard's own functions."""
+    director = db.session.get(User, user_id)
+    if director is None or not director.is_active:
+        return False
+    with entered(system_scope("a director's regions")):
+        regions = list(db.session.scalars(
+            select(Region).where(Region.id.in_(director_region_ids(director))).order_by(Region.name)
+        ))
+    if not regions:
+        return False
+    week_end = week_start + timedelta(days=6)
+    digests = [_region_digest(director, region, Criteria(week_start, week_end, region_id=region.id))
+               for region in regions]
+    year, week, _ = week_start.isocalendar()
+    return send_once(
+        director, NotificationKind.WEEKLY_DIGEST, f"{year}-W{week:02d}",
+        f"Weekly digest: {week_start.isoformat()} to {week_end.isoformat()}", "notifications/mail/weekly_digest.txt",
+        week_start=week_start, week_end=week_end, regions=digests, unvisited_days=UNVISITED_DAYS,
+    )
+
+
+def _region_digest(director: User, region: Region, criteria: Criteria) -> RegionDigest:
+    with cross_district_reads(director, [region.id]):
+        schools = coverage_by_school(criteria, limit=None)
+        return RegionDigest(
+            region=region,
+            coverage=coverage_by_district(criteria, sort="district", limit=None),
+            unvisited=[row for row in schools.rows if row.days_since is None or row.days_since >= UNVISITED_DAYS],
+            leads=capacity_by_lead(criteria, sort="lead", limit=None),
+            dashboard=absolute_url("rollups.dashboard", region=region.id,
+                                   **{"from": criteria.start.isoformat(), "to": criteria.end.isoformat()}),
+        )
