@@ -148,6 +148,12 @@ def impact_round(action, data: dict) -> ImpactRound | None:
     return ImpactRound(changed, questions) if questions else None
 
 
+def problems_on_creation(action, given: ImpactAnswers) -> dict[str, list[str]]:
+    """A new action's unanswered questions, even when its other fields did not load: every problem is told at once."""
+    asked = impact_round(None, {}) if action is None else None
+    return asked.problems(given) if asked else {}
+
+
 def split_answers(form: MultiDict, by: User) -> tuple[MultiDict, ImpactAnswers]:
     """The action form without its checklist, and the answers: one `impact-<question id>` box each, blanks left out."""
     fields, answers = MultiDict(), {}

@@ -231,7 +231,7 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
         try:
             saved = services.save_action(plan, load_form(ActionSchema(), fields), action, answers)
         except InvalidInput as invalid:
-            errors = invalid.messages
+            errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
             return _saved(f"Action saved: {saved.title}.",
                           url_for("plans.action", slug=district.slug, action_id=saved.id))
