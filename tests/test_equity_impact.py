@@ -187,6 +187,15 @@ def test_the_new_action_form_explains_each_missing_answer_and_stores_nothing(cli
     assert "English learners in grades K-3." in response.text
 
 
+def test_a_new_action_s_form_tells_every_problem_at_once(client, auth, world, plan):
+    auth.sign_in(world.leader)
+    response = client.post(f"/districts/homeville/plans/{plan.id}/actions/new",
+                           data=form_of(world, title="", due_on="2026-01-01"))
+    assert response.status_code == 422
+    assert "The due date comes after the start." in response.text
+    assert all(f'id="{q.input_name}-error">Answer this question.' in response.text for q in checklist())
+
+
 def test_a_material_edit_asks_again_prefilled_and_the_page_keeps_earlier_rounds(client, auth, world, action):
     answered(action, world.leader)
     auth.sign_in(world.leader)

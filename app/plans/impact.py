@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import User
 from app.extensions import db
+from app.plans.models import Action
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
 
 # The changes that ask the checklist again, with their names in the reason given.
@@ -114,7 +115,7 @@ class ImpactRound:
                 errors[question.input_name] = [f"Keep the answer under {ANSWER_MAX:,} characters."]
         return errors
 
-    def record(self, action, given: ImpactAnswers) -> ImpactReview:
+    def record(self, action: Action, given: ImpactAnswers) -> ImpactReview:
         """Add the answers to the session with the action; the caller commits both together."""
         db.session.add(action)
         db.session.flush()  # a new action's id
@@ -138,7 +139,7 @@ def checklist() -> list[EquityImpactQuestion]:
     ))
 
 
-def impact_round(action, data: dict) -> ImpactRound | None:
+def impact_round(action: Action | None, data: dict) -> ImpactRound | None:
     """The checklist to answer when saving `data` on `action` (None: a new one): on creation or a material change."""
     changed = [label for name, label in MATERIAL_FIELDS.items()
                if action is not None and name in data and data[name] != getattr(action, name)]
@@ -148,9 +149,11 @@ def impact_round(action, data: dict) -> ImpactRound | None:
     return ImpactRound(changed, questions) if questions else None
 
 
-def problems_on_creation(action, given: ImpactAnswers) -> dict[str, list[str]]:
+def problems_on_creation(action: Action | None, given: ImpactAnswers) -> dict[str, list[str]]:
     """A new action's unanswered questions, even when its other fields did not load: every problem is told at once."""
-    asked = impact_round(None, {}) if action is None else None
+    if action is not None:
+        return {}
+    asked = impact_round(None, {})
     return asked.problems(given) if asked else {}
 
 
@@ -165,7 +168,7 @@ def split_answers(form: MultiDict, by: User) -> tuple[MultiDict, ImpactAnswers]:
     return fields, ImpactAnswers(by, answers)
 
 
-def reviews_of(action) -> list[ImpactReview]:
+def reviews_of(action: Action) -> list[ImpactReview]:
     """The rounds of answers on an action, the latest first."""
     return list(db.session.scalars(
         select(ImpactReview).where(ImpactReview.district_id == action.district_id, ImpactReview.action_id == action.id)
@@ -173,12 +176,12 @@ def reviews_of(action) -> list[ImpactReview]:
     ))
 
 
-def checklist_asked(action, form: MultiDict, errors: dict) -> bool:
+def checklist_asked(action: Action | None, form: MultiDict, errors: dict) -> bool:
     """Whether the action form shows the checklist: for a new action, and on an edit once a material change asked it."""
     return action is None or any(name.startswith(FIELD_PREFIX) for name in [*form, *errors])
 
 
-def checklist_values(action, form: MultiDict) -> dict[str, str]:
+def checklist_values(action: Action | None, form: MultiDict) -> dict[str, str]:
     """What the checklist's boxes show: what was just typed, else the latest answers on the action."""
     latest = reviews_of(action)[:1] if action else []
     values = {f"{FIELD_PREFIX}{a.question_id}": a.answer for review in latest for a in review.answers}
