@@ -35,3 +35,10 @@ def test_leader_answers_the_checklist_on_a_new_action_and_again_on_a_material_ch
     tab.check()
     answers = page.get_by_role("region", name="Equity impact").inner_text()
     assert "Asked again when the due date changed. Answered by Lia Leader" in answers
+
+
+def test_the_checklist_s_admin_pages_pass_axe(visit):
+    tab = visit(viewport={"width": 1280, "height": 900})
+    tab.sign_in("platform_admin")
+    for path in ("/admin/equityimpactquestion/", "/admin/equityimpactquestion/edit/?id=1"):
+        assert tab.goto(path).status == 200
