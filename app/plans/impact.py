@@ -176,16 +176,17 @@ def reviews_of(action: Action) -> list[ImpactReview]:
     ))
 
 
-def checklist_asked(action: Action | None, form: MultiDict, errors: dict) -> bool:
-    """Whether the action form shows the checklist: for a new action, and on an edit once a material change asked it."""
-    return action is None or any(name.startswith(FIELD_PREFIX) for name in [*form, *errors])
+def checklist_on_form(action: Action | None, form: MultiDict,
+                      errors: dict) -> tuple[list[EquityImpactQuestion], dict[str, str]]:
+    """The questions the action form shows, and their boxes' text: what was just typed, else the latest answers.
 
-
-def checklist_values(action: Action | None, form: MultiDict) -> dict[str, str]:
-    """What the checklist's boxes show: what was just typed, else the latest answers on the action."""
+    A new action shows them; an edit only once a material change asked them (its answers or errors are on the form).
+    """
+    if action is not None and not any(name.startswith(FIELD_PREFIX) for name in [*form, *errors]):
+        return [], {}
     latest = reviews_of(action)[:1] if action else []
     values = {f"{FIELD_PREFIX}{a.question_id}": a.answer for review in latest for a in review.answers}
-    return values | {name: value for name, value in form.items() if name.startswith(FIELD_PREFIX)}
+    return checklist(), values | {name: value for name, value in form.items() if name.startswith(FIELD_PREFIX)}
 
 
 def question_has_answers(question_id: int) -> bool:

@@ -236,13 +236,12 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
             return _saved(f"Action saved: {saved.title}.",
                           url_for("plans.action", slug=district.slug, action_id=saved.id))
     strategies = [(s.id, f"{p.title} › {s.title}") for p in plan.priorities for s in p.strategies]
+    checklist, checklist_values = impact.checklist_on_form(action, request.form, errors)
     return render_template(
         "plans/action_form.html", district=district, plan=plan, action=action, values=values, errors=errors,
         strategy_options=strategies, owner_options=[(u.id, u.name) for u in services.people_of(district)],
         provider_options=[(p.id, p.name) for p in services.providers_of(district)],
-        status_options=_choices(ActionStatus),
-        checklist=impact.checklist() if impact.checklist_asked(action, request.form, errors) else [],
-        checklist_values=impact.checklist_values(action, request.form),
+        status_options=_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
     ), 422 if errors else 200
 
 
