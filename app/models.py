@@ -15,6 +15,7 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from app.plans.impact import EquityImpactQuestion, ImpactAnswer, ImpactReview
 from app.plans.models import (
     Action,
     ActionEvidence,
@@ -38,4 +39,5 @@ __all__ = [
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
     "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
     "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",
+    "EquityImpactQuestion", "ImpactAnswer", "ImpactReview",
 ]

@@ -13,7 +13,7 @@ from tests import factories
 
 PASSWORD = factories.PASSWORD
 # Kept when a test that committed its data cleans up: the migrations ship them.
-SHIPPED_CATALOGS = {"support_types", "rubrics", "look_fors"}
+SHIPPED_CATALOGS = {"support_types", "rubrics", "look_fors", "equity_impact_questions"}
 
 
 def _reset_schema(app) -> None:

@@ -3,8 +3,12 @@ from tests.matrix import WRITERS, TenantRoute
 
 PLAN_FORM = {"title": "Renewed plan", "starts_on": "2026-07-01", "ends_on": "2029-06-30", "status": "active",
              "reporting_interval": "monthly", "stale_after_days": "21"}
+# Answers to the equity impact checklist migration 0009 ships (question ids 1-4): a new action, and these edits
+# of the due date and budget, ask it.
+IMPACT_ANSWERS = {f"impact-{n}": "English learners in grades K-3." for n in range(1, 5)}
 ACTION_FORM = {"strategy_id": "{strategy}", "title": "Coach K-3 teachers", "owner_id": "{leader}",
-               "starts_on": "2026-09-01", "due_on": "2027-01-31", "status": "on_track", "allocated_cents": "1,000.00"}
+               "starts_on": "2026-09-01", "due_on": "2027-01-31", "status": "on_track", "allocated_cents": "1,000.00",
+               **IMPACT_ANSWERS}
 GOAL_FORM = {"metric": "Chronic absenteeism (%)", "student_group": "Students with disabilities",
              "comparison_group": "All students", "baseline_value": "30", "baseline_year": "2025",
              "target_value": "18", "target_year": "2028", "direction": "lower"}

@@ -31,6 +31,8 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
     page.get_by_label("Budget allocated").fill("1,000")
     page.get_by_label("Spent").fill("1500.00")
     page.get_by_label("Provider").select_option(label="Homeville Literacy Partners")
+    for answer in page.get_by_role("group", name="Equity impact questions").get_by_role("textbox").all():
+        answer.fill("Grade 3 English learners; their families asked for it at the EL parent council.")
     page.get_by_role("button", name="Save action").click()
     tab.check()
     assert page.get_by_role("status").inner_text() == "Action saved: Tutoring for grade 3 English learners."

@@ -12,6 +12,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import inspect
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -21,6 +22,7 @@ from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
+from app.plans.impact import EquityImpactQuestion, question_has_answers
 from app.text import slugify
 from tenants.access import is_platform_admin
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
@@ -154,6 +156,24 @@ class LookForView(RubricInUse, PlatformView):
         return model.rubric_id
 
 
+class EquityImpactQuestionView(PlatformView):
+    """A question with answers keeps its wording: admins deactivate it and add the new wording as a new question."""
+
+    column_list = ("position", "text", "active")
+    column_default_sort = "position"
+    form_columns = ("position", "text", "help_text", "active")
+    message = ("This question has answers, so its wording stays: untick “Active” to stop asking it, and add the "
+               "new wording as a new question.")
+
+    def on_model_change(self, form, model, is_created):
+        if not is_created and inspect(model).attrs.text.history.has_changes() and question_has_answers(model.id):
+            raise ValidationError(self.message)
+
+    def on_model_delete(self, model):
+        if question_has_answers(model.id):
+            raise ValidationError(self.message)
+
+
 def init_admin(app) -> None:
     admin = Admin(
         app,
@@ -170,3 +190,5 @@ def init_admin(app) -> None:
     admin.add_view(SupportTypeView(SupportType, db, name="Support catalog", category="Catalogs"))
     admin.add_view(RubricView(Rubric, db, name="Rubrics", category="Catalogs"))
     admin.add_view(LookForView(LookFor, db, name="Look-fors", category="Catalogs"))
+    admin.add_view(EquityImpactQuestionView(EquityImpactQuestion, db, name="Equity impact questions",
+                                            category="Catalogs"))

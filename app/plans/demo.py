@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
+from app.plans.impact import ImpactAnswers, ImpactRound, checklist
 from app.plans.models import (
     Action,
     EquityGoal,
@@ -26,6 +27,16 @@ DEMO_GOALS = [
      "12.0", "30.0", "higher", [(2025, "14.5", "31.0"), (2026, "19.0", "33.0")]),
     ("Chronic absenteeism (%)", "Students with disabilities", "All students",
      "34.0", "22.0", "lower", [(2025, "33.5", "24.0"), (2026, "32.0", "23.5")]),
+]
+
+# Answers to the shipped equity impact checklist, in its order, for the curriculum action.
+DEMO_IMPACT_ANSWERS = [
+    "All K-3 students; first English learners and students with disabilities, who are furthest from grade level.",
+    "It could, if EL and special education teachers miss the training: they join every session, with materials "
+    "in Spanish and Portuguese for families.",
+    "Grade 3 MCAS ELA by student group each fall, and the curriculum's unit checks by student group each term.",
+    "The English Learner Parent Advisory Council and the Special Education Parent Advisory Council reviewed the "
+    "choice in the spring and asked for take-home books in home languages.",
 ]
 
 
@@ -78,6 +89,9 @@ def _plan(district: District, owner: User, today: date) -> None:
                         author_id=owner.id))
     _add(Milestone(district_id=d, action_id=adopt.id, title="Curriculum in every K-3 classroom",
                    target_on=today + timedelta(days=20)))
+    questions = checklist()[:len(DEMO_IMPACT_ANSWERS)]
+    answers = {q.id: text for q, text in zip(questions, DEMO_IMPACT_ANSWERS)}
+    ImpactRound([], questions).record(adopt, ImpactAnswers(owner, answers))
     outreach = _add(Action(district_id=d, plan_id=plan.id, strategy_id=families.id, owner_id=owner.id,
                            title="Home visits for students chronically absent", starts_on=year_start,
                            due_on=today - timedelta(days=10), status="at_risk", allocated_cents=4_000_000,

@@ -13,6 +13,7 @@ from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import InvalidInput
+from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (
     Action,
     ActionEvidence,
@@ -176,8 +177,12 @@ def add_strategy(plan: ImprovementPlan, data: dict) -> Strategy:
     return _added(Strategy(district_id=plan.district_id, priority_id=data["priority_id"], title=data["title"]))
 
 
-def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None) -> Action:
-    """Add an action to a plan's strategy, or change one; owner, strategy and provider must be the district's."""
+def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
+                impact: ImpactAnswers | None = None) -> Action:
+    """Add an action to a plan's strategy, or change one; owner, strategy and provider must be the district's.
+
+    A new action, or a material change, needs answers to the equity impact checklist, stored in the same transaction.
+    """
     district = plan.district
     errors = {}
     strategy = _one_of(Strategy, plan.district_id, data.get("strategy_id"))
@@ -187,10 +192,15 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None)
         errors["owner_id"] = [f"Choose a person of {district.name}."]
     if data.get("provider_id") is not None and _one_of(Provider, plan.district_id, data["provider_id"]) is None:
         errors["provider_id"] = [f"Choose a provider of {district.name}."]
+    asked = impact_round(action, data)
+    if asked:
+        errors |= asked.problems(impact)
     if errors:
         raise InvalidInput(errors)
     action = action or Action(district_id=plan.district_id, plan_id=plan.id)
     _apply(action, data, ACTION_FIELDS)
+    if asked:
+        asked.record(action, impact)
     return _added(action)
 
 

@@ -23,7 +23,7 @@ from app.exports import export_response
 from app.fieldwork.forms import load_form
 from app.fieldwork.listing import Column
 from app.fieldwork.services import InvalidInput
-from app.plans import services
+from app.plans import impact, services
 from app.plans.charts import goal_chart
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
@@ -227,19 +227,21 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
     errors = {}
     if request.method == "POST":
         values = request.form
+        fields, answers = impact.split_answers(request.form, current_user)
         try:
-            saved = services.save_action(plan, load_form(ActionSchema(), request.form), action)
+            saved = services.save_action(plan, load_form(ActionSchema(), fields), action, answers)
         except InvalidInput as invalid:
-            errors = invalid.messages
+            errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
             return _saved(f"Action saved: {saved.title}.",
                           url_for("plans.action", slug=district.slug, action_id=saved.id))
     strategies = [(s.id, f"{p.title} › {s.title}") for p in plan.priorities for s in p.strategies]
+    checklist, checklist_values = impact.checklist_on_form(action, request.form, errors)
     return render_template(
         "plans/action_form.html", district=district, plan=plan, action=action, values=values, errors=errors,
         strategy_options=strategies, owner_options=[(u.id, u.name) for u in services.people_of(district)],
         provider_options=[(p.id, p.name) for p in services.providers_of(district)],
-        status_options=_choices(ActionStatus),
+        status_options=_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
     ), 422 if errors else 200
 
 
@@ -252,6 +254,7 @@ def action(slug: str, action_id: int):
     return render_template(
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
         evidence=services.evidence_of(action), trail=audit_trail(action), can_edit=can_write(district.id),
+        impact_reviews=impact.reviews_of(action),
         today=date.today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
