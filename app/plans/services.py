@@ -405,7 +405,6 @@ def delete(row) -> None:
                        .with_for_update())
     deletion = deletion_of(row)
     if deletion.refused:
-        db.session.rollback()
         raise StillInUse(deletion.refused)
     for goal in deletion.unlinked_goals:
         goal.priority_id = None
