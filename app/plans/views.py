@@ -208,9 +208,7 @@ def add_strategy(slug: str, plan_id: int):
 
 @bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
 def edit_priority(slug: str, priority_id: int):
-    district = district_or_404(slug)
-    priority = get_or_404(Priority, district_id=district.id, id=priority_id)
-    require_write(district.id)
+    district, priority = _to_change(Priority, slug, priority_id)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=priority.plan_id)
     return _edit(district, priority, PrioritySchema(), lambda data: services.save_priority(plan, data, priority),
                  "priority", url_for("plans.plan", slug=slug) + f"#priority-{priority.id}")
@@ -218,28 +216,31 @@ def edit_priority(slug: str, priority_id: int):
 
 @bp.route("/priorities/<int:priority_id>/delete", methods=["GET", "POST"])
 def delete_priority(slug: str, priority_id: int):
-    district = district_or_404(slug)
-    priority = get_or_404(Priority, district_id=district.id, id=priority_id)
-    require_write(district.id)
+    district, priority = _to_change(Priority, slug, priority_id)
     return _delete(district, priority, "priority", url_for("plans.plan", slug=slug))
 
 
 @bp.route("/strategies/<int:strategy_id>/edit", methods=["GET", "POST"])
 def edit_strategy(slug: str, strategy_id: int):
-    district = district_or_404(slug)
-    strategy = get_or_404(Strategy, district_id=district.id, id=strategy_id)
-    require_write(district.id)
+    district, strategy = _to_change(Strategy, slug, strategy_id)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=strategy.priority.plan_id)
     return _edit(district, strategy, StrategySchema(), lambda data: services.save_strategy(plan, data, strategy),
-                 "strategy", url_for("plans.plan", slug=slug), priority_options=[(p.id, p.title) for p in plan.priorities])
+                 "strategy", url_for("plans.plan", slug=slug),
+                 priority_options=[(p.id, p.title) for p in plan.priorities])
 
 
 @bp.route("/strategies/<int:strategy_id>/delete", methods=["GET", "POST"])
 def delete_strategy(slug: str, strategy_id: int):
-    district = district_or_404(slug)
-    strategy = get_or_404(Strategy, district_id=district.id, id=strategy_id)
-    require_write(district.id)
+    district, strategy = _to_change(Strategy, slug, strategy_id)
     return _delete(district, strategy, "strategy", url_for("plans.plan", slug=slug))
+
+
+def _to_change(model, slug: str, row_id: int):
+    """The district and its row a writer is about to change: 404 if out of reach, 403 if read only."""
+    district = district_or_404(slug)
+    row = get_or_404(model, district_id=district.id, id=row_id)
+    require_write(district.id)
+    return district, row
 
 
 def _edit(district: District, row, schema, save, noun: str, back: str, **options):
@@ -428,18 +429,14 @@ def providers(slug: str):
 
 @bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
 def edit_provider(slug: str, provider_id: int):
-    district = district_or_404(slug)
-    provider = get_or_404(Provider, district_id=district.id, id=provider_id)
-    require_write(district.id)
+    district, provider = _to_change(Provider, slug, provider_id)
     return _edit(district, provider, ProviderSchema(), lambda data: services.save_provider(district, data, provider),
                  "provider", url_for("plans.providers", slug=slug), kind_options=_choices(ProviderKind))
 
 
 @bp.route("/providers/<int:provider_id>/delete", methods=["GET", "POST"])
 def delete_provider(slug: str, provider_id: int):
-    district = district_or_404(slug)
-    provider = get_or_404(Provider, district_id=district.id, id=provider_id)
-    require_write(district.id)
+    district, provider = _to_change(Provider, slug, provider_id)
     return _delete(district, provider, "provider", url_for("plans.providers", slug=slug))
 
 
@@ -490,26 +487,20 @@ def add_measurement(slug: str, goal_id: int):
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit_goal(slug: str, goal_id: int):
-    district = district_or_404(slug)
-    goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
-    require_write(district.id)
+    district, goal = _to_change(EquityGoal, slug, goal_id)
     return _edit(district, goal, EquityGoalSchema(), lambda data: services.save_goal(district, data, goal),
                  "equity goal", url_for("plans.goal", slug=slug, goal_id=goal.id), **_goal_options(district))
 
 
 @bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
 def delete_goal(slug: str, goal_id: int):
-    district = district_or_404(slug)
-    goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
-    require_write(district.id)
+    district, goal = _to_change(EquityGoal, slug, goal_id)
     return _delete(district, goal, "equity goal", url_for("plans.goals", slug=slug))
 
 
 @bp.route("/measurements/<int:measurement_id>/edit", methods=["GET", "POST"])
 def edit_measurement(slug: str, measurement_id: int):
-    district = district_or_404(slug)
-    measurement = get_or_404(Measurement, district_id=district.id, id=measurement_id)
-    require_write(district.id)
+    district, measurement = _to_change(Measurement, slug, measurement_id)
     goal = get_or_404(EquityGoal, district_id=district.id, id=measurement.goal_id)
     return _edit(district, measurement, MeasurementSchema(),
                  lambda data: services.save_measurement(goal, data, measurement),
@@ -518,9 +509,7 @@ def edit_measurement(slug: str, measurement_id: int):
 
 @bp.route("/measurements/<int:measurement_id>/delete", methods=["GET", "POST"])
 def delete_measurement(slug: str, measurement_id: int):
-    district = district_or_404(slug)
-    measurement = get_or_404(Measurement, district_id=district.id, id=measurement_id)
-    require_write(district.id)
+    district, measurement = _to_change(Measurement, slug, measurement_id)
     return _delete(district, measurement, "measurement",
                    url_for("plans.goal", slug=slug, goal_id=measurement.goal_id))
 
