@@ -138,6 +138,9 @@ def test_a_provider_keeps_its_own_name_but_not_another_s(world, ids):
             "contract_ends_on": None}
     services.save_provider(world.home, data, provider)
     assert (provider.kind, provider.contract_cents) == ("partner", 500_000)
+    (edit,) = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "Provider", AuditEvent.object_id == str(provider.id), AuditEvent.action == "update"))
+    assert edit.changes == {"kind": ["provider", "partner"], "contract_cents": [4_000_000, 500_000]}
     with pytest.raises(InvalidInput, match="Homeville already has a provider of that name."):
         services.save_provider(world.home, data | {"name": "Homeville Attendance Works"}, provider)
 
