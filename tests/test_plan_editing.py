@@ -227,6 +227,7 @@ def test_deleting_asks_first_and_a_refusal_says_why(client, auth, world, ids):
     assert "It cannot be deleted now" in page and "<button" not in page.split("<main")[1].split("</main>")[0]
     response = client.post(f"/districts/homeville/strategies/{ids['strategy']}/delete")
     assert response.status_code == 409 and "It still has 1 action" in response.text
+    assert f'href="/districts/homeville/actions/{ids["action"]}/edit">Edit the action “Adopt a K-3' in response.text
     assert _get(Strategy, ids["strategy"]) is not None
 
     response = client.post(f"/districts/homeville/goals/{ids['goal']}/delete", follow_redirects=True)

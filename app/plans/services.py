@@ -50,7 +50,11 @@ MEASUREMENT_FIELDS = ("year", "value", "comparison_value")
 
 
 class StillInUse(Exception):
-    """A row others still depend on; the message says what to do first."""
+    """A row others still depend on; its `deletion` says what to do first and lists the actions in the way."""
+
+    def __init__(self, deletion: "Deletion"):
+        super().__init__(deletion.refused)
+        self.deletion = deletion
 
 
 def _apply(row, data: dict, fields) -> None:
@@ -339,27 +343,28 @@ class Deletion:
     """What deleting a row would do: refused (and why), or what goes or changes with it."""
 
     refused: str | None = None
+    blocking: list = field(default_factory=list)  # the actions that must move first
     consequences: list[str] = field(default_factory=list)
     also_deleted: list = field(default_factory=list)
     unlinked_goals: list = field(default_factory=list)
 
 
-def _count(model, district_id: int, *conditions) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(model.district_id == district_id,
-                                                                            *conditions))
+def _actions_where(district_id: int, *conditions) -> list[Action]:
+    return list(db.session.scalars(select(Action).where(Action.district_id == district_id, *conditions)
+                                   .order_by(Action.due_on, Action.id)))
 
 
-def _actions(count: int) -> str:
-    return "1 action" if count == 1 else f"{count} actions"
+def _actions(actions: list[Action]) -> str:
+    return "1 action" if len(actions) == 1 else f"{len(actions)} actions"
 
 
 def _priority_deletion(priority: Priority) -> Deletion:
     strategies = list(db.session.scalars(select(Strategy).where(Strategy.district_id == priority.district_id,
                                                                 Strategy.priority_id == priority.id)))
-    actions = _count(Action, priority.district_id, Action.strategy_id.in_([s.id for s in strategies]))
+    actions = _actions_where(priority.district_id, Action.strategy_id.in_([s.id for s in strategies]))
     if actions:
         return Deletion(refused=f"Its strategies still have {_actions(actions)}: move them to another strategy "
-                                "or delete them first.")
+                                "or delete them first.", blocking=actions)
     goals = list(db.session.scalars(select(EquityGoal).where(EquityGoal.district_id == priority.district_id,
                                                              EquityGoal.priority_id == priority.id)))
     consequences = [f"Its strategy “{s.title}” (no actions) is deleted too." for s in strategies]
@@ -368,17 +373,18 @@ def _priority_deletion(priority: Priority) -> Deletion:
 
 
 def _strategy_deletion(strategy: Strategy) -> Deletion:
-    actions = _count(Action, strategy.district_id, Action.strategy_id == strategy.id)
+    actions = _actions_where(strategy.district_id, Action.strategy_id == strategy.id)
     if actions:
         return Deletion(refused=f"It still has {_actions(actions)}: move them to another strategy or delete them "
-                                "first.")
+                                "first.", blocking=actions)
     return Deletion()
 
 
 def _provider_deletion(provider: Provider) -> Deletion:
-    actions = _count(Action, provider.district_id, Action.provider_id == provider.id)
+    actions = _actions_where(provider.district_id, Action.provider_id == provider.id)
     if actions:
-        return Deletion(refused=f"It serves {_actions(actions)}: choose another provider, or none, on them first.")
+        return Deletion(refused=f"It serves {_actions(actions)}: choose another provider, or none, on them first.",
+                        blocking=actions)
     return Deletion()
 
 
@@ -405,7 +411,7 @@ def delete(row) -> None:
                        .with_for_update())
     deletion = deletion_of(row)
     if deletion.refused:
-        raise StillInUse(deletion.refused)
+        raise StillInUse(deletion)
     for goal in deletion.unlinked_goals:
         goal.priority_id = None
     for dependent in deletion.also_deleted:

@@ -260,7 +260,7 @@ def _delete(district: District, row, noun: str, back: str):
             services.delete(row)
         except services.StillInUse as refused:
             return render_template("plans/delete.html", district=district, noun=noun, label=label, back=back,
-                                   deletion=services.Deletion(refused=str(refused))), 409
+                                   deletion=refused.deletion), 409
         return _saved(f"{noun.capitalize()} deleted: {label}.", back)
     return render_template("plans/delete.html", district=district, noun=noun, label=label, back=back,
                            deletion=services.deletion_of(row))

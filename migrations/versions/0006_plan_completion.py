@@ -1,4 +1,4 @@
-"""district plan settings, equity impact questions, edits and observation evidence
+"""district plan settings (moved from the plan) and classroom observations as action evidence
 
 Revision ID: 0006_plan_completion
 Revises: 0005_onboarding
