@@ -38,6 +38,11 @@ ACCOUNTABILITY_LABELS = {
 }
 
 
+class ReportingInterval(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
 class Lifecycle(StrEnum):
     ONBOARDING = "onboarding"
     ACTIVE = "active"
@@ -71,6 +76,7 @@ class District(Tenanted, db.Model):
     __table_args__ = (
         enum_check("accountability_status", "accountability_status", AccountabilityStatus),
         enum_check("lifecycle", "lifecycle", Lifecycle),
+        enum_check("reporting_interval", "reporting_interval", ReportingInterval),
         {"info": {TENANT_TABLE: True}},
     )
 
@@ -91,6 +97,12 @@ class District(Tenanted, db.Model):
     # The state directory's id, so that a re-import updates instead of duplicating.
     directory_id: Mapped[int | None] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Improvement plan settings: how often a status report is made, and after how many days with no
+    # progress update an action not done counts against plan health. Server defaults, because the
+    # directory import and the state-scale demo insert districts below the ORM.
+    reporting_interval: Mapped[ReportingInterval] = mapped_column(
+        String(20), default=ReportingInterval.QUARTERLY, server_default=ReportingInterval.QUARTERLY.value)
+    stale_after_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     region: Mapped[Region] = relationship(back_populates="districts", lazy="joined", innerjoin=True)
 

@@ -75,10 +75,16 @@ def add_plans(world) -> None:
         risk = added(Risk(district_id=district.id, plan_id=plan.id, action_id=action.id, title="Late delivery",
                           severity="high"))
         goal = goal_for(district)
-        measurement_for(goal, 2026, "24.00", "41.00")
+        measurement = measurement_for(goal, 2026, "24.00", "41.00")
+        # Nothing depends on these: deleting them succeeds.
+        spare_priority = priority_for(plan, "Attendance", 2)
+        spare_strategy = strategy_for(spare_priority, "Family outreach")
+        spare_provider = added(Provider(district_id=district.id, name=f"{district.name} Attendance Works"))
         db.session.expire(plan)
         world.feature_ids[target] = {
             "plan": plan.id, "strategy": strategy.id, "action": action.id, "milestone": milestone.id,
             "risk": risk.id, "goal": goal.id, "report": report_for(plan).id, "priority": strategy.priority_id,
-            "leader": owner.id,
+            "leader": owner.id, "provider": provider.id, "measurement": measurement.id,
+            "spare_priority": spare_priority.id, "spare_strategy": spare_strategy.id,
+            "spare_provider": spare_provider.id,
         }

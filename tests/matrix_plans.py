@@ -1,8 +1,7 @@
 """Rows for improvement plans, equity goals, providers and status reports: writers change, everyone reads."""
 from tests.matrix import WRITERS, TenantRoute
 
-PLAN_FORM = {"title": "Renewed plan", "starts_on": "2026-07-01", "ends_on": "2029-06-30", "status": "active",
-             "reporting_interval": "monthly", "stale_after_days": "21"}
+PLAN_FORM = {"title": "Renewed plan", "starts_on": "2026-07-01", "ends_on": "2029-06-30", "status": "active"}
 # Answers to the equity impact checklist migration 0009 ships (question ids 1-4): a new action, and these edits
 # of the due date and budget, ask it.
 IMPACT_ANSWERS = {f"impact-{n}": "English learners in grades K-3." for n in range(1, 5)}
@@ -40,6 +39,8 @@ ROUTES = [
     TenantRoute("plans.review", "POST", P + "/actions/{action}/review", WRITERS, data={"review_comment": "Sound."}),
     TenantRoute("plans.link_evidence", "POST", P + "/actions/{action}/evidence", WRITERS,
                 data={"visit_id": "{visit}"}),
+    TenantRoute("plans.link_evidence", "POST", P + "/actions/{action}/evidence", WRITERS,
+                data={"observation_id": "{observation}"}),
     TenantRoute("plans.providers", "GET", P + "/providers"),
     TenantRoute("plans.providers", "POST", P + "/providers", WRITERS,
                 data={"name": "Reading Recovery Council", "kind": "provider", "contract_cents": "25000"}),
@@ -48,6 +49,33 @@ ROUTES = [
     TenantRoute("plans.goal", "GET", P + "/goals/{goal}"),
     TenantRoute("plans.add_measurement", "POST", P + "/goals/{goal}/measurements", WRITERS,
                 data={"year": "2027", "value": "29.5", "comparison_value": "44"}),
+    TenantRoute("plans.settings", "GET", P + "/plan/settings", WRITERS),
+    TenantRoute("plans.settings", "POST", P + "/plan/settings", WRITERS,
+                data={"reporting_interval": "monthly", "stale_after_days": "21"}),
+    TenantRoute("plans.edit_priority", "GET", P + "/priorities/{priority}/edit", WRITERS),
+    TenantRoute("plans.edit_priority", "POST", P + "/priorities/{priority}/edit", WRITERS,
+                data={"title": "Reading by grade 3"}),
+    TenantRoute("plans.delete_priority", "GET", P + "/priorities/{spare_priority}/delete", WRITERS),
+    TenantRoute("plans.delete_priority", "POST", P + "/priorities/{spare_priority}/delete", WRITERS),
+    TenantRoute("plans.edit_strategy", "GET", P + "/strategies/{strategy}/edit", WRITERS),
+    TenantRoute("plans.edit_strategy", "POST", P + "/strategies/{strategy}/edit", WRITERS,
+                data={"priority_id": "{spare_priority}", "title": "Structured literacy"}),
+    TenantRoute("plans.delete_strategy", "GET", P + "/strategies/{spare_strategy}/delete", WRITERS),
+    TenantRoute("plans.delete_strategy", "POST", P + "/strategies/{spare_strategy}/delete", WRITERS),
+    TenantRoute("plans.edit_provider", "GET", P + "/providers/{provider}/edit", WRITERS),
+    TenantRoute("plans.edit_provider", "POST", P + "/providers/{provider}/edit", WRITERS,
+                data={"name": "Renamed Partners", "kind": "partner", "contract_cents": "5,000"}),
+    TenantRoute("plans.delete_provider", "GET", P + "/providers/{spare_provider}/delete", WRITERS),
+    TenantRoute("plans.delete_provider", "POST", P + "/providers/{spare_provider}/delete", WRITERS),
+    TenantRoute("plans.edit_goal", "GET", P + "/goals/{goal}/edit", WRITERS),
+    TenantRoute("plans.edit_goal", "POST", P + "/goals/{goal}/edit", WRITERS, data=GOAL_FORM),
+    TenantRoute("plans.delete_goal", "GET", P + "/goals/{goal}/delete", WRITERS),
+    TenantRoute("plans.delete_goal", "POST", P + "/goals/{goal}/delete", WRITERS),
+    TenantRoute("plans.edit_measurement", "GET", P + "/measurements/{measurement}/edit", WRITERS),
+    TenantRoute("plans.edit_measurement", "POST", P + "/measurements/{measurement}/edit", WRITERS,
+                data={"year": "2026", "value": "25", "comparison_value": "40"}),
+    TenantRoute("plans.delete_measurement", "GET", P + "/measurements/{measurement}/delete", WRITERS),
+    TenantRoute("plans.delete_measurement", "POST", P + "/measurements/{measurement}/delete", WRITERS),
     TenantRoute("plans.reports", "GET", P + "/reports"),
     TenantRoute("plans.reports", "POST", P + "/reports", WRITERS),
     TenantRoute("plans.report", "GET", P + "/reports/{report}"),

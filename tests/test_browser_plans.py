@@ -51,6 +51,14 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
     tab.check()
     assert page.get_by_role("status").inner_text() == "Risk recorded."
 
+    page.get_by_role("button", name="Link observation").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Observation linked as evidence."
+    evidence = page.get_by_role("region", name="Evidence: visits and observations")
+    evidence.get_by_role("link").first.click()
+    tab.check()
+    page.go_back()
+
     tab.goto("/districts/homeville/plan")
     after = plan_health(page)
     assert after != before and "1 over budget" in after and "2 open high risks" in after
@@ -82,6 +90,7 @@ def test_plan_pages_pass_axe_on_a_phone(visit, role):
     tab.check()
     if role == "district_leader":
         tab.goto("/districts/homeville/plan/new")
+        tab.goto("/districts/homeville/plan/settings")
 
 
 def test_the_dashboard_prints_without_navigation(visit):
@@ -91,3 +100,79 @@ def test_the_dashboard_prints_without_navigation(visit):
     tab.page.emulate_media(media="print")
     assert not tab.page.get_by_role("navigation", name="Improvement plan").is_visible()
     assert tab.page.get_by_role("heading", name="Equity goals").is_visible()
+
+
+def test_leader_edits_and_deletes_plan_rows_and_changes_the_settings_on_a_phone(visit):
+    """Last in this module: it renames and deletes rows of the shared live data."""
+    tab = visit()
+    tab.sign_in("district_leader")
+    page = tab.page
+    tab.goto("/districts/homeville/plan")
+    page.get_by_role("link", name="Edit the priority Early literacy").click()
+    tab.check()
+    page.get_by_label("Priority").fill("")
+    page.get_by_role("button", name="Save the priority").click()
+    tab.check()  # the error, on the form
+    assert "Check what you entered" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Priority").fill("Reading by the end of grade 3")
+    page.get_by_role("button", name="Save the priority").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Priority saved."
+    assert page.get_by_role("heading", name="Priority 1: Reading by the end of grade 3").is_visible()
+
+    # A strategy that still has an action is kept, and the page says why.
+    page.get_by_role("link", name="Delete the strategy High-quality instructional materials in K-3").click()
+    tab.check()
+    assert "It still has" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("button", name="Delete the strategy").count() == 0
+
+    tab.goto("/districts/homeville/plan")
+    page.get_by_role("link", name="Delete the priority Attendance").click()
+    tab.check()
+    assert "Its strategy “Family outreach” (no actions) is deleted too." in page.content()
+    page.get_by_role("button", name="Delete the priority").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Priority deleted: Attendance."
+    assert page.get_by_role("heading", name="Priority 2: Attendance").count() == 0
+
+    page.get_by_role("link", name="Plan settings").click()
+    tab.check()
+    page.get_by_label("Status reports").select_option(label="Monthly")
+    page.get_by_label("Days without an update").fill("14")
+    page.get_by_role("button", name="Save the settings").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Plan settings saved."
+    assert "14 days without an update" in page.content()
+
+    tab.goto("/districts/homeville/providers")
+    page.get_by_role("link", name="Delete the provider Homeville Attendance Works").click()
+    tab.check()
+    page.get_by_role("button", name="Delete the provider").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Provider deleted: Homeville Attendance Works."
+    page.get_by_role("link", name="Edit the provider Homeville Literacy Partners").click()
+    tab.check()
+    page.get_by_label("Contract end").fill("2020-01-01")
+    page.get_by_label("Contract start").fill("2026-07-01")
+    page.get_by_role("button", name="Save the provider").click()
+    tab.check()
+    assert "The contract ends after it starts." in page.get_by_role("alert").inner_text()
+
+    tab.goto("/districts/homeville/goals")
+    page.get_by_role("link", name="Grade 3 MCAS ELA").first.click()
+    tab.check()
+    page.get_by_role("link", name="Edit the measurement 2026").click()
+    tab.check()
+    page.get_by_label("English learners").fill("26.5")
+    page.get_by_role("button", name="Save the measurement").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Measurement saved."
+    assert "26.50" in page.get_by_role("region", name="Correct a measurement").inner_text()
+    page.get_by_role("link", name="Edit the goal").click()
+    tab.check()
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_role("link", name="Delete the goal").click()
+    tab.check()
+    page.get_by_role("button", name="Delete the equity goal").click()
+    tab.check()
+    assert page.get_by_role("status").inner_text().startswith("Equity goal deleted: Grade 3 MCAS ELA")

@@ -53,7 +53,8 @@ def district():
 @pytest.fixture
 def plan(district, world):
     """Four actions in two priorities, with milestones and risks; see each test for what they add up to."""
-    plan = plan_for(district, world.leader, stale_after_days=30)
+    district.stale_after_days = 30
+    plan = plan_for(district, world.leader)
     first, second = priority_for(plan, "Early literacy", 1), priority_for(plan, "Attendance", 2)
     s1, s2 = strategy_for(first), strategy_for(second, "Family outreach")
     owner = world.leader
@@ -104,7 +105,7 @@ def test_a_recent_update_makes_an_action_fresh_and_the_setting_moves_the_cut_off
     added(ProgressUpdate(district_id=late.district_id, action_id=late.id, reported_on=date(2026, 10, 5),
                          status="off_track", narrative="Stuck"))
     assert plan_health(plan, TODAY).stale == 0
-    plan.stale_after_days = 20  # cut-off 12 Oct: the 5 Oct update is too old, the 20 Oct one is not
+    plan.district.stale_after_days = 20  # cut-off 12 Oct: the 5 Oct update is too old, the 20 Oct one is not
     assert plan_health(plan, TODAY).stale == 1
 
 

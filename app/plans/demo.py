@@ -72,7 +72,7 @@ def _plan(district: District, owner: User, today: date) -> None:
     d = district.id
     plan = _add(ImprovementPlan(district_id=d, title=f"{district.name} District Improvement Plan",
                                 starts_on=year_start, ends_on=year_start.replace(year=year_start.year + 3),
-                                status="active", reporting_interval="quarterly", stale_after_days=30))
+                                status="active"))
     literacy = _add(Priority(district_id=d, plan_id=plan.id, position=1, title="Early literacy for every learner"))
     attendance = _add(Priority(district_id=d, plan_id=plan.id, position=2, title="Students in school every day"))
     materials = _add(Strategy(district_id=d, priority_id=literacy.id,

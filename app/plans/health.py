@@ -1,8 +1,8 @@
 """Plan health, derived in SQL from the plan's rows, never typed in.
 
 Five counts: actions overdue (not done, past due), actions with no update in
-the plan's `stale_after_days` (not done, started, and neither a progress update
-nor the start in that many days), actions whose spend is over their allocation,
+the district's `stale_after_days` (not done, started, and neither a progress
+update nor the start in that many days), actions whose spend is over their allocation,
 milestones missed (target date passed, not met) and open high risks. The same
 statements count per priority, per plan and per district.
 """
@@ -24,6 +24,7 @@ from app.plans.models import (
     RiskStatus,
     Strategy,
 )
+from tenants.models import District
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,16 @@ class PlanHealth:
         return asdict(self)
 
 
-def _counts(key, plans, today: date, by_priority: bool) -> dict:
-    """Count health per `key` (a column: district, plan or priority) over the actions of `plans`."""
-    plan_ids = [plan.id for plan in plans]
+def _counts(key, plan_ids: list[int], stale_after: dict[int, int], today: date, by_priority: bool) -> dict:
+    """Count health per `key` (a column: district, plan or priority) over the actions of the plans.
+
+    `stale_after` gives each district's days without an update.
+    """
     if not plan_ids:
         return {}
-    # Each plan has its own staleness: the cut-off date per plan, as one CASE.
-    cutoff = case({plan.id: today - timedelta(days=plan.stale_after_days) for plan in plans}, value=Action.plan_id)
+    # Each district has its own staleness: the cut-off date per district, as one CASE.
+    cutoff = case({district_id: today - timedelta(days=days) for district_id, days in stale_after.items()},
+                  value=Action.district_id)
     last_update = _last_updates()
     not_done = Action.status != ActionStatus.DONE
     stale = and_(not_done, Action.starts_on <= today,
@@ -111,10 +115,14 @@ def _by_priority(statement):
     return statement.join(Strategy, and_(Strategy.district_id == Action.district_id, Strategy.id == Action.strategy_id))
 
 
+def _stale_after(plan: ImprovementPlan) -> dict[int, int]:
+    return {plan.district_id: plan.district.stale_after_days}
+
+
 def plan_health(plan: ImprovementPlan, today: date | None = None) -> PlanHealth:
     """The health of one plan."""
     today = today or date.today()
-    found = _counts(Action.plan_id, [plan], today, by_priority=False).get(plan.id, {})
+    found = _counts(Action.plan_id, [plan.id], _stale_after(plan), today, by_priority=False).get(plan.id, {})
     found["open_high_risks"] = _open_high_risks(Risk.plan_id, [plan.id]).get(plan.id, 0)
     return PlanHealth(**found)
 
@@ -122,7 +130,7 @@ def plan_health(plan: ImprovementPlan, today: date | None = None) -> PlanHealth:
 def health_by_priority(plan: ImprovementPlan, today: date | None = None) -> dict[int, PlanHealth]:
     """The health of each priority of a plan; risks count where they block an action of it."""
     today = today or date.today()
-    found = _counts(Strategy.priority_id, [plan], today, by_priority=True)
+    found = _counts(Strategy.priority_id, [plan.id], _stale_after(plan), today, by_priority=True)
     risks = db.session.execute(
         _by_priority(
             select(Strategy.priority_id, func.count()).select_from(Risk)
@@ -147,10 +155,12 @@ def plan_health_by_district(district_ids, today: date | None = None) -> dict[int
     district_ids = list(district_ids)
     # Only the columns the counts need: loading whole plans would load their priorities too.
     plans = db.session.execute(
-        select(ImprovementPlan.id, ImprovementPlan.stale_after_days).where(ImprovementPlan.district_id.in_(district_ids),
-                                      ImprovementPlan.status == PlanStatus.ACTIVE)
+        select(ImprovementPlan.id, District.id, District.stale_after_days)
+        .join(District, District.id == ImprovementPlan.district_id)
+        .where(ImprovementPlan.district_id.in_(district_ids), ImprovementPlan.status == PlanStatus.ACTIVE)
     ).all()
-    found = _counts(Action.district_id, plans, today, by_priority=False)
-    for district_id, count in _open_high_risks(Risk.district_id, [plan.id for plan in plans]).items():
+    plan_ids = [plan_id for plan_id, _, _ in plans]
+    found = _counts(Action.district_id, plan_ids, {d: days for _, d, days in plans}, today, by_priority=False)
+    for district_id, count in _open_high_risks(Risk.district_id, plan_ids).items():
         found.setdefault(district_id, {})["open_high_risks"] = count
     return {district_id: PlanHealth(**found.get(district_id, {})) for district_id in district_ids}

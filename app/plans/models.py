@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -25,11 +25,6 @@ class PlanStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
     CLOSED = "closed"
-
-
-class ReportingInterval(StrEnum):
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
 
 
 class ActionStatus(StrEnum):
@@ -66,21 +61,17 @@ class Direction(StrEnum):
 
 
 class ImprovementPlan(TenantScoped, db.Model):
-    """A district's improvement plan for a period, and how often it reports status."""
+    """A district's improvement plan for a period; how often it reports is the district's setting."""
 
     __tablename__ = "improvement_plans"
     __table_args__ = tenant_table_args(
         enum_check("status", "status", PlanStatus),
-        enum_check("reporting_interval", "reporting_interval", ReportingInterval),
     )
 
     title: Mapped[str] = mapped_column(String(200))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     status: Mapped[PlanStatus] = mapped_column(String(20), default=PlanStatus.DRAFT)
-    reporting_interval: Mapped[ReportingInterval] = mapped_column(String(20), default=ReportingInterval.QUARTERLY)
-    # An action not done with no progress update for this many days counts against plan health.
-    stale_after_days: Mapped[int] = mapped_column(default=30)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     priorities: Mapped[list["Priority"]] = relationship(viewonly=True, lazy="selectin", order_by="Priority.position")
@@ -239,7 +230,10 @@ class Risk(TenantScoped, db.Model):
 
 
 class ActionEvidence(TenantScoped, db.Model):
-    """A visit (or one of its observations) given as evidence for a plan action."""
+    """A visit, or one classroom observation, given as evidence for a plan action.
+
+    Exactly one of the two is set, so that each is linked to an action once (NULLs never collide).
+    """
 
     __tablename__ = "plan_action_evidence"
     __table_args__ = tenant_table_args(
@@ -247,6 +241,8 @@ class ActionEvidence(TenantScoped, db.Model):
         tenant_foreign_key("visit_id", "visits", ondelete="CASCADE"),
         tenant_foreign_key("observation_id", "observations", ondelete="CASCADE"),
         UniqueConstraint("district_id", "action_id", "visit_id"),
+        UniqueConstraint("district_id", "action_id", "observation_id"),
+        CheckConstraint("(visit_id IS NULL) <> (observation_id IS NULL)", name="visit_or_observation"),
     )
 
     action_id: Mapped[int] = mapped_column(Id)
@@ -254,6 +250,7 @@ class ActionEvidence(TenantScoped, db.Model):
     observation_id: Mapped[int | None] = mapped_column(Id)
 
     visit = relationship("Visit", viewonly=True, lazy="joined")
+    observation = relationship("Observation", viewonly=True, lazy="joined")
 
 
 class EquityGoal(TenantScoped, db.Model):
@@ -297,6 +294,9 @@ class Measurement(TenantScoped, db.Model):
     year: Mapped[int]
     value: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     comparison_value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
 
 
 class StatusReport(TenantScoped, db.Model):

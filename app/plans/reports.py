@@ -22,10 +22,10 @@ from app.plans.models import (
     ImprovementPlan,
     Milestone,
     ProgressUpdate,
-    ReportingInterval,
     StatusReport,
 )
 from app.plans.services import risks_of
+from tenants.models import ReportingInterval
 
 HEALTH_LABELS = {
     "actions": "Actions",
@@ -132,14 +132,14 @@ def snapshot_of(plan: ImprovementPlan, today: date, since: date) -> dict:
     return {
         "district": district.name,
         "plan": {"id": plan.id, "title": plan.title, "starts_on": plan.starts_on, "ends_on": plan.ends_on,
-                 "status": plan.status, "stale_after_days": plan.stale_after_days},
+                 "status": plan.status, "stale_after_days": district.stale_after_days},
         "as_of": today,
         "since": since,
         "health": health.as_dict(),
-        "health_summary": health.summary(plan.stale_after_days),
+        "health_summary": health.summary(district.stale_after_days),
         "priorities": [
             {"title": p.title, "health": by_priority[p.id].as_dict(),
-             "summary": by_priority[p.id].summary(plan.stale_after_days)}
+             "summary": by_priority[p.id].summary(district.stale_after_days)}
             for p in plan.priorities
         ],
         "actions": [

@@ -13,17 +13,23 @@ from sqlalchemy import select
 from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
 from app.plans.reports import freeze_status_report, interval_start
+from tenants.models import District
 from tenants.scope import Scope, entered, system_scope
 from workers.queues import enqueue
 
 
 def enqueue_due_status_reports(today: str | None = None) -> int:
-    """Enqueue the report job of every district with an active plan and no report for its current interval."""
+    """Enqueue the report job of every district with an active plan and no report for its current interval.
+
+    The interval (monthly or quarterly) is the district's setting.
+    """
     day = date.fromisoformat(today) if today else date.today()
     with entered(system_scope("finding districts due a status report")):
         plans = db.session.execute(
-            select(ImprovementPlan.district_id, ImprovementPlan.reporting_interval)
+            select(District.id, District.reporting_interval)
+            .join(ImprovementPlan, ImprovementPlan.district_id == District.id)
             .where(ImprovementPlan.status == PlanStatus.ACTIVE)
+            .distinct()
         ).all()
         starts = {district_id: interval_start(interval, day) for district_id, interval in plans}
         made = set(db.session.execute(

@@ -8,9 +8,9 @@ from app.plans.models import (
     Direction,
     PlanStatus,
     ProviderKind,
-    ReportingInterval,
     RiskSeverity,
 )
+from tenants.models import ReportingInterval
 
 TITLE = validate.Length(min=1, max=300)
 LONG = validate.Length(max=10_000)
@@ -50,11 +50,15 @@ class PlanSchema(Schema):
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     status = fields.String(load_default=PlanStatus.DRAFT.value, validate=_values(PlanStatus))
-    reporting_interval = fields.String(load_default=ReportingInterval.QUARTERLY.value,
-                                       validate=_values(ReportingInterval))
-    stale_after_days = fields.Integer(load_default=30, validate=validate.Range(
-        min=1, max=365, error="Between 1 and 365 days."))
     check_period = ends_after_start("starts_on", "ends_on", "The plan ends after it starts.")
+
+
+class PlanSettingsSchema(Schema):
+    """The district's settings for its plans."""
+
+    reporting_interval = fields.String(required=True, validate=_values(ReportingInterval))
+    stale_after_days = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=365, error="Between 1 and 365 days."))
 
 
 class PrioritySchema(Schema):
@@ -113,7 +117,15 @@ class ReviewSchema(Schema):
 
 
 class EvidenceSchema(Schema):
-    visit_id = fields.Integer(required=True)
+    """A visit or one classroom observation."""
+
+    visit_id = fields.Integer(load_default=None, allow_none=True)
+    observation_id = fields.Integer(load_default=None, allow_none=True)
+
+    @validates_schema
+    def one_of_them(self, data, **kwargs):
+        if (data.get("visit_id") is None) == (data.get("observation_id") is None):
+            raise ValidationError("Choose a visit or an observation.", "visit_id")
 
 
 class EquityGoalSchema(Schema):

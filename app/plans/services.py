@@ -4,14 +4,21 @@ Functions take the district (or a row of it) and the acting user explicitly and
 work within the current tenant scope; they raise `InvalidInput` with messages
 per field and store nothing then. Rows point at each other through ids the
 services set, always within the row's own district.
+
+Deleting never orphans a row nor drops one silently: a priority, strategy or
+provider that actions still use is refused (`StillInUse`) until the actions are
+moved or deleted; what goes with a deleted row (a goal's measurements, a
+priority's empty strategies) is deleted row by row, so the audit trail keeps
+each one's values.
 """
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, func, select
 
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
-from app.fieldwork.models import Visit
+from app.fieldwork.models import Observation, Visit
 from app.fieldwork.services import InvalidInput
 from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (
@@ -31,13 +38,24 @@ from app.plans.models import (
 )
 from tenants.models import District
 
-PLAN_FIELDS = ("title", "starts_on", "ends_on", "status", "reporting_interval", "stale_after_days")
+PLAN_FIELDS = ("title", "starts_on", "ends_on", "status")
+SETTINGS_FIELDS = ("reporting_interval", "stale_after_days")
 ACTION_FIELDS = ("strategy_id", "title", "owner_id", "starts_on", "due_on", "status", "allocated_cents",
                  "spent_cents", "funding_source", "provider_id")
 # Open before closed ("open" > "closed"), the most severe first.
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 GOAL_FIELDS = ("metric", "student_group", "comparison_group", "baseline_value", "baseline_year", "target_value",
                "target_year", "direction", "priority_id")
+PROVIDER_FIELDS = ("name", "kind", "contract_cents", "contract_starts_on", "contract_ends_on")
+MEASUREMENT_FIELDS = ("year", "value", "comparison_value")
+
+
+class StillInUse(Exception):
+    """A row others still depend on; its `deletion` says what to do first and lists the actions in the way."""
+
+    def __init__(self, deletion: "Deletion"):
+        super().__init__(deletion.refused)
+        self.deletion = deletion
 
 
 def _apply(row, data: dict, fields) -> None:
@@ -140,6 +158,15 @@ def upcoming(plan: ImprovementPlan, today: date, days: int = 30) -> list[tuple[d
     return sorted(due, key=lambda item: item[0])
 
 
+def recent_observations(district: District, limit: int = 50) -> list[Observation]:
+    return list(db.session.scalars(
+        select(Observation).join(Visit, and_(Visit.district_id == Observation.district_id,
+                                             Visit.id == Observation.visit_id))
+        .where(Observation.district_id == district.id)
+        .order_by(Visit.visited_on.desc(), Observation.id.desc()).limit(limit)
+    ))
+
+
 def evidence_of(action: Action) -> list[ActionEvidence]:
     return list(db.session.scalars(
         select(ActionEvidence).where(ActionEvidence.district_id == action.district_id,
@@ -163,18 +190,31 @@ def save_plan(district: District, data: dict, plan: ImprovementPlan | None = Non
     return _added(plan)
 
 
-def add_priority(plan: ImprovementPlan, data: dict) -> Priority:
-    position = 1 + (db.session.scalar(
-        select(func.max(Priority.position)).where(Priority.district_id == plan.district_id,
-                                                  Priority.plan_id == plan.id)
-    ) or 0)
-    return _added(Priority(district_id=plan.district_id, plan_id=plan.id, position=position, title=data["title"]))
+def save_plan_settings(district: District, data: dict) -> District:
+    """Set how often the district reports status and when an action without updates counts as stale."""
+    _apply(district, data, SETTINGS_FIELDS)
+    return _added(district)
 
 
-def add_strategy(plan: ImprovementPlan, data: dict) -> Strategy:
+def save_priority(plan: ImprovementPlan, data: dict, priority: Priority | None = None) -> Priority:
+    """Add a priority at the end of the plan, or rename one."""
+    if priority is None:
+        position = 1 + (db.session.scalar(
+            select(func.max(Priority.position)).where(Priority.district_id == plan.district_id,
+                                                      Priority.plan_id == plan.id)
+        ) or 0)
+        priority = Priority(district_id=plan.district_id, plan_id=plan.id, position=position)
+    priority.title = data["title"]
+    return _added(priority)
+
+
+def save_strategy(plan: ImprovementPlan, data: dict, strategy: Strategy | None = None) -> Strategy:
+    """Add a strategy to a priority of the plan, or change one (moving it to another priority moves its actions)."""
     if _one_of(Priority, plan.district_id, data["priority_id"], Priority.plan_id == plan.id) is None:
         raise InvalidInput({"priority_id": ["Choose a priority of this plan."]})
-    return _added(Strategy(district_id=plan.district_id, priority_id=data["priority_id"], title=data["title"]))
+    strategy = strategy or Strategy(district_id=plan.district_id)
+    _apply(strategy, data, ("priority_id", "title"))
+    return _added(strategy)
 
 
 def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
@@ -204,12 +244,14 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
     return _added(action)
 
 
-def save_provider(district: District, data: dict) -> Provider:
-    if db.session.scalar(select(Provider.id).where(Provider.district_id == district.id,
-                                                   Provider.name == data["name"])):
+def save_provider(district: District, data: dict, provider: Provider | None = None) -> Provider:
+    """Add a provider or partner, or change one; names are unique in a district."""
+    others = [Provider.id != provider.id] if provider else []
+    if db.session.scalar(select(Provider.id).where(Provider.district_id == district.id, Provider.name == data["name"],
+                                                   *others)):
         raise InvalidInput({"name": [f"{district.name} already has a provider of that name."]})
-    provider = Provider(district_id=district.id)
-    _apply(provider, data, ("name", "kind", "contract_cents", "contract_starts_on", "contract_ends_on"))
+    provider = provider or Provider(district_id=district.id)
+    _apply(provider, data, PROVIDER_FIELDS)
     return _added(provider)
 
 
@@ -258,29 +300,139 @@ def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
 
 
 def link_evidence(action: Action, data: dict) -> ActionEvidence:
-    """Link a visit of the district to the action it served, once."""
-    visit = _one_of(Visit, action.district_id, data["visit_id"])
-    if visit is None:
-        raise InvalidInput({"visit_id": [f"Choose a visit of {action.district.name}."]})
+    """Link a visit, or one classroom observation, of the district to the action it served, once."""
+    name, model = ("visit_id", Visit) if data.get("visit_id") is not None else ("observation_id", Observation)
+    row = _one_of(model, action.district_id, data[name])
+    if row is None:
+        kind = "a visit" if model is Visit else "an observation"
+        raise InvalidInput({name: [f"Choose {kind} of {action.district.name}."]})
+    column = getattr(ActionEvidence, name)
     existing = db.session.scalars(select(ActionEvidence).where(
         ActionEvidence.district_id == action.district_id, ActionEvidence.action_id == action.id,
-        ActionEvidence.visit_id == visit.id)).one_or_none()
-    return existing or _added(ActionEvidence(district_id=action.district_id, action_id=action.id, visit_id=visit.id))
+        column == row.id)).one_or_none()
+    return existing or _added(ActionEvidence(district_id=action.district_id, action_id=action.id, **{name: row.id}))
 
 
-def save_goal(district: District, data: dict) -> EquityGoal:
+def save_goal(district: District, data: dict, goal: EquityGoal | None = None) -> EquityGoal:
+    """Add an equity goal, or change one; its measurements must stay within its years."""
+    errors = {}
     if data.get("priority_id") is not None and _one_of(Priority, district.id, data["priority_id"]) is None:
-        raise InvalidInput({"priority_id": [f"Choose a priority of {district.name}'s plan."]})
-    goal = EquityGoal(district_id=district.id)
+        errors["priority_id"] = [f"Choose a priority of {district.name}'s plan."]
+    outside = [m.year for m in (goal.measurements if goal else [])
+               if not data["baseline_year"] <= m.year <= data["target_year"]]
+    if outside:
+        years = ", ".join(str(year) for year in outside)
+        errors["baseline_year" if min(outside) < data["baseline_year"] else "target_year"] = [
+            f"The goal has measurements of {years}: keep them within its years, or delete them first."]
+    if errors:
+        raise InvalidInput(errors)
+    goal = goal or EquityGoal(district_id=district.id)
     _apply(goal, data, GOAL_FIELDS)
     return _added(goal)
 
 
-def add_measurement(goal: EquityGoal, data: dict) -> Measurement:
-    """Record a year's value; the year lies within the goal's years and is measured once."""
+def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | None = None) -> Measurement:
+    """Record a year's value, or correct one; the year lies within the goal's years and is measured once."""
     if not goal.baseline_year <= data["year"] <= goal.target_year:
         raise InvalidInput({"year": [f"Give a year from {goal.baseline_year} to {goal.target_year}."]})
+    others = [Measurement.id != measurement.id] if measurement else []
     if db.session.scalar(select(Measurement.id).where(Measurement.district_id == goal.district_id,
-                                                      Measurement.goal_id == goal.id, Measurement.year == data["year"])):
+                                                      Measurement.goal_id == goal.id, Measurement.year == data["year"],
+                                                      *others)):
         raise InvalidInput({"year": [f"{data['year']} is already measured."]})
-    return _added(Measurement(district_id=goal.district_id, goal_id=goal.id, **data))
+    measurement = measurement or Measurement(district_id=goal.district_id, goal_id=goal.id)
+    _apply(measurement, data, MEASUREMENT_FIELDS)
+    return _added(measurement)
+
+
+# --- deleting -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting a row would do: refused (and why), or what goes or changes with it."""
+
+    refused: str | None = None
+    blocking: list = field(default_factory=list)  # the actions that must move first
+    consequences: list[str] = field(default_factory=list)
+    also_deleted: list = field(default_factory=list)
+    unlinked_goals: list = field(default_factory=list)
+
+
+def _actions_where(district_id: int, *conditions) -> list[Action]:
+    return list(db.session.scalars(select(Action).where(Action.district_id == district_id, *conditions)
+                                   .order_by(Action.due_on, Action.id)))
+
+
+def _actions(actions: list[Action]) -> str:
+    return "1 action" if len(actions) == 1 else f"{len(actions)} actions"
+
+
+def _priority_deletion(priority: Priority) -> Deletion:
+    strategies = list(db.session.scalars(select(Strategy).where(Strategy.district_id == priority.district_id,
+                                                                Strategy.priority_id == priority.id)))
+    actions = _actions_where(priority.district_id, Action.strategy_id.in_([s.id for s in strategies]))
+    if actions:
+        return Deletion(refused=f"Its strategies still have {_actions(actions)}: move them to another strategy "
+                                "or delete them first.", blocking=actions)
+    goals = list(db.session.scalars(select(EquityGoal).where(EquityGoal.district_id == priority.district_id,
+                                                             EquityGoal.priority_id == priority.id)))
+    consequences = [f"Its strategy “{s.title}” (no actions) is deleted too." for s in strategies]
+    consequences += [f"The equity goal “{g}” stays, linked to no priority." for g in goals]
+    return Deletion(consequences=consequences, also_deleted=strategies, unlinked_goals=goals)
+
+
+def _strategy_deletion(strategy: Strategy) -> Deletion:
+    actions = _actions_where(strategy.district_id, Action.strategy_id == strategy.id)
+    if actions:
+        return Deletion(refused=f"It still has {_actions(actions)}: move them to another strategy or delete them "
+                                "first.", blocking=actions)
+    return Deletion()
+
+
+def _provider_deletion(provider: Provider) -> Deletion:
+    actions = _actions_where(provider.district_id, Action.provider_id == provider.id)
+    if actions:
+        return Deletion(refused=f"It serves {_actions(actions)}: choose another provider, or none, on them first.",
+                        blocking=actions)
+    return Deletion()
+
+
+def _goal_deletion(goal: EquityGoal) -> Deletion:
+    measurements = goal.measurements
+    return Deletion(consequences=[f"Its measurement of {m.year} is deleted too." for m in measurements],
+                    also_deleted=measurements)
+
+
+DELETIONS = {Priority: _priority_deletion, Strategy: _strategy_deletion, Provider: _provider_deletion,
+             EquityGoal: _goal_deletion, Measurement: lambda measurement: Deletion()}
+
+
+def deletion_of(row) -> Deletion:
+    """What deleting this priority, strategy, provider, goal or measurement would do."""
+    return DELETIONS[type(row)](row)
+
+
+def delete(row) -> None:
+    """Delete the row and what goes with it, or raise StillInUse; each deleted row stays in the audit trail."""
+    # Lock the row first: an action added to it meanwhile is then counted, never deleted by a cascade.
+    model = type(row)
+    db.session.execute(select(model.id).where(model.district_id == row.district_id, model.id == row.id)
+                       .with_for_update())
+    deletion = deletion_of(row)
+    if deletion.refused:
+        raise StillInUse(deletion)
+    for goal in deletion.unlinked_goals:
+        goal.priority_id = None
+    for dependent in deletion.also_deleted:
+        db.session.delete(dependent)
+    # Dependents first: the database's cascades must find nothing left to delete behind the audit trail.
+    db.session.flush()
+    db.session.delete(row)
+    if isinstance(row, Priority):
+        # The plan's priorities stay numbered 1, 2, 3 ...
+        for later in db.session.scalars(select(Priority).where(
+                Priority.district_id == row.district_id, Priority.plan_id == row.plan_id,
+                Priority.position > row.position)):
+            later.position -= 1
+    db.session.commit()

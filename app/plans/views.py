@@ -33,13 +33,16 @@ from app.plans.models import (
     Direction,
     EquityGoal,
     ImprovementPlan,
+    Measurement,
     Milestone,
     PlanStatus,
+    Priority,
+    Provider,
     ProviderKind,
-    ReportingInterval,
     Risk,
     RiskSeverity,
     StatusReport,
+    Strategy,
 )
 from app.plans.pdf import report_pdf
 from app.plans.reports import (
@@ -57,6 +60,7 @@ from app.plans.schemas import (
     MeasurementSchema,
     MilestoneSchema,
     PlanSchema,
+    PlanSettingsSchema,
     PrioritySchema,
     ProgressUpdateSchema,
     ProviderSchema,
@@ -65,7 +69,7 @@ from app.plans.schemas import (
     StrategySchema,
 )
 from tenants.lookup import can_write, district_or_404, get_or_404, require_write
-from tenants.models import District
+from tenants.models import District, ReportingInterval
 
 bp = Blueprint("plans", __name__, url_prefix="/districts/<slug>")
 
@@ -102,6 +106,16 @@ def _form_values(row, schema) -> dict:
 def _saved(message: str, to: str):
     flash(message, "success")
     return redirect(to)
+
+
+def _submitted(schema, save, values: dict):
+    """On a POST, load the form and save it: the saved row (or None), the values to show again, the errors."""
+    if request.method != "POST":
+        return None, values, {}
+    try:
+        return save(load_form(schema, request.form)), request.form, {}
+    except InvalidInput as invalid:
+        return None, request.form, invalid.messages
 
 
 # --- the dashboard and the plan -----------------------------------------------------------------
@@ -152,21 +166,26 @@ def edit_plan(slug: str, plan_id: int):
 
 
 def _plan_form(district: District, plan: ImprovementPlan | None):
-    values = _form_values(plan, PlanSchema()) if plan else {"status": "active", "reporting_interval": "quarterly",
-                                                            "stale_after_days": 30}
-    errors = {}
-    if request.method == "POST":
-        values = request.form
-        try:
-            services.save_plan(district, load_form(PlanSchema(), request.form), plan)
-        except InvalidInput as invalid:
-            errors = invalid.messages
-        else:
-            return _saved("Plan saved.", url_for("plans.plan", slug=district.slug))
+    saved, values, errors = _submitted(PlanSchema(), lambda data: services.save_plan(district, data, plan),
+                                       _form_values(plan, PlanSchema()) if plan else {"status": "active"})
+    if saved:
+        return _saved("Plan saved.", url_for("plans.plan", slug=district.slug))
     return render_template(
         "plans/plan_form.html", district=district, plan=plan, values=values, errors=errors,
-        status_options=_choices(PlanStatus), interval_options=_choices(ReportingInterval),
+        status_options=_choices(PlanStatus),
     ), 422 if errors else 200
+
+
+@bp.route("/plan/settings", methods=["GET", "POST"])
+def settings(slug: str):
+    district = district_or_404(slug)
+    require_write(district.id)
+    saved, values, errors = _submitted(PlanSettingsSchema(), lambda data: services.save_plan_settings(district, data),
+                                       _form_values(district, PlanSettingsSchema()))
+    if saved:
+        return _saved("Plan settings saved.", url_for("plans.plan", slug=slug))
+    return render_template("plans/settings.html", district=district, values=values, errors=errors,
+                           interval_options=_choices(ReportingInterval)), 422 if errors else 200
 
 
 @bp.post("/plans/<int:plan_id>/priorities")
@@ -174,7 +193,7 @@ def add_priority(slug: str, plan_id: int):
     district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
-    return _inline(lambda: services.add_priority(plan, load_form(PrioritySchema(), request.form)),
+    return _inline(lambda: services.save_priority(plan, load_form(PrioritySchema(), request.form)),
                    "Priority added.", district)
 
 
@@ -183,8 +202,68 @@ def add_strategy(slug: str, plan_id: int):
     district = district_or_404(slug)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=plan_id)
     require_write(district.id)
-    return _inline(lambda: services.add_strategy(plan, load_form(StrategySchema(), request.form)),
+    return _inline(lambda: services.save_strategy(plan, load_form(StrategySchema(), request.form)),
                    "Strategy added.", district)
+
+
+@bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
+def edit_priority(slug: str, priority_id: int):
+    district, priority = _to_change(Priority, slug, priority_id)
+    plan = get_or_404(ImprovementPlan, district_id=district.id, id=priority.plan_id)
+    return _edit(district, priority, PrioritySchema(), lambda data: services.save_priority(plan, data, priority),
+                 "priority", url_for("plans.plan", slug=slug) + f"#priority-{priority.id}")
+
+
+@bp.route("/priorities/<int:priority_id>/delete", methods=["GET", "POST"])
+def delete_priority(slug: str, priority_id: int):
+    district, priority = _to_change(Priority, slug, priority_id)
+    return _delete(district, priority, "priority", url_for("plans.plan", slug=slug))
+
+
+@bp.route("/strategies/<int:strategy_id>/edit", methods=["GET", "POST"])
+def edit_strategy(slug: str, strategy_id: int):
+    district, strategy = _to_change(Strategy, slug, strategy_id)
+    plan = get_or_404(ImprovementPlan, district_id=district.id, id=strategy.priority.plan_id)
+    return _edit(district, strategy, StrategySchema(), lambda data: services.save_strategy(plan, data, strategy),
+                 "strategy", url_for("plans.plan", slug=slug),
+                 priority_options=[(p.id, p.title) for p in plan.priorities])
+
+
+@bp.route("/strategies/<int:strategy_id>/delete", methods=["GET", "POST"])
+def delete_strategy(slug: str, strategy_id: int):
+    district, strategy = _to_change(Strategy, slug, strategy_id)
+    return _delete(district, strategy, "strategy", url_for("plans.plan", slug=slug))
+
+
+def _to_change(model, slug: str, row_id: int):
+    """The district and its row a writer is about to change: 404 if out of reach, 403 if read only."""
+    district = district_or_404(slug)
+    row = get_or_404(model, district_id=district.id, id=row_id)
+    require_write(district.id)
+    return district, row
+
+
+def _edit(district: District, row, schema, save, noun: str, back: str, **options):
+    """Change a row through the same schema and service as adding it; errors are shown on the form (422)."""
+    saved, values, errors = _submitted(schema, save, _form_values(row, schema))
+    if saved:
+        return _saved(f"{noun.capitalize()} saved.", back)
+    return render_template("plans/edit.html", district=district, row=row, noun=noun, values=values, errors=errors,
+                           back=back, **options), 422 if errors else 200
+
+
+def _delete(district: District, row, noun: str, back: str):
+    """Ask before deleting (GET), then delete (POST); a row still in use is refused, saying why (409)."""
+    label = str(row)
+    if request.method == "POST":
+        try:
+            services.delete(row)
+        except services.StillInUse as refused:
+            return render_template("plans/delete.html", district=district, noun=noun, label=label, back=back,
+                                   deletion=refused.deletion), 409
+        return _saved(f"{noun.capitalize()} deleted: {label}.", back)
+    return render_template("plans/delete.html", district=district, noun=noun, label=label, back=back,
+                           deletion=services.deletion_of(row))
 
 
 def _inline(save, message: str, district: District, to: str | None = None):
@@ -260,6 +339,7 @@ def action(slug: str, action_id: int):
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{v.visited_on:%-d %b %Y} · {v.place} · {v.purpose}")
                        for v in services.recent_visits(district, 50)],
+        observations=services.recent_observations(district),
     )
 
 
@@ -326,8 +406,9 @@ def review(slug: str, action_id: int):
 def link_evidence(slug: str, action_id: int):
     district = district_or_404(slug)
     action, back = _on_action(action_id, district)
+    kind = "Observation" if request.form.get("observation_id") else "Visit"
     return _inline(lambda: services.link_evidence(action, load_form(EvidenceSchema(), request.form)),
-                   "Visit linked as evidence.", district, back + "#evidence")
+                   f"{kind} linked as evidence.", district, back + "#evidence")
 
 
 # --- providers ----------------------------------------------------------------------------------
@@ -336,21 +417,30 @@ def link_evidence(slug: str, action_id: int):
 @bp.route("/providers", methods=["GET", "POST"])
 def providers(slug: str):
     district = district_or_404(slug)
-    values, errors = {"kind": "provider"}, {}
     if request.method == "POST":
         require_write(district.id)
-        values = request.form
-        try:
-            services.save_provider(district, load_form(ProviderSchema(), request.form))
-        except InvalidInput as invalid:
-            errors = invalid.messages
-        else:
-            return _saved("Provider added.", url_for("plans.providers", slug=slug))
+    saved, values, errors = _submitted(ProviderSchema(), lambda data: services.save_provider(district, data),
+                                       {"kind": "provider"})
+    if saved:
+        return _saved("Provider added.", url_for("plans.providers", slug=slug))
     served = {p.id: services.actions_of_provider(p) for p in services.providers_of(district)}
     return render_template(
         "plans/providers.html", district=district, providers=services.providers_with_spend(district), served=served,
         values=values, errors=errors, kind_options=_choices(ProviderKind), can_edit=can_write(district.id),
     ), 422 if errors else 200
+
+
+@bp.route("/providers/<int:provider_id>/edit", methods=["GET", "POST"])
+def edit_provider(slug: str, provider_id: int):
+    district, provider = _to_change(Provider, slug, provider_id)
+    return _edit(district, provider, ProviderSchema(), lambda data: services.save_provider(district, data, provider),
+                 "provider", url_for("plans.providers", slug=slug), kind_options=_choices(ProviderKind))
+
+
+@bp.route("/providers/<int:provider_id>/delete", methods=["GET", "POST"])
+def delete_provider(slug: str, provider_id: int):
+    district, provider = _to_change(Provider, slug, provider_id)
+    return _delete(district, provider, "provider", url_for("plans.providers", slug=slug))
 
 
 # --- equity goals -------------------------------------------------------------------------------
@@ -359,23 +449,25 @@ def providers(slug: str):
 @bp.route("/goals", methods=["GET", "POST"])
 def goals(slug: str):
     district = district_or_404(slug)
-    plan = services.current_plan(district)
-    values, errors = {"direction": "higher"}, {}
     if request.method == "POST":
         require_write(district.id)
-        values = request.form
-        try:
-            goal = services.save_goal(district, load_form(EquityGoalSchema(), request.form))
-        except InvalidInput as invalid:
-            errors = invalid.messages
-        else:
-            return _saved("Equity goal added.", url_for("plans.goal", slug=slug, goal_id=goal.id))
+    goal, values, errors = _submitted(EquityGoalSchema(), lambda data: services.save_goal(district, data),
+                                      {"direction": "higher"})
+    if goal:
+        return _saved("Equity goal added.", url_for("plans.goal", slug=slug, goal_id=goal.id))
     return render_template(
         "plans/goals.html", district=district, values=values, errors=errors, can_edit=can_write(district.id),
         goals=[goal_figures(p) for p in goals_with_progress(EquityGoal.district_id == district.id)],
-        direction_options=[(Direction.HIGHER.value, "Higher is better"), (Direction.LOWER.value, "Lower is better")],
-        priority_options=[(p.id, p.title) for p in (plan.priorities if plan else [])],
+        **_goal_options(district),
     ), 422 if errors else 200
+
+
+def _goal_options(district: District) -> dict:
+    plan = services.current_plan(district)
+    return {
+        "direction_options": [(Direction.HIGHER.value, "Higher is better"), (Direction.LOWER.value, "Lower is better")],
+        "priority_options": [(p.id, p.title) for p in (plan.priorities if plan else [])],
+    }
 
 
 @bp.get("/goals/<int:goal_id>")
@@ -392,8 +484,37 @@ def add_measurement(slug: str, goal_id: int):
     district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
     require_write(district.id)
-    return _inline(lambda: services.add_measurement(goal, load_form(MeasurementSchema(), request.form)),
+    return _inline(lambda: services.save_measurement(goal, load_form(MeasurementSchema(), request.form)),
                    "Measurement added.", district, url_for("plans.goal", slug=slug, goal_id=goal.id))
+
+
+@bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+def edit_goal(slug: str, goal_id: int):
+    district, goal = _to_change(EquityGoal, slug, goal_id)
+    return _edit(district, goal, EquityGoalSchema(), lambda data: services.save_goal(district, data, goal),
+                 "equity goal", url_for("plans.goal", slug=slug, goal_id=goal.id), **_goal_options(district))
+
+
+@bp.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
+def delete_goal(slug: str, goal_id: int):
+    district, goal = _to_change(EquityGoal, slug, goal_id)
+    return _delete(district, goal, "equity goal", url_for("plans.goals", slug=slug))
+
+
+@bp.route("/measurements/<int:measurement_id>/edit", methods=["GET", "POST"])
+def edit_measurement(slug: str, measurement_id: int):
+    district, measurement = _to_change(Measurement, slug, measurement_id)
+    goal = get_or_404(EquityGoal, district_id=district.id, id=measurement.goal_id)
+    return _edit(district, measurement, MeasurementSchema(),
+                 lambda data: services.save_measurement(goal, data, measurement),
+                 "measurement", url_for("plans.goal", slug=slug, goal_id=goal.id), goal=goal)
+
+
+@bp.route("/measurements/<int:measurement_id>/delete", methods=["GET", "POST"])
+def delete_measurement(slug: str, measurement_id: int):
+    district, measurement = _to_change(Measurement, slug, measurement_id)
+    return _delete(district, measurement, "measurement",
+                   url_for("plans.goal", slug=slug, goal_id=measurement.goal_id))
 
 
 # --- status reports -----------------------------------------------------------------------------
