@@ -11,6 +11,7 @@ from app.extensions import db
 from app.fieldwork.services import InvalidInput
 from app.plans import services
 from app.plans.health import plan_health
+from app.plans.impact import ImpactAnswers, checklist
 from app.plans.models import (
     Action,
     ActionEvidence,
@@ -55,7 +56,9 @@ def test_a_strategy_with_an_action_is_kept_until_the_action_moves(world, ids):
 
     plan = _get(ImprovementPlan, ids["plan"])
     moved = {name: getattr(action, name) for name in services.ACTION_FIELDS} | {"strategy_id": ids["spare_strategy"]}
-    services.save_action(plan, moved, action)
+    # A move to another strategy is a material change: the equity impact questions are answered again.
+    impact = ImpactAnswers(world.leader, {question.id: "The same students." for question in checklist()})
+    services.save_action(plan, moved, action, impact)
     services.delete(strategy)
     assert _get(Strategy, ids["strategy"]) is None
     assert _get(Action, ids["action"]).strategy_id == ids["spare_strategy"]
