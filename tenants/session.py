@@ -11,12 +11,13 @@ Closes the holes of SQLAlchemy's "global WHERE criteria" recipe (DESIGN.md):
   `text()`), which the criteria never sees: refused in a restricted scope
   unless the caller states that it filtered by scope (`scope_checked=True`);
 - the criteria lambda is cached per class: the district ids are computed
-  outside it and captured as a bound parameter, never baked into SQL.
+  outside it and captured as a bound parameter (one array on PostgreSQL),
+  never baked into SQL.
 """
 from contextvars import ContextVar
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, inspect
+from sqlalchemy import any_, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.orm.exc import NoResultFound
@@ -70,11 +71,18 @@ def _apply_scope(state):
     state.update_execution_options(**{SCOPE_APPLIED: True})
     if district_ids is None:
         return
-    allowed = tuple(sorted(district_ids))
+    allowed = sorted(district_ids)
+    if state.session.get_bind().dialect.name == "postgresql":
+        # One array parameter, not one per district: the statement's text (so its compiled and prepared
+        # forms) stays the same for any number of districts, and 520 ids cost one value to send and parse.
+        criteria = lambda cls: cls.district_id == any_(allowed)  # noqa: E731
+    else:
+        allowed = tuple(allowed)
+        criteria = lambda cls: cls.district_id.in_(allowed)  # noqa: E731
     state.statement = state.statement.options(
         with_loader_criteria(
             Tenanted,
-            lambda cls: cls.district_id.in_(allowed),
+            criteria,
             include_aliases=True,
         )
     )
