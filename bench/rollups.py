@@ -114,28 +114,28 @@ RAW = {
         WITH plans AS (
             SELECT district_id, id, stale_after_days FROM improvement_plans
             WHERE district_id = ANY(%(ids)s) AND status = 'active'),
-        last_update AS (
-            SELECT district_id, action_id, max(reported_on) AS reported_on FROM plan_progress_updates
-            WHERE district_id = ANY(%(ids)s) GROUP BY district_id, action_id),
         health AS (
             SELECT a.district_id, count(*) AS actions,
                    count(*) FILTER (WHERE a.status <> 'done' AND a.due_on < %(end)s) AS overdue,
                    count(*) FILTER (WHERE a.status <> 'done' AND a.starts_on <= %(end)s
-                                    AND coalesce(u.reported_on, a.starts_on) < %(end)s::date - p.stale_after_days)
-                       AS stale,
+                                    AND coalesce((SELECT max(u.reported_on) FROM plan_progress_updates u
+                                                  WHERE u.district_id = a.district_id AND u.action_id = a.id),
+                                                 a.starts_on) < %(end)s::date - p.stale_after_days) AS stale,
                    count(*) FILTER (WHERE a.spent_cents > a.allocated_cents) AS over_budget
             FROM plan_actions a JOIN plans p ON p.district_id = a.district_id AND p.id = a.plan_id
-            LEFT JOIN last_update u ON u.district_id = a.district_id AND u.action_id = a.id
+            WHERE a.district_id = ANY(%(ids)s)
             GROUP BY a.district_id),
         missed AS (
             SELECT m.district_id, count(*) AS missed FROM plan_milestones m
             JOIN plan_actions a ON a.district_id = m.district_id AND a.id = m.action_id
             JOIN plans p ON p.district_id = a.district_id AND p.id = a.plan_id
-            WHERE m.met_on IS NULL AND m.target_on < %(end)s GROUP BY m.district_id),
+            WHERE m.district_id = ANY(%(ids)s) AND m.met_on IS NULL AND m.target_on < %(end)s
+            GROUP BY m.district_id),
         risks AS (
             SELECT r.district_id, count(*) AS risks FROM plan_risks r
             JOIN plans p ON p.district_id = r.district_id AND p.id = r.plan_id
-            WHERE r.status = 'open' AND r.severity = 'high' GROUP BY r.district_id),
+            WHERE r.district_id = ANY(%(ids)s) AND r.status = 'open' AND r.severity = 'high'
+            GROUP BY r.district_id),
         latest AS (
             SELECT DISTINCT ON (district_id, goal_id) district_id, goal_id, year, value FROM equity_measurements
             WHERE district_id = ANY(%(ids)s) ORDER BY district_id, goal_id, year DESC),
@@ -149,6 +149,7 @@ RAW = {
                  LATERAL (SELECT g.target_year - g.baseline_year AS span,
                                  g.baseline_value * (g.target_year - g.baseline_year)
                                  + (g.target_value - g.baseline_value) * (l.year - g.baseline_year) AS line) t
+            WHERE g.district_id = ANY(%(ids)s)
             GROUP BY g.district_id)
         SELECT d.slug, coalesce(h.actions, 0), coalesce(h.overdue, 0) + coalesce(h.stale, 0)
                + coalesce(h.over_budget, 0) + coalesce(m.missed, 0) + coalesce(r.risks, 0) AS problems,
@@ -156,7 +157,7 @@ RAW = {
         FROM districts d LEFT JOIN health h ON h.district_id = d.id LEFT JOIN missed m ON m.district_id = d.id
         LEFT JOIN risks r ON r.district_id = d.id LEFT JOIN goals g ON g.district_id = d.id
         WHERE d.id = ANY(%(ids)s)
-        ORDER BY problems DESC, d.slug DESC LIMIT 50""",
+        ORDER BY problems DESC, d.slug LIMIT 50""",
 }
 
 SECTIONS = {

@@ -46,6 +46,8 @@ from app.fieldwork.models import (
     VisitSupport,
 )
 from app.home.services import NEEDS_ASSISTANCE
+from app.plans.equity import progress_by_district
+from app.plans.health import health_by_district
 from app.rollups.sql import days_between, median_of
 from tenants.access import director_region_ids, is_platform_admin
 from tenants.lookup import cross_district_reads
@@ -465,68 +467,55 @@ def _deployment_by_district(shape: Shape, sort: str, limit: int | None):
 
 # --- plans and equity goals --------------------------------------------------------------------
 
-PLAN_SORTS = {key: key for key in (
-    "district", "region", "actions", "problems", "overdue", "stale", "over_budget", "milestones_missed",
-    "open_high_risks", "on_track", "off_track",
-)}
-
-
-@dataclass(frozen=True)
-class PlanProgress:
-    """One district's plan health (from its active plans) and equity goals on and off track."""
-
-    slug: str
-    district: str
-    region: str
-    actions: int
-    overdue: int
-    stale: int
-    over_budget: int
-    milestones_missed: int
-    open_high_risks: int
-    on_track: int
-    off_track: int
-
-    @property
-    def problems(self) -> int:
-        return self.overdue + self.stale + self.over_budget + self.milestones_missed + self.open_high_risks
+PLAN_HEALTH = ("overdue", "stale", "over_budget", "milestones_missed", "open_high_risks")
+PLAN_SORTS = {key: _by(key) for key in ("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")}
 
 
 def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit: int | None = ROWS_SHOWN) -> Section:
-    """Plan health and equity-goal progress per district: six statements, however many districts.
+    """Plan health (of active plans at the period's end) and equity goals on and off track per district.
 
-    The figures come from the plans' own derivations (`plan_health_by_district`,
-    `equity_progress_by_district`), so the dashboard and each district's plan page agree.
+    The figures are the plans' own derivations (`app.plans.health.health_by_district`,
+    `app.plans.equity.progress_by_district`), joined here into one statement, so the
+    dashboard and each district's plan page agree.
     """
-    from app.plans.equity import equity_progress_by_district
-    from app.plans.health import plan_health_by_district
-
-    districts = _rows(_plan_districts(criteria.shape), criteria)
-    ids = [district.id for district in districts]
-    health, equity = plan_health_by_district(ids, today=criteria.end), equity_progress_by_district(ids)
-    rows = [
-        PlanProgress(d.slug, d.name, d.region, health[d.id].actions, health[d.id].overdue, health[d.id].stale,
-                     health[d.id].over_budget, health[d.id].milestones_missed, health[d.id].open_high_risks,
-                     *equity.get(d.id, (0, 0)))
-        for d in districts
-    ]
-    key = sort.lstrip("-")
-    rows.sort(key=lambda row: (getattr(row, key), row.slug), reverse=sort.startswith("-"))
-    return Section(rows[:limit] if limit else rows, len(rows), {
-        "without_actions": sum(1 for row in rows if not row.actions),
-        "with_problems": sum(1 for row in rows if row.problems),
-        "on_track": sum(row.on_track for row in rows),
-        "off_track": sum(row.off_track for row in rows),
+    rows = _rows(_plan_progress_by_district(criteria.shape, sort, limit), criteria)
+    first = rows[0] if rows else None
+    return Section(rows, first.matching if first else 0, {
+        name: int(getattr(first, f"total_{name}")) if first else 0
+        for name in ("without_actions", "with_problems", "on_track", "off_track")
     })
 
 
 @cache
-def _plan_districts(shape: Shape):
-    return (
-        select(District.id, District.slug, District.name, Region.name.label("region"))
+def _plan_progress_by_district(shape: Shape, sort: str, limit: int | None):
+    actions, milestones, risks = health_by_district(END)
+    goals = progress_by_district().subquery("equity_progress")
+    count = {name: func.coalesce(column, 0) for name, column in (
+        ("actions", actions.c.actions), ("overdue", actions.c.overdue), ("stale", actions.c.stale),
+        ("over_budget", actions.c.over_budget), ("milestones_missed", milestones.c.milestones_missed),
+        ("open_high_risks", risks.c.open_high_risks), ("on_track", goals.c.on_track),
+        ("off_track", goals.c.off_track),
+    )}
+    problems = sum((count[name] for name in PLAN_HEALTH[1:]), count[PLAN_HEALTH[0]])
+    statement = (
+        select(
+            District.slug, District.name.label("district"), Region.name.label("region"),
+            *(column.label(name) for name, column in count.items()),
+            problems.label("problems"),
+            func.count().over().label("matching"),
+            func.sum(case((count["actions"] == 0, 1), else_=0)).over().label("total_without_actions"),
+            func.sum(case((problems > 0, 1), else_=0)).over().label("total_with_problems"),
+            func.sum(count["on_track"]).over().label("total_on_track"),
+            func.sum(count["off_track"]).over().label("total_off_track"),
+        )
         .join(Region, Region.id == District.region_id)
+        .outerjoin(actions, actions.c.district_id == District.id)
+        .outerjoin(milestones, milestones.c.district_id == District.id)
+        .outerjoin(risks, risks.c.district_id == District.id)
+        .outerjoin(goals, goals.c.district_id == District.id)
         .where(*_district_conditions(shape))
     )
+    return _ordered(statement, PLAN_SORTS, sort, limit, "slug")
 
 
 # --- the dashboard ------------------------------------------------------------------------------
