@@ -53,6 +53,7 @@ from tenants.access import director_region_ids, is_platform_admin
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Region
 from tenants.roles import Role
+from tenants.session import REUSED_STATEMENT
 
 ROWS_SHOWN = 50
 COVERAGE_WINDOWS = (30, 60, 90)
@@ -126,7 +127,7 @@ class Section:
 
 
 def _rows(statement, criteria: Criteria) -> list[Row]:
-    return db.session.execute(statement, criteria.values()).all()
+    return db.session.execute(statement, criteria.values(), execution_options={REUSED_STATEMENT: True}).all()
 
 
 # --- conditions every section shares ------------------------------------------------------------
