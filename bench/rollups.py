@@ -3,7 +3,7 @@ the same question, on the state-sized data set; then p50/p95 of the whole page.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/flask --app wsgi db upgrade
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/flask --app wsgi demo load --scale state
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/python bench/rollups.py [--runs 20]
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_state .venv/bin/python bench/rollups.py [--runs 30]
 
 "Through the app" is the service function inside `cross_district_reads` (the statement, built once
 per shape, run through the ORM session: tenant filter, compiled cache, fetching rows); "app SQL" is
