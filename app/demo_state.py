@@ -368,7 +368,8 @@ def _goal(tables, d, priority_id, metric, group, comparison, baseline, target, d
                                    GOAL_BASELINE_YEAR, target, GOAL_TARGET_YEAR, direction))
     gap = abs(target - baseline) * chance.uniform(0.8, 1.6)
     for year in range(GOAL_BASELINE_YEAR + 1, min(today.year, GOAL_TARGET_YEAR) + 1):
-        expected = baseline + (target - baseline) * (year - GOAL_BASELINE_YEAR) / (GOAL_TARGET_YEAR - GOAL_BASELINE_YEAR)
+        share_of_span = (year - GOAL_BASELINE_YEAR) / (GOAL_TARGET_YEAR - GOAL_BASELINE_YEAR)
+        expected = baseline + (target - baseline) * share_of_span
         value = round(expected + chance.uniform(-0.6, 0.4) * abs(target - baseline) / 2, 2)
         compared = round(value + (gap if direction == "higher" else -gap), 2)
         tables["equity_measurements"].append((d, _next_id(tables, "equity_measurements"), goal_id, year, value,

@@ -242,7 +242,8 @@ def main() -> None:
             director = db.session.scalars(select(User).where(User.email == "director1@state.example.org")).one()
         raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
         print(f"Period {criteria.start} to {criteria.end}; median of {options.runs} runs each, taken in turn.")
-        print("app: the service function; app SQL: the app's statement sent with bare psycopg; raw: hand-written SQL.\n")
+        print("app: the service function; app SQL: the app's statement sent with bare psycopg; "
+              "raw: hand-written SQL.\n")
         print(f"{'who':9} {'section':20} {'rows':>6} {'app ms':>8} {'app SQL':>8} {'raw ms':>8} {'ratio':>6}")
         districts = {}
         for who, user in (("admin", admin), ("director", director)):

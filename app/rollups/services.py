@@ -469,7 +469,9 @@ def _deployment_by_district(shape: Shape, sort: str, limit: int | None):
 # --- plans and equity goals --------------------------------------------------------------------
 
 PLAN_HEALTH = ("overdue", "stale", "over_budget", "milestones_missed", "open_high_risks")
-PLAN_SORTS = {key: _by(key) for key in ("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")}
+PLAN_SORTS = {
+    key: _by(key) for key in ("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")
+}
 
 
 def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit: int | None = ROWS_SHOWN) -> Section:
