@@ -3,10 +3,11 @@
 Every district (520) and school (1,837) of the real directory, in six regions by zip code;
 about 120 assistance leads, a director per region and an admin; three school years of
 generated field work (about 60,000 visits, 150,000 observations with their look-for
-ratings). Seeded: the same day gives the same data. Rows go in with COPY on PostgreSQL
-(executemany elsewhere), with ids given, so that it takes a minute or two, not an hour.
-Improvement plans and equity goals are not generated yet (the plans feature is not
-finished); the dashboard shows no plan columns either.
+ratings); for each district needing assistance an active improvement plan (priorities,
+strategies, actions with owners, dates, budgets and status, progress updates, milestones,
+risks, providers) and equity goals with yearly measurements. Seeded: the same day gives
+the same data. Rows go in with COPY on PostgreSQL (executemany elsewhere), with ids given,
+so that it takes a minute or two, not an hour.
 """
 import csv
 import random
@@ -30,6 +31,20 @@ from app.fieldwork.models import (
     SupportType,
     Visit,
     VisitSupport,
+)
+from app.plans.demo import DEMO_GOALS
+from app.plans.models import (
+    Action,
+    ActionStatus,
+    EquityGoal,
+    ImprovementPlan,
+    Measurement,
+    Milestone,
+    Priority,
+    ProgressUpdate,
+    Provider,
+    Risk,
+    Strategy,
 )
 from app.rollups.services import school_year_start
 from app.text import slugify
@@ -72,6 +87,7 @@ def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
         districts, schools = _districts_and_schools(directory, regions, chance)
         leads = _people(regions, districts, chance)
         counts = _field_work(districts, schools, leads, today, chance)
+        counts |= _plans(districts, leads, today, chance)
         db.session.commit()
         _advance_identities()
     return {"regions": len(regions), "districts": len(districts), "schools": len(schools), "leads": len(leads),
@@ -244,6 +260,121 @@ def _visit(tables, lead, district_id, schools, assignments, instrument, visited_
                                       chance.randint(1, 4)))
 
 
+# A plan's priorities and their strategies; each strategy gets a few actions named after it.
+PRIORITIES = (
+    ("Early literacy for every learner", ("High-quality instructional materials in K-3",
+                                          "Coaching cycles for reading teachers")),
+    ("Students in school every day", ("Family outreach and home visits", "An early-warning system for attendance")),
+    ("Mathematics in the middle grades", ("Common unit assessments", "Intervention blocks in grades 6-8")),
+    ("Inclusive classrooms for students with disabilities", ("Co-teaching in general education classrooms",
+                                                              "Quality reviews of IEPs")),
+)
+ACTION_STEPS = ("Plan and schedule", "Train staff on", "Monitor", "Review the results of")
+FUNDING_SOURCES = ("Title I", "Title II-A", "State grant", "District budget", None)
+PROVIDERS = (("Commonwealth Literacy Partners", "provider"), ("Bay State Math Institute", "provider"),
+             ("Family Engagement Collaborative", "partner"))
+RISKS = ("Two family liaison positions unfilled", "Substitute shortage cancels coaching days",
+         "Curriculum materials arrive late", "Union agreement needed for schedule change")
+ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.ON_TRACK, ActionStatus.ON_TRACK, ActionStatus.AT_RISK,
+                   ActionStatus.OFF_TRACK)
+GOAL_BASELINE_YEAR, GOAL_TARGET_YEAR = 2024, 2028
+
+
+def _plans(districts, leads, today: date, chance: random.Random) -> dict[str, int]:
+    """An active plan and equity goals for each district needing assistance, owned by its leads."""
+    owners: dict[int, list[int]] = {}
+    for lead in leads:
+        for district_id in lead["districts"]:
+            owners.setdefault(district_id, []).append(lead["id"])
+    tables = {name: [] for name in PLAN_TABLES}
+    year_start = school_year_start(today)
+    for district in districts:
+        if S(district["accountability_status"]).requires_assistance and district["id"] in owners:
+            _plan(tables, district, owners[district["id"]], year_start, today, chance)
+    for table in PLAN_TABLES:
+        _copy(table, tables[table])
+    return {table: len(rows) for table, rows in tables.items()}
+
+
+def _next_id(tables, table: str) -> int:
+    return len(tables[table]) + 1
+
+
+def _plan(tables, district: dict, owners: list[int], year_start: date, today: date, chance: random.Random) -> None:
+    d = district["id"]
+    plan_id = _next_id(tables, "improvement_plans")
+    tables["improvement_plans"].append((
+        d, plan_id, f"{district['name']} District Improvement Plan", year_start,
+        year_start.replace(year=year_start.year + 3), "active",
+    ))
+    providers = []
+    for name, kind in chance.sample(PROVIDERS, k=chance.randint(0, 2)):
+        providers.append(_next_id(tables, "plan_providers"))
+        tables["plan_providers"].append((d, providers[-1], name, kind, chance.randint(2, 30) * 1_000_000,
+                                         year_start, year_start.replace(year=year_start.year + 1)))
+    priorities, first_action = [], len(tables["plan_actions"])
+    for position, (title, strategies) in enumerate(chance.sample(PRIORITIES, k=chance.randint(2, 3)), start=1):
+        priorities.append(_next_id(tables, "plan_priorities"))
+        tables["plan_priorities"].append((d, priorities[-1], plan_id, position, title))
+        for strategy in strategies[:chance.randint(1, 2)]:
+            strategy_id = _next_id(tables, "plan_strategies")
+            tables["plan_strategies"].append((d, strategy_id, priorities[-1], strategy))
+            for step in chance.sample(ACTION_STEPS, k=chance.randint(2, 3)):
+                _action(tables, d, plan_id, strategy_id, f"{step} {strategy[0].lower()}{strategy[1:]}",
+                        chance.choice(owners), providers, year_start, today, chance)
+    actions = tables["plan_actions"][first_action:]
+    for title in chance.sample(RISKS, k=chance.randint(0, 2)):
+        action = chance.choice(actions)
+        tables["plan_risks"].append((d, _next_id(tables, "plan_risks"), plan_id, action[1], title,
+                                     chance.choice(("low", "medium", "high")), action[5],
+                                     "Discussed with the district's leadership team.",
+                                     chance.choice(("open", "open", "closed"))))
+    for metric, group, comparison, baseline, target, direction, _points in DEMO_GOALS:
+        _goal(tables, d, chance.choice(priorities), metric, group, comparison, float(baseline), float(target),
+              direction, today, chance)
+
+
+def _action(tables, d, plan_id, strategy_id, title, owner_id, providers, year_start, today, chance) -> None:
+    """An action with its dates, budget and status, a few progress updates and milestones."""
+    action_id = _next_id(tables, "plan_actions")
+    starts_on = year_start + timedelta(days=chance.randint(0, max(0, (today - year_start).days)))
+    due_on = starts_on + timedelta(days=chance.randint(30, 300))
+    status = ActionStatus.DONE if due_on < today and chance.random() < 0.6 else chance.choice(ACTION_STATUSES)
+    allocated = chance.randint(1, 40) * 500_000
+    tables["plan_actions"].append((
+        d, action_id, plan_id, strategy_id, title, owner_id, starts_on, due_on, status, allocated,
+        round(allocated * chance.uniform(0.1, 1.2)), chance.choice(FUNDING_SOURCES),
+        chance.choice(providers) if providers and chance.random() < 0.4 else None,
+    ))
+    for _ in range(chance.randint(0, 3) if starts_on < today else 0):
+        tables["plan_progress_updates"].append((
+            d, _next_id(tables, "plan_progress_updates"), action_id,
+            starts_on + timedelta(days=chance.randint(0, (today - starts_on).days)), status,
+            "Progress reviewed with the school teams; next steps agreed.", owner_id,
+        ))
+    for number in range(1, chance.randint(1, 2) + 1):
+        target_on = starts_on + timedelta(days=(due_on - starts_on).days * number // 2)
+        met = target_on < today and chance.random() < 0.6
+        tables["plan_milestones"].append((d, _next_id(tables, "plan_milestones"), action_id,
+                                          f"Milestone {number}: {title.lower()}", target_on,
+                                          target_on if met else None))
+
+
+def _goal(tables, d, priority_id, metric, group, comparison, baseline, target, direction, today, chance) -> None:
+    """An equity goal with a measurement per spring since its baseline, near its line (on or off track)."""
+    goal_id = _next_id(tables, "equity_goals")
+    tables["equity_goals"].append((d, goal_id, priority_id, metric, group, comparison, baseline,
+                                   GOAL_BASELINE_YEAR, target, GOAL_TARGET_YEAR, direction))
+    gap = abs(target - baseline) * chance.uniform(0.8, 1.6)
+    for year in range(GOAL_BASELINE_YEAR + 1, min(today.year, GOAL_TARGET_YEAR) + 1):
+        share_of_span = (year - GOAL_BASELINE_YEAR) / (GOAL_TARGET_YEAR - GOAL_BASELINE_YEAR)
+        expected = baseline + (target - baseline) * share_of_span
+        value = round(expected + chance.uniform(-0.6, 0.4) * abs(target - baseline) / 2, 2)
+        compared = round(value + (gap if direction == "higher" else -gap), 2)
+        tables["equity_measurements"].append((d, _next_id(tables, "equity_measurements"), goal_id, year, value,
+                                              compared))
+
+
 COLUMNS = {
     "support_assignments": (SupportAssignment, ("district_id, id, school_id, support_type_id, lead_id, starts_on, "
                                                 "ends_on, planned_hours, status")),
@@ -252,7 +383,21 @@ COLUMNS = {
     "visit_supports": (VisitSupport, "district_id, id, visit_id, support_assignment_id"),
     "observations": (Observation, "district_id, id, visit_id, rubric_id, grade, subject, minutes"),
     "ratings": (Rating, "district_id, id, observation_id, look_for_id, rating"),
+    "improvement_plans": (ImprovementPlan, "district_id, id, title, starts_on, ends_on, status"),
+    "plan_providers": (Provider, "district_id, id, name, kind, contract_cents, contract_starts_on, contract_ends_on"),
+    "plan_priorities": (Priority, "district_id, id, plan_id, position, title"),
+    "plan_strategies": (Strategy, "district_id, id, priority_id, title"),
+    "plan_actions": (Action, ("district_id, id, plan_id, strategy_id, title, owner_id, starts_on, due_on, status, "
+                              "allocated_cents, spent_cents, funding_source, provider_id")),
+    "plan_progress_updates": (ProgressUpdate, "district_id, id, action_id, reported_on, status, narrative, author_id"),
+    "plan_milestones": (Milestone, "district_id, id, action_id, title, target_on, met_on"),
+    "plan_risks": (Risk, "district_id, id, plan_id, action_id, title, severity, owner_id, mitigation, status"),
+    "equity_goals": (EquityGoal, ("district_id, id, priority_id, metric, student_group, comparison_group, "
+                                  "baseline_value, baseline_year, target_value, target_year, direction")),
+    "equity_measurements": (Measurement, "district_id, id, goal_id, year, value, comparison_value"),
 }
+# In the order their foreign keys need.
+PLAN_TABLES = tuple(table for table in COLUMNS if table.startswith(("improvement_", "plan_", "equity_")))
 
 
 def _copy(table: str, rows: list[tuple]) -> None:

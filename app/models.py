@@ -32,7 +32,7 @@ from app.plans.models import (
 )
 from tenants.models import District, Region
 # Indexes on the tables above that the regional dashboard reads.
-from app.rollups.indexes import ROLLUP_INDEXES  # noqa: E402,F401
+from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",

@@ -11,12 +11,15 @@ Closes the holes of SQLAlchemy's "global WHERE criteria" recipe (DESIGN.md):
   `text()`), which the criteria never sees: refused in a restricted scope
   unless the caller states that it filtered by scope (`scope_checked=True`);
 - the criteria lambda is cached per class: the district ids are computed
-  outside it and captured as a bound parameter, never baked into SQL.
+  outside it and captured as a bound parameter (one array on PostgreSQL),
+  never baked into SQL; a statement kept and run again (`REUSED_STATEMENT`)
+  keeps its scoped copy per set of districts, never one scope's for another.
 """
 from contextvars import ContextVar
+from functools import lru_cache
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, inspect
+from sqlalchemy import any_, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.orm.exc import NoResultFound
@@ -28,6 +31,8 @@ from tenants.scope import TenantWriteRefused, current_scope
 
 SCOPE_APPLIED = "tenant_scope_applied"
 SCOPE_CHECKED = "scope_checked"
+# An execution option of statements built once and kept (the regional dashboard's): see `_scoped_once`.
+REUSED_STATEMENT = "tenant_reused_statement"
 
 # True while this context flushes: flush statements are Core, and guarded in before_flush.
 _flushing: ContextVar[bool] = ContextVar("tenant_flushing", default=False)
@@ -71,13 +76,28 @@ def _apply_scope(state):
     if district_ids is None:
         return
     allowed = tuple(sorted(district_ids))
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            Tenanted,
-            lambda cls: cls.district_id.in_(allowed),
-            include_aliases=True,
-        )
-    )
+    on_postgresql = state.session.get_bind().dialect.name == "postgresql"
+    scoping = _scoped_once if state.execution_options.get(REUSED_STATEMENT) else _scoped
+    state.statement = scoping(state.statement, allowed, on_postgresql)
+
+
+def _scoped(statement, allowed: tuple, on_postgresql: bool):
+    """The statement with the tenant criteria for these districts."""
+    if on_postgresql:
+        # One array parameter, not one per district: the statement's text (so its compiled and prepared
+        # forms) stays the same for any number of districts, and 520 ids cost one value to send and parse.
+        ids = list(allowed)
+        criteria = lambda cls: cls.district_id == any_(ids)  # noqa: E731
+    else:
+        criteria = lambda cls: cls.district_id.in_(allowed)  # noqa: E731
+    return statement.options(with_loader_criteria(Tenanted, criteria, include_aliases=True))
+
+
+@lru_cache(maxsize=1024)
+def _scoped_once(statement, allowed: tuple, on_postgresql: bool):
+    """`_scoped`, kept per statement and districts for statements built once and run again and again
+    (`REUSED_STATEMENT`): SQLAlchemy then walks the scoped statement for its cache key once, not at every run."""
+    return _scoped(statement, allowed, on_postgresql)
 
 
 def _refuse_foreign_values(state, scope) -> None:

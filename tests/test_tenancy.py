@@ -13,7 +13,7 @@ from tenants.lookup import cross_district_reads
 from tenants.models import District, Lifecycle
 from tenants.roles import Role
 from tenants.scope import NOTHING, Scope, TenantWriteRefused, entered
-from tenants.session import ScopeBypassRefused
+from tenants.session import REUSED_STATEMENT, ScopeBypassRefused
 from tests import factories
 from tests.factories import SchoolFactory
 
@@ -127,6 +127,29 @@ def test_cached_criteria_does_not_carry_one_scope_into_the_next(world):
         third = school_names()
     assert first == third == {"Homeville Elementary", "Homeville High"}
     assert second == {"Faraway Middle", "Faraway High"}
+
+
+def test_a_statement_kept_and_run_again_is_scoped_anew_for_each_scope(world):
+    """The regional dashboard keeps its statements; their scoped copies are kept per scope, never shared."""
+    kept = select(School.name)
+
+    def names() -> set[str]:
+        return set(db.session.scalars(kept, execution_options={REUSED_STATEMENT: True}))
+
+    with entered(only(world.home)):
+        first = names()
+    with entered(only(world.foreign)):
+        second = names()
+    with entered(only(world.home, world.foreign)):
+        both = names()
+    with entered(only(world.home)):
+        again = names()
+    with entered(NOTHING):
+        none = names()
+    assert first == again == {"Homeville Elementary", "Homeville High"}
+    assert second == {"Faraway Middle", "Faraway High"}
+    assert both == first | second
+    assert none == set()
 
 
 def test_two_users_one_after_the_other_see_their_own_district(client, auth, world):

@@ -148,14 +148,19 @@ def equity_progress_by_district(district_ids) -> dict[int, tuple[int, int]]:
     these districts). Goals with no measurement yet count in neither.
     """
     district_ids = list(district_ids)
-    latest = _latest()
-    on_track = on_track_at(latest.c.year, latest.c.value)
-    rows = db.session.execute(
-        select(EquityGoal.district_id,
-               func.sum(case((on_track, 1), else_=0)), func.sum(case((on_track, 0), else_=1)))
-        .join(latest, and_(latest.c.district_id == EquityGoal.district_id, latest.c.goal_id == EquityGoal.id))
-        .where(EquityGoal.district_id.in_(district_ids))
-        .group_by(EquityGoal.district_id)
-    )
+    rows = db.session.execute(progress_by_district().where(EquityGoal.district_id.in_(district_ids)))
     found = {district_id: (int(yes), int(no)) for district_id, yes, no in rows}
     return {district_id: found.get(district_id, (0, 0)) for district_id in district_ids}
+
+
+def progress_by_district():
+    """(district_id, on_track, off_track) for each district with a measured goal, grouped in SQL."""
+    latest = _latest()
+    on_track = on_track_at(latest.c.year, latest.c.value)
+    return (
+        select(EquityGoal.district_id,
+               func.sum(case((on_track, 1), else_=0)).label("on_track"),
+               func.sum(case((on_track, 0), else_=1)).label("off_track"))
+        .join(latest, and_(latest.c.district_id == EquityGoal.district_id, latest.c.goal_id == EquityGoal.id))
+        .group_by(EquityGoal.district_id)
+    )

@@ -1,13 +1,13 @@
 """Plan health, derived in SQL from the plan's rows, never typed in.
 
 Five counts: actions overdue (not done, past due), actions with no update in
-the district's `stale_after_days` (not done, started, and neither a progress
-update nor the start in that many days), actions whose spend is over their allocation,
+the district's `stale_after_days` (not done, started, and neither a progress update
+nor the start in that many days), actions whose spend is over their allocation,
 milestones missed (target date passed, not met) and open high risks. The same
 statements count per priority, per plan and per district.
 """
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
@@ -24,6 +24,7 @@ from app.plans.models import (
     RiskStatus,
     Strategy,
 )
+from app.rollups.sql import days_between
 from tenants.models import District
 
 
@@ -56,50 +57,53 @@ class PlanHealth:
         return asdict(self)
 
 
-def _counts(key, plan_ids: list[int], stale_after: dict[int, int], today: date, by_priority: bool) -> dict:
-    """Count health per `key` (a column: district, plan or priority) over the actions of the plans.
-
-    `stale_after` gives each district's days without an update.
-    """
-    if not plan_ids:
-        return {}
-    # Each district has its own staleness: the cut-off date per district, as one CASE.
-    cutoff = case({district_id: today - timedelta(days=days) for district_id, days in stale_after.items()},
-                  value=Action.district_id)
-    last_update = _last_updates()
-    not_done = Action.status != ActionStatus.DONE
-    stale = and_(not_done, Action.starts_on <= today,
-                 func.coalesce(last_update.c.reported_on, Action.starts_on) < cutoff)
-    counted = select(
-        key,
-        func.count(),
-        func.sum(case((and_(not_done, Action.due_on < today), 1), else_=0)),
-        func.sum(case((stale, 1), else_=0)),
-        func.sum(case((Action.spent_cents > Action.allocated_cents, 1), else_=0)),
-    ).select_from(Action).outerjoin(last_update, and_(last_update.c.district_id == Action.district_id,
-                                  last_update.c.action_id == Action.id))
-    counted = _by_priority(counted) if by_priority else counted
-    rows = db.session.execute(counted.where(Action.plan_id.in_(plan_ids)).group_by(key))
+def _counts(key, today, *plans, by_priority: bool) -> dict:
+    """Count health per `key` (a column: district, plan or priority) over the actions of the plans matching `plans`."""
+    actions, missed = _action_counts(key, today), _missed_milestones(key, today)
+    if by_priority:
+        actions, missed = _by_priority(actions), _by_priority(missed)
+    rows = db.session.execute(actions.where(*plans))
     found = {k: {"actions": n, "overdue": o or 0, "stale": s or 0, "over_budget": b or 0} for k, n, o, s, b in rows}
-
-    missed = select(key, func.count()).select_from(Milestone).join(
-        Action, and_(Action.district_id == Milestone.district_id, Action.id == Milestone.action_id)
-    )
-    missed = _by_priority(missed) if by_priority else missed
-    for k, count in db.session.execute(
-        missed.where(Action.plan_id.in_(plan_ids), Milestone.met_on.is_(None), Milestone.target_on < today).group_by(key)
-    ):
+    for k, count in db.session.execute(missed.where(*plans)):
         found.setdefault(k, {})["milestones_missed"] = count
     return found
 
 
-def _open_high_risks(key, plan_ids: list[int]) -> dict:
-    rows = db.session.execute(
-        select(key, func.count()).select_from(Risk)
-        .where(Risk.plan_id.in_(plan_ids), Risk.status == RiskStatus.OPEN, Risk.severity == RiskSeverity.HIGH)
-        .group_by(key)
+def _of_plan(statement, action_key=Action):
+    """Join the plan of each action (its staleness, its status)."""
+    return statement.join(ImprovementPlan, and_(ImprovementPlan.district_id == action_key.district_id,
+                                                 ImprovementPlan.id == action_key.plan_id))
+
+
+def _action_counts(key, today):
+    """Actions, overdue, stale and over budget per `key`; `today` is a date or a bound parameter."""
+    last_update = _last_updates()
+    not_done = Action.status != ActionStatus.DONE
+    # Each district sets its own staleness: its `stale_after_days` without an update (or since the start).
+    idle_days = days_between(func.coalesce(last_update.c.reported_on, Action.starts_on), today)
+    stale = and_(not_done, Action.starts_on <= today, idle_days > District.stale_after_days)
+    statement = select(
+        key,
+        func.count().label("actions"),
+        func.sum(case((and_(not_done, Action.due_on < today), 1), else_=0)).label("overdue"),
+        func.sum(case((stale, 1), else_=0)).label("stale"),
+        func.sum(case((Action.spent_cents > Action.allocated_cents, 1), else_=0)).label("over_budget"),
+    ).select_from(Action)
+    return _of_plan(statement).join(District, District.id == Action.district_id).outerjoin(
+        last_update, and_(last_update.c.district_id == Action.district_id, last_update.c.action_id == Action.id)
+    ).group_by(key)
+
+
+def _missed_milestones(key, today):
+    statement = select(key, func.count().label("milestones_missed")).select_from(Milestone).join(
+        Action, and_(Action.district_id == Milestone.district_id, Action.id == Milestone.action_id)
     )
-    return dict(rows.all())
+    return _of_plan(statement).where(Milestone.met_on.is_(None), Milestone.target_on < today).group_by(key)
+
+
+def _open_high_risks(key, *plans):
+    statement = _of_plan(select(key, func.count().label("open_high_risks")).select_from(Risk), Risk)
+    return statement.where(Risk.status == RiskStatus.OPEN, Risk.severity == RiskSeverity.HIGH, *plans).group_by(key)
 
 
 def _last_updates():
@@ -115,22 +119,19 @@ def _by_priority(statement):
     return statement.join(Strategy, and_(Strategy.district_id == Action.district_id, Strategy.id == Action.strategy_id))
 
 
-def _stale_after(plan: ImprovementPlan) -> dict[int, int]:
-    return {plan.district_id: plan.district.stale_after_days}
-
-
 def plan_health(plan: ImprovementPlan, today: date | None = None) -> PlanHealth:
     """The health of one plan."""
     today = today or date.today()
-    found = _counts(Action.plan_id, [plan.id], _stale_after(plan), today, by_priority=False).get(plan.id, {})
-    found["open_high_risks"] = _open_high_risks(Risk.plan_id, [plan.id]).get(plan.id, 0)
+    this_plan = ImprovementPlan.id == plan.id
+    found = _counts(Action.plan_id, today, this_plan, by_priority=False).get(plan.id, {})
+    found["open_high_risks"] = dict(db.session.execute(_open_high_risks(Risk.plan_id, this_plan)).all()).get(plan.id, 0)
     return PlanHealth(**found)
 
 
 def health_by_priority(plan: ImprovementPlan, today: date | None = None) -> dict[int, PlanHealth]:
     """The health of each priority of a plan; risks count where they block an action of it."""
     today = today or date.today()
-    found = _counts(Strategy.priority_id, [plan.id], _stale_after(plan), today, by_priority=True)
+    found = _counts(Strategy.priority_id, today, ImprovementPlan.id == plan.id, by_priority=True)
     risks = db.session.execute(
         _by_priority(
             select(Strategy.priority_id, func.count()).select_from(Risk)
@@ -145,7 +146,7 @@ def health_by_priority(plan: ImprovementPlan, today: date | None = None) -> dict
 
 
 def plan_health_by_district(district_ids, today: date | None = None) -> dict[int, PlanHealth]:
-    """Plan health of each district's active plans, for rollups: four SQL statements however many districts.
+    """Plan health of each district's active plans: three SQL statements however many districts.
 
     Run it inside `tenants.lookup.cross_district_reads()` (or any scope that reads
     these districts): the tenant filter still applies. Districts with no active
@@ -153,14 +154,20 @@ def plan_health_by_district(district_ids, today: date | None = None) -> dict[int
     """
     today = today or date.today()
     district_ids = list(district_ids)
-    # Only the columns the counts need: loading whole plans would load their priorities too.
-    plans = db.session.execute(
-        select(ImprovementPlan.id, District.id, District.stale_after_days)
-        .join(District, District.id == ImprovementPlan.district_id)
-        .where(ImprovementPlan.district_id.in_(district_ids), ImprovementPlan.status == PlanStatus.ACTIVE)
-    ).all()
-    plan_ids = [plan_id for plan_id, _, _ in plans]
-    found = _counts(Action.district_id, plan_ids, {d: days for _, d, days in plans}, today, by_priority=False)
-    for district_id, count in _open_high_risks(Risk.district_id, plan_ids).items():
+    active = (ImprovementPlan.status == PlanStatus.ACTIVE, ImprovementPlan.district_id.in_(district_ids))
+    found = _counts(Action.district_id, today, *active, by_priority=False)
+    for district_id, count in db.session.execute(_open_high_risks(Risk.district_id, *active)):
         found.setdefault(district_id, {})["open_high_risks"] = count
     return {district_id: PlanHealth(**found.get(district_id, {})) for district_id in district_ids}
+
+
+def health_by_district(today):
+    """Plan health of each district's active plans as three subqueries keyed by `district_id`, for the
+    regional dashboard to join in one statement: actions (actions, overdue, stale, over_budget),
+    milestones (milestones_missed) and risks (open_high_risks). `today` may be a bound parameter."""
+    active = ImprovementPlan.status == PlanStatus.ACTIVE
+    return (
+        _action_counts(Action.district_id, today).where(active).subquery("plan_actions_health"),
+        _missed_milestones(Action.district_id, today).where(active).subquery("plan_milestones_missed"),
+        _open_high_risks(Risk.district_id, active).subquery("plan_open_high_risks"),
+    )

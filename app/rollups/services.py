@@ -6,22 +6,33 @@ permission-checked door: a director reaches the districts of their regions, an
 admin every district, anyone else is refused (403). A section returns the rows
 shown (sorted, at most `limit`) with the totals over all matching rows, which
 window functions compute before the limit applies; an export asks for every row.
+
+Each statement is built once per shape (which filters are set, the sort, the
+limit) with the criteria as bound parameters, and reused: building a statement
+costs more than a region's database work, and the same text lets SQLAlchemy's
+compiled cache and PostgreSQL's prepared statements serve every later run.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Float,
+    Integer,
     Numeric,
     Row,
+    String,
     and_,
+    bindparam,
     case,
     cast,
     func,
     null,
     select,
+    true,
 )
 
 from app.accounts.models import RoleGrant, User
@@ -35,11 +46,14 @@ from app.fieldwork.models import (
     VisitSupport,
 )
 from app.home.services import NEEDS_ASSISTANCE
+from app.plans.equity import progress_by_district
+from app.plans.health import health_by_district
 from app.rollups.sql import days_between, median_of
 from tenants.access import director_region_ids, is_platform_admin
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Region
 from tenants.roles import Role
+from tenants.session import REUSED_STATEMENT
 
 ROWS_SHOWN = 50
 COVERAGE_WINDOWS = (30, 60, 90)
@@ -50,6 +64,14 @@ UNDER_LOADED = 0.5
 # A district is flagged when its hours per school needing assistance are this far from the median.
 FAR_BELOW_MEDIAN = 0.5
 FAR_ABOVE_MEDIAN = 2.0
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which filters are set: what a section's statement looks like, whatever their values."""
+
+    status: bool
+    support_type: bool
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,25 @@ class Criteria:
     def lead_capacity_hours(self) -> float:
         return round(self.weeks * LEAD_WEEKLY_HOURS, 1)
 
+    @property
+    def shape(self) -> Shape:
+        return Shape(status=self.status is not None, support_type=self.support_type_id is not None)
+
+    def values(self) -> dict:
+        """The values bound into every section's statement (the region narrows the door, not the SQL)."""
+        return {
+            "start": self.start, "end": self.end, "status": self.status, "support_type_id": self.support_type_id,
+            "weeks": self.weeks, "capacity": self.lead_capacity_hours,
+            **{f"since_{days}": self.end - timedelta(days=days) for days in COVERAGE_WINDOWS},
+        }
+
+
+# The criteria in the statements, bound at each run by `Criteria.values`.
+START, END = bindparam("start", type_=Date), bindparam("end", type_=Date)
+STATUS, SUPPORT_TYPE = bindparam("status", type_=String), bindparam("support_type_id", type_=Integer)
+WEEKS, CAPACITY = bindparam("weeks", type_=Float), bindparam("capacity", type_=Float)
+SINCE = {days: bindparam(f"since_{days}", type_=Date) for days in COVERAGE_WINDOWS}
+
 
 def school_year_start(day: date) -> date:
     """The 1 July that opens the school year `day` falls in."""
@@ -85,26 +126,30 @@ class Section:
     totals: dict = field(default_factory=dict)
 
 
+def _rows(statement, criteria: Criteria) -> list[Row]:
+    return db.session.execute(statement, criteria.values(), execution_options={REUSED_STATEMENT: True}).all()
+
+
 # --- conditions every section shares ------------------------------------------------------------
 
 
-def _district_conditions(criteria: Criteria) -> list[ColumnElement]:
+def _district_conditions(shape: Shape) -> list[ColumnElement]:
     """The districts the filters keep (the door has already narrowed them to the region)."""
-    return [District.accountability_status == criteria.status] if criteria.status else []
+    return [District.accountability_status == STATUS] if shape.status else []
 
 
-def _visit_conditions(criteria: Criteria, *, in_period: bool) -> list[ColumnElement]:
+def _visit_conditions(shape: Shape, *, in_period: bool) -> list[ColumnElement]:
     """Visits up to the period's end (from its start too when `in_period`), of the chosen support type."""
-    conditions = [Visit.visited_on <= criteria.end]
+    conditions = [Visit.visited_on <= END]
     if in_period:
-        conditions.append(Visit.visited_on >= criteria.start)
-    if criteria.support_type_id is not None:
+        conditions.append(Visit.visited_on >= START)
+    if shape.support_type:
         conditions.append(
             select(VisitSupport.visit_id)
             .join(SupportAssignment, and_(SupportAssignment.district_id == VisitSupport.district_id,
                                           SupportAssignment.id == VisitSupport.support_assignment_id))
             .where(VisitSupport.district_id == Visit.district_id, VisitSupport.visit_id == Visit.id,
-                   SupportAssignment.support_type_id == criteria.support_type_id)
+                   SupportAssignment.support_type_id == SUPPORT_TYPE)
             .exists()
         )
     return conditions
@@ -114,11 +159,11 @@ def _needs_assistance():
     return School.accountability_category.in_(NEEDS_ASSISTANCE)
 
 
-def _last_school_visits(criteria: Criteria):
+def _last_school_visits(shape: Shape):
     """Each school's last visit up to the period's end: (district_id, school_id, last_visit)."""
     return (
         select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
-        .where(Visit.school_id.is_not(None), *_visit_conditions(criteria, in_period=False))
+        .where(Visit.school_id.is_not(None), *_visit_conditions(shape, in_period=False))
         .group_by(Visit.district_id, Visit.school_id)
         .subquery("last_school_visits")
     )
@@ -150,20 +195,25 @@ SCHOOL_SORTS = {
 
 def coverage_by_school(criteria: Criteria, sort: str = "-days_since", limit: int | None = ROWS_SHOWN) -> Section:
     """Schools needing assistance with their last visit and the days since, never visited first."""
-    last = _last_school_visits(criteria)
+    rows = _rows(_coverage_by_school(criteria.shape, sort, limit), criteria)
+    return Section(rows, rows[0].matching if rows else 0)
+
+
+@cache
+def _coverage_by_school(shape: Shape, sort: str, limit: int | None):
+    last = _last_school_visits(shape)
     statement = (
         select(
             District.slug, District.name.label("district"), School.id.label("school_id"),
             School.name.label("school"), School.accountability_category.label("category"),
-            last.c.last_visit, days_between(last.c.last_visit, criteria.end).label("days_since"),
+            last.c.last_visit, days_between(last.c.last_visit, END).label("days_since"),
             func.count().over().label("matching"),
         )
         .join(District, District.id == School.district_id)
         .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
-        .where(_needs_assistance(), *_district_conditions(criteria))
+        .where(_needs_assistance(), *_district_conditions(shape))
     )
-    rows = db.session.execute(_ordered(statement, SCHOOL_SORTS, sort, limit, "school_id")).all()
-    return Section(rows, rows[0].matching if rows else 0)
+    return _ordered(statement, SCHOOL_SORTS, sort, limit, "school_id")
 
 
 DISTRICT_COVERAGE_SORTS = {
@@ -181,10 +231,16 @@ DISTRICT_COVERAGE_SORTS = {
 def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int | None = ROWS_SHOWN) -> Section:
     """Per district with schools needing assistance: how many were visited in 30/60/90 days, never,
     its last visit anywhere, and follow-ups overdue at the period's end; totals over all of them."""
-    last = _last_school_visits(criteria)
+    rows = _rows(_coverage_by_district(criteria.shape, sort, limit), criteria)
+    return Section(rows, rows[0].matching if rows else 0, _coverage_totals(rows[0] if rows else None))
+
+
+@cache
+def _coverage_by_district(shape: Shape, sort: str, limit: int | None):
+    last = _last_school_visits(shape)
 
     def visited_within(days: int):
-        return func.sum(case((last.c.last_visit > criteria.end - timedelta(days=days), 1), else_=0))
+        return func.sum(case((last.c.last_visit > SINCE[days], 1), else_=0))
 
     schools = (
         select(
@@ -197,11 +253,11 @@ def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int 
         .group_by(School.district_id)
         .subquery("needing_schools")
     )
-    overdue = and_(Visit.follow_up_on < criteria.end, Visit.follow_up_done.is_(False))
+    overdue = and_(Visit.follow_up_on < END, Visit.follow_up_done.is_(False))
     activity = (
         select(Visit.district_id, func.max(Visit.visited_on).label("last_visit"),
                func.sum(case((overdue, 1), else_=0)).label("overdue"))
-        .where(*_visit_conditions(criteria, in_period=False))
+        .where(*_visit_conditions(shape, in_period=False))
         .group_by(Visit.district_id)
         .subquery("district_activity")
     )
@@ -213,7 +269,7 @@ def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int 
             *(schools.c[f"visited_{days}"] for days in COVERAGE_WINDOWS),
             (100.0 * schools.c.visited_90 / schools.c.needing).label("share_90"),
             schools.c.never_visited, activity.c.last_visit,
-            days_between(activity.c.last_visit, criteria.end).label("days_since"),
+            days_between(activity.c.last_visit, END).label("days_since"),
             overdue_count.label("overdue"),
             func.count().over().label("matching"),
             func.sum(schools.c.needing).over().label("total_needing"),
@@ -225,10 +281,9 @@ def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int 
         .join(Region, Region.id == District.region_id)
         .join(schools, schools.c.district_id == District.id)
         .outerjoin(activity, activity.c.district_id == District.id)
-        .where(*_district_conditions(criteria))
+        .where(*_district_conditions(shape))
     )
-    rows = db.session.execute(_ordered(statement, DISTRICT_COVERAGE_SORTS, sort, limit, "slug")).all()
-    return Section(rows, rows[0].matching if rows else 0, _coverage_totals(rows[0] if rows else None))
+    return _ordered(statement, DISTRICT_COVERAGE_SORTS, sort, limit, "slug")
 
 
 def _coverage_totals(first: Row | None) -> dict:
@@ -261,53 +316,69 @@ def capacity_by_lead(criteria: Criteria, sort: str = "-load", limit: int | None 
     """Per assistance lead of these districts: districts and schools assigned, planned hours in the
     period (pro-rated by days for a support running beyond it), delivered hours (visit minutes),
     visits per week, and planned hours against capacity; the team's totals."""
-    district_filter = _district_conditions(criteria)
+    rows = _rows(_capacity_by_lead(criteria.shape, sort, limit), criteria)
+    first = rows[0] if rows else None
+    leads = first.matching if first else 0
+    capacity = criteria.lead_capacity_hours
+    return Section(rows, leads, {
+        "leads": leads,
+        "capacity": round(leads * capacity, 1),
+        "planned": float(first.team_planned) if first else 0.0,
+        "delivered": float(first.team_delivered) if first else 0.0,
+        "visits": int(first.team_visits) if first else 0,
+        "lead_capacity": capacity,
+        "weekly_hours": LEAD_WEEKLY_HOURS,
+    })
+
+
+def _of_chosen_districts(statement, district_id, shape: Shape):
+    """Narrow to the districts of the chosen status; with none chosen, the tenant filter is narrow enough."""
+    if not shape.status:
+        return statement
+    return statement.join(District, District.id == district_id).where(*_district_conditions(shape))
+
+
+@cache
+def _capacity_by_lead(shape: Shape, sort: str, limit: int | None):
+    # Grants are not tenant rows: the join to the districts is what holds them to the scope.
     grants = (
         select(RoleGrant.user_id.label("lead_id"), func.count().label("districts"))
         .join(District, District.id == RoleGrant.district_id)
-        .where(RoleGrant.role == Role.ASSISTANCE_LEAD, *district_filter)
+        .where(RoleGrant.role == Role.ASSISTANCE_LEAD, *_district_conditions(shape))
         .group_by(RoleGrant.user_id)
         .subquery("lead_grants")
     )
-    ends = func.coalesce(SupportAssignment.ends_on, criteria.end)
-    overlap_start = case((SupportAssignment.starts_on > criteria.start, SupportAssignment.starts_on),
-                         else_=criteria.start)
-    overlap_end = case((ends < criteria.end, ends), else_=criteria.end)
+    ends = func.coalesce(SupportAssignment.ends_on, END)
+    overlap_start = case((SupportAssignment.starts_on > START, SupportAssignment.starts_on), else_=START)
+    overlap_end = case((ends < END, ends), else_=END)
     share_in_period = (
         cast(days_between(overlap_start, overlap_end) + 1, Float)
         / (days_between(SupportAssignment.starts_on, ends) + 1)
     )
-    type_filter = ([SupportAssignment.support_type_id == criteria.support_type_id]
-                   if criteria.support_type_id is not None else [])
-    planned = (
+    type_filter = [SupportAssignment.support_type_id == SUPPORT_TYPE] if shape.support_type else []
+    planned = _of_chosen_districts(
         select(SupportAssignment.lead_id,
                func.sum(SupportAssignment.planned_hours * share_in_period).label("planned_hours"),
                func.count(func.distinct(SupportAssignment.school_id)).label("schools"))
-        .join(District, District.id == SupportAssignment.district_id)
         .where(SupportAssignment.status != AssignmentStatus.CANCELLED,
-               SupportAssignment.starts_on <= criteria.end, ends >= criteria.start, *type_filter, *district_filter)
-        .group_by(SupportAssignment.lead_id)
-        .subquery("planned")
-    )
-    delivered = (
+               SupportAssignment.starts_on <= END, ends >= START, *type_filter),
+        SupportAssignment.district_id, shape,
+    ).group_by(SupportAssignment.lead_id).subquery("planned")
+    delivered = _of_chosen_districts(
         select(Visit.lead_id, func.sum(Visit.minutes).label("minutes"), func.count().label("visits"))
-        .join(District, District.id == Visit.district_id)
-        .where(*_visit_conditions(criteria, in_period=True), *district_filter)
-        .group_by(Visit.lead_id)
-        .subquery("delivered")
-    )
+        .where(*_visit_conditions(shape, in_period=True)),
+        Visit.district_id, shape,
+    ).group_by(Visit.lead_id).subquery("delivered")
     planned_hours = func.round(cast(func.coalesce(planned.c.planned_hours, 0), Numeric), 1)
     delivered_hours = func.round(cast(func.coalesce(delivered.c.minutes, 0) / 60.0, Numeric), 1)
-    capacity = criteria.lead_capacity_hours
-    load = func.round(cast(100 * func.coalesce(planned.c.planned_hours, 0) / capacity, Numeric))
+    load = func.round(cast(100 * func.coalesce(planned.c.planned_hours, 0) / CAPACITY, Numeric))
     statement = (
         select(
             User.id.label("lead_id"), User.name.label("lead"), grants.c.districts,
             func.coalesce(planned.c.schools, 0).label("schools"),
             planned_hours.label("planned_hours"), delivered_hours.label("delivered_hours"),
             func.coalesce(delivered.c.visits, 0).label("visits"),
-            func.round(cast(func.coalesce(delivered.c.visits, 0) / criteria.weeks, Numeric), 1)
-            .label("visits_per_week"),
+            func.round(cast(func.coalesce(delivered.c.visits, 0) / WEEKS, Numeric), 1).label("visits_per_week"),
             load.label("load"),
             case((load > 100, "over"), (load < 100 * UNDER_LOADED, "under"), else_=null()).label("flag"),
             func.count().over().label("matching"),
@@ -319,18 +390,7 @@ def capacity_by_lead(criteria: Criteria, sort: str = "-load", limit: int | None 
         .outerjoin(planned, planned.c.lead_id == User.id)
         .outerjoin(delivered, delivered.c.lead_id == User.id)
     )
-    rows = db.session.execute(_ordered(statement, LEAD_SORTS, sort, limit, "lead_id")).all()
-    first = rows[0] if rows else None
-    leads = first.matching if first else 0
-    return Section(rows, leads, {
-        "leads": leads,
-        "capacity": round(leads * capacity, 1),
-        "planned": float(first.team_planned) if first else 0.0,
-        "delivered": float(first.team_delivered) if first else 0.0,
-        "visits": int(first.team_visits) if first else 0,
-        "lead_capacity": capacity,
-        "weekly_hours": LEAD_WEEKLY_HOURS,
-    })
+    return _ordered(statement, LEAD_SORTS, sort, limit, "lead_id")
 
 
 # --- equitable deployment -----------------------------------------------------------------------
@@ -350,6 +410,17 @@ EQUITY_SORTS = {
 def deployment_by_district(criteria: Criteria, sort: str = "ratio", limit: int | None = ROWS_SHOWN) -> Section:
     """Hours delivered per district in the period against its need (schools needing assistance,
     enrollment), with the ratio to the median district and the districts far from it flagged."""
+    rows = _rows(_deployment_by_district(criteria.shape, sort, limit), criteria)
+    first = rows[0] if rows else None
+    return Section(rows, first.matching if first else 0, {
+        "median": float(first.median) if first and first.median is not None else None,
+        "below": int(first.below) if first else 0,
+        "above": int(first.above) if first else 0,
+    })
+
+
+@cache
+def _deployment_by_district(shape: Shape, sort: str, limit: int | None):
     need = (
         select(School.district_id, func.count().label("needing"))
         .where(_needs_assistance())
@@ -358,7 +429,7 @@ def deployment_by_district(criteria: Criteria, sort: str = "ratio", limit: int |
     )
     delivered = (
         select(Visit.district_id, (func.sum(Visit.minutes) / 60.0).label("hours"))
-        .where(*_visit_conditions(criteria, in_period=True))
+        .where(*_visit_conditions(shape, in_period=True))
         .group_by(Visit.district_id)
         .subquery("delivered")
     )
@@ -375,91 +446,79 @@ def deployment_by_district(criteria: Criteria, sort: str = "ratio", limit: int |
         .join(Region, Region.id == District.region_id)
         .outerjoin(need, need.c.district_id == District.id)
         .outerjoin(delivered, delivered.c.district_id == District.id)
-        .where(*_district_conditions(criteria))
+        .where(*_district_conditions(shape))
         .cte("district_rates")
     )
     median = median_of(rates, "hours_per_school")
-    ratio = rates.c.hours_per_school / func.nullif(median, 0)
+    ratio = rates.c.hours_per_school / func.nullif(median.c.value, 0)
     statement = select(
         rates.c.slug, rates.c.district, rates.c.region, rates.c.status, rates.c.enrollment, rates.c.needing,
         func.round(cast(rates.c.hours, Numeric), 1).label("hours"),
         func.round(cast(rates.c.hours_per_school, Numeric), 1).label("hours_per_school"),
         func.round(cast(rates.c.hours_per_thousand, Numeric), 2).label("hours_per_thousand"),
-        func.round(cast(median, Numeric), 2).label("median"),
+        func.round(cast(median.c.value, Numeric), 2).label("median"),
         func.round(cast(ratio, Numeric), 2).label("ratio"),
         case((ratio < FAR_BELOW_MEDIAN, "below"), (ratio > FAR_ABOVE_MEDIAN, "above"), else_=null()).label("flag"),
         func.count().over().label("matching"),
         func.sum(case((ratio < FAR_BELOW_MEDIAN, 1), else_=0)).over().label("below"),
         func.sum(case((ratio > FAR_ABOVE_MEDIAN, 1), else_=0)).over().label("above"),
-    )
-    rows = db.session.execute(_ordered(statement, EQUITY_SORTS, sort, limit, "slug")).all()
-    first = rows[0] if rows else None
-    return Section(rows, first.matching if first else 0, {
-        "median": float(first.median) if first and first.median is not None else None,
-        "below": int(first.below) if first else 0,
-        "above": int(first.above) if first else 0,
-    })
+    ).select_from(rates).join(median, true())
+    return _ordered(statement, EQUITY_SORTS, sort, limit, "slug")
 
 
 # --- plans and equity goals --------------------------------------------------------------------
 
-PLAN_SORTS = {key: key for key in (
-    "district", "region", "actions", "problems", "overdue", "stale", "over_budget", "milestones_missed",
-    "open_high_risks", "on_track", "off_track",
-)}
-
-
-@dataclass(frozen=True)
-class PlanProgress:
-    """One district's plan health (from its active plans) and equity goals on and off track."""
-
-    slug: str
-    district: str
-    region: str
-    actions: int
-    overdue: int
-    stale: int
-    over_budget: int
-    milestones_missed: int
-    open_high_risks: int
-    on_track: int
-    off_track: int
-
-    @property
-    def problems(self) -> int:
-        return self.overdue + self.stale + self.over_budget + self.milestones_missed + self.open_high_risks
+PLAN_HEALTH = ("overdue", "stale", "over_budget", "milestones_missed", "open_high_risks")
+PLAN_SORTS = {
+    key: _by(key) for key in ("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")
+}
 
 
 def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit: int | None = ROWS_SHOWN) -> Section:
-    """Plan health and equity-goal progress per district: six statements, however many districts.
+    """Plan health (of active plans at the period's end) and equity goals on and off track per district.
 
-    The figures come from the plans' own derivations (`plan_health_by_district`,
-    `equity_progress_by_district`), so the dashboard and each district's plan page agree.
+    The figures are the plans' own derivations (`app.plans.health.health_by_district`,
+    `app.plans.equity.progress_by_district`), joined here into one statement, so the
+    dashboard and each district's plan page agree.
     """
-    from app.plans.equity import equity_progress_by_district
-    from app.plans.health import plan_health_by_district
-
-    districts = db.session.execute(
-        select(District.id, District.slug, District.name, Region.name.label("region"))
-        .join(Region, Region.id == District.region_id)
-        .where(*_district_conditions(criteria))
-    ).all()
-    ids = [district.id for district in districts]
-    health, equity = plan_health_by_district(ids, today=criteria.end), equity_progress_by_district(ids)
-    rows = [
-        PlanProgress(d.slug, d.name, d.region, health[d.id].actions, health[d.id].overdue, health[d.id].stale,
-                     health[d.id].over_budget, health[d.id].milestones_missed, health[d.id].open_high_risks,
-                     *equity.get(d.id, (0, 0)))
-        for d in districts
-    ]
-    key = sort.lstrip("-")
-    rows.sort(key=lambda row: (getattr(row, key), row.slug), reverse=sort.startswith("-"))
-    return Section(rows[:limit] if limit else rows, len(rows), {
-        "without_actions": sum(1 for row in rows if not row.actions),
-        "with_problems": sum(1 for row in rows if row.problems),
-        "on_track": sum(row.on_track for row in rows),
-        "off_track": sum(row.off_track for row in rows),
+    rows = _rows(_plan_progress_by_district(criteria.shape, sort, limit), criteria)
+    first = rows[0] if rows else None
+    return Section(rows, first.matching if first else 0, {
+        name: int(getattr(first, f"total_{name}")) if first else 0
+        for name in ("without_actions", "with_problems", "on_track", "off_track")
     })
+
+
+@cache
+def _plan_progress_by_district(shape: Shape, sort: str, limit: int | None):
+    actions, milestones, risks = health_by_district(END)
+    goals = progress_by_district().subquery("equity_progress")
+    count = {name: func.coalesce(column, 0) for name, column in (
+        ("actions", actions.c.actions), ("overdue", actions.c.overdue), ("stale", actions.c.stale),
+        ("over_budget", actions.c.over_budget), ("milestones_missed", milestones.c.milestones_missed),
+        ("open_high_risks", risks.c.open_high_risks), ("on_track", goals.c.on_track),
+        ("off_track", goals.c.off_track),
+    )}
+    problems = sum((count[name] for name in PLAN_HEALTH[1:]), count[PLAN_HEALTH[0]])
+    statement = (
+        select(
+            District.slug, District.name.label("district"), Region.name.label("region"),
+            *(column.label(name) for name, column in count.items()),
+            problems.label("problems"),
+            func.count().over().label("matching"),
+            func.sum(case((count["actions"] == 0, 1), else_=0)).over().label("total_without_actions"),
+            func.sum(case((problems > 0, 1), else_=0)).over().label("total_with_problems"),
+            func.sum(count["on_track"]).over().label("total_on_track"),
+            func.sum(count["off_track"]).over().label("total_off_track"),
+        )
+        .join(Region, Region.id == District.region_id)
+        .outerjoin(actions, actions.c.district_id == District.id)
+        .outerjoin(milestones, milestones.c.district_id == District.id)
+        .outerjoin(risks, risks.c.district_id == District.id)
+        .outerjoin(goals, goals.c.district_id == District.id)
+        .where(*_district_conditions(shape))
+    )
+    return _ordered(statement, PLAN_SORTS, sort, limit, "slug")
 
 
 # --- the dashboard ------------------------------------------------------------------------------

@@ -25,10 +25,12 @@ def _days_between_sqlite(element, compiler, **kw):
 
 
 def median_of(rows: FromClause, column: str):
-    """A scalar subquery: the median of `column` over `rows` (a subquery or CTE), ignoring NULLs.
+    """A one-row subquery: the median of `column` over `rows` (a subquery or CTE) as `value`, ignoring NULLs.
 
     Written with window functions (the middle one or two rows) rather than
     PostgreSQL's percentile_cont, so that the embedded SQLite database answers too.
+    An aggregate subquery, joined once: a scalar subquery would be inlined and
+    run again wherever the median is used.
     """
     value = rows.c[column]
     ranked = (
@@ -40,4 +42,4 @@ def median_of(rows: FromClause, column: str):
     )
     # Integer division: for 5 values rows 3 and 3, for 6 values rows 3 and 4.
     middle = or_(ranked.c.position == (ranked.c.counted + 1) // 2, ranked.c.position == (ranked.c.counted + 2) // 2)
-    return select(func.avg(ranked.c.value)).where(middle).scalar_subquery()
+    return select(func.avg(ranked.c.value).label("value")).where(middle).subquery("median")
