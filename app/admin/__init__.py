@@ -16,7 +16,8 @@ from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.accounts.models import RoleGrant, User
-from app.auth.passwords import hash_password
+from app.auth.invitations import Invitations, invite_people
+from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
@@ -62,13 +63,15 @@ class RegionView(PlatformView):
 
 
 class UserView(PlatformView):
-    column_list = ("name", "email", "active", "created_at")
+    column_list = ("name", "email", "active", "password_set", "created_at")
+    column_labels = {"password_set": "Password set"}
+    column_formatters = {"password_set": lambda view, context, model, name: "yes" if model.password_hash else "not yet"}
     column_searchable_list = ("name", "email")
     form_columns = ("name", "email", "active", "new_password")
     form_extra_fields = {
         "new_password": PasswordField(
-            "New password", validators=[Optional(), Length(min=12, max=200)],
-            description="Leave empty to keep the current password.",
+            "New password", validators=[Optional(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
+            description="Leave empty to keep the current password. A person added without one is mailed an invitation.",
         )
     }
 
@@ -76,6 +79,28 @@ class UserView(PlatformView):
         model.email = model.email.strip().lower()
         if form.new_password.data:
             model.password_hash = hash_password(form.new_password.data)
+
+    def after_model_change(self, form, model, is_created):
+        if is_created and model.password_hash is None:
+            _flash_invitations(invite_people([model.id], current_user.id))
+
+    @action("resend_invitation", "Resend invitation", "Mail the selected people a new invitation?")
+    def action_resend_invitation(self, ids):
+        _flash_invitations(invite_people([int(i) for i in ids], current_user.id))
+
+
+def _flash_invitations(result: Invitations) -> None:
+    if result.queued:
+        flash(f"Invitation on its way to {_names(result.queued)}.", "success")
+    if result.passed_over:
+        flash(f"No invitation for {_names(result.passed_over)}: inactive, or a password is already set "
+              "(“Forgot your password?” on the sign-in page mails a link to set a new one).", "info")
+    if result.unsent:
+        flash(f"The invitation to {_names(result.unsent)} could not be sent: the mail server did not answer.", "error")
+
+
+def _names(people: list[User]) -> str:
+    return ", ".join(person.name for person in people)
 
 
 class RoleGrantView(PlatformView):
