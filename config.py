@@ -81,6 +81,8 @@ class ProductionConfig(Config):
             raise RuntimeError("Production needs SECRET_KEY: a random string of 32 characters or more.")
         if "DATABASE_URL" not in os.environ:
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
+        if "BASE_URL" not in os.environ:
+            raise RuntimeError("Production needs BASE_URL, the site's public address: mails link to it.")
 
 
 CONFIGS = {
