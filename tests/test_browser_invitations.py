@@ -4,9 +4,15 @@ import re
 import pytest
 from rq import Queue, SimpleWorker
 
+from app.extensions import db
+from tenants.scope import entered, system_scope
+from tests.factories import UserFactory
+
 from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
 
 pytestmark = pytest.mark.browser
+
+WIDE = {"width": 1280, "height": 900}
 
 
 def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, visit, live, mailbox, redis, monkeypatch):
@@ -49,3 +55,25 @@ def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, visit, l
     tab.check()
     assert page.get_by_role("heading", level=1).inner_text() == "This link was already used"
     assert page.get_by_role("button", name="Send me a new link").is_visible()
+
+
+def test_an_admin_resends_an_invitation_from_the_people_list(app, visit, live, mailbox, redis):
+    with app.app_context(), entered(system_scope("browser test data")):
+        UserFactory(name="Ivy Invited", email="ivy@example.org", password_hash=None)
+        db.session.commit()
+    tab = visit(viewport=WIDE)
+    tab.sign_in("platform_admin")
+    page = tab.page
+    page.on("dialog", lambda dialog: dialog.accept())  # "Mail the selected people a new invitation?"
+    tab.goto("/admin/user/")
+    for email in ("ivy@example.org", live["people"]["district_viewer"]):
+        page.get_by_role("checkbox", name=f"<{email}>").check()
+    page.get_by_role("button", name="With selected").click()
+    page.get_by_role("link", name="Resend invitation").click()
+    tab.check()
+    flashes = page.get_by_role("main").inner_text()
+    assert "Invitation on its way to Ivy Invited." in flashes
+    assert "inactive, or a password is already set" in flashes  # the viewer has one
+    with app.app_context():
+        SimpleWorker([Queue("notifications", connection=redis)], connection=redis).work(burst=True)
+    assert [message["To"] for message in mailbox.messages] == ["ivy@example.org"]

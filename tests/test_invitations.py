@@ -116,11 +116,13 @@ def test_an_admin_resends_an_invitation_and_a_person_with_a_password_is_passed_o
     assert set_password(client, link_in(mailbox, "ivy@example.org")).status_code == 302
 
 
-def test_the_admin_user_list_says_who_has_set_a_password(client, auth, world):
+def test_the_admin_user_list_says_who_has_set_a_password_and_finds_those_who_have_not(client, auth, world):
     UserFactory(name="Ivy Invited", password_hash=None)
     auth.sign_in(world.admin)
     page = client.get("/admin/user/").text
-    assert "Password set" in page and "not yet" in page
+    assert "Password set" in page and "not yet" in page and world.leader.name in page
+    waiting = client.get("/admin/user/?flt0_0=1").text  # the filter "Password empty: yes"
+    assert "Ivy Invited" in waiting and world.leader.name not in waiting
 
 
 def test_a_used_link_is_refused_and_offers_a_new_one(client, world, mailbox, redis):

@@ -9,6 +9,7 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterEmpty
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -47,6 +48,7 @@ class IndexView(PlatformAdminOnly, AdminIndexView):
 class PlatformView(PlatformAdminOnly, ModelView):
     # Flask-WTF's form, so that the app-wide CSRF protection covers admin forms too.
     form_base_class = FlaskForm
+    list_template = "admin/list.html"
     can_view_details = True
     page_size = 50
     # No bulk delete: a district's data goes by archiving, and one row at a time is deliberate.
@@ -67,6 +69,8 @@ class UserView(PlatformView):
     column_labels = {"password_set": "Password set"}
     column_formatters = {"password_set": lambda view, context, model, name: "yes" if model.password_hash else "not yet"}
     column_searchable_list = ("name", "email")
+    # "Password empty: yes" finds the people invited who have not chosen a password yet, to resend to them.
+    column_filters = (FilterEmpty(User.password_hash, "Password"),)
     form_columns = ("name", "email", "active", "new_password")
     form_extra_fields = {
         "new_password": PasswordField(
