@@ -58,6 +58,7 @@ def test_an_imported_person_is_invited_sets_a_password_and_signs_in(client, worl
     text = mailbox.text(message)
     assert f"{world.admin.name} invited you" in text
     assert "for 7 days" in text
+    assert LINK.search(message.get_payload())  # the raw mail, as `make mail` prints it: the link is one line
     path = link_in(mailbox, "new.leader@example.org")
     page = client.get(path)
     assert page.status_code == 200 and "Choose your password" in page.text and "new.leader@example.org" in page.text
