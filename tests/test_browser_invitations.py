@@ -77,3 +77,11 @@ def test_an_admin_resends_an_invitation_from_the_people_list(app, visit, live, m
     with app.app_context():
         SimpleWorker([Queue("notifications", connection=redis)], connection=redis).work(burst=True)
     assert [message["To"] for message in mailbox.messages] == ["ivy@example.org"]
+
+
+def test_the_district_page_lists_its_people_on_a_phone(visit):
+    tab = visit()
+    tab.sign_in("platform_admin")
+    tab.goto("/onboarding/districts/homeville/import")
+    people = tab.page.get_by_role("region", name="People of Homeville").inner_text()
+    assert "District leader · password set" in people

@@ -301,3 +301,19 @@ def test_the_wizard_s_import_invites_through_the_imports_then_notifications_queu
     SimpleWorker([Queue("imports", connection=redis)], connection=redis).work(burst=True)
     assert "People invited: 1" in client.get(good.headers["Location"]).text
     assert send_mails(redis) == 1 and LINK.search(mailbox.text(mailbox.to("new.leader@example.org")[0]))
+
+
+def test_the_district_upload_page_lists_its_people_and_resends_an_invitation(client, auth, world, mailbox, redis):
+    import_people(world)
+    send_mails(redis)
+    auth.sign_in(world.admin)
+    page = " ".join(client.get("/onboarding/districts/homeville/import").text.split())
+    assert "People of Homeville" in page and "Nia Newlead" in page and "invited, no password yet" in page
+    assert f"{world.leader.name}</strong> {world.leader.email} · District leader · password set" in page
+    newcomer = db.session.scalars(select(User).where(User.email == "new.leader@example.org")).one()
+    response = client.post(f"/onboarding/districts/homeville/people/{newcomer.id}/invitation")
+    assert response.headers["Location"] == "/onboarding/districts/homeville/import#people-heading"
+    assert "Invitation on its way to Nia Newlead." in client.get(response.headers["Location"]).text
+    assert send_mails(redis) == 1 and len(mailbox.to("new.leader@example.org")) == 2
+    # Someone with no role in Homeville is not reached through its page.
+    assert client.post(f"/onboarding/districts/homeville/people/{world.foreign_leader.id}/invitation").status_code == 404

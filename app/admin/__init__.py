@@ -94,17 +94,8 @@ class UserView(PlatformView):
 
 
 def _flash_invitations(result: Invitations) -> None:
-    if result.queued:
-        flash(f"Invitation on its way to {_names(result.queued)}.", "success")
-    if result.passed_over:
-        flash(f"No invitation for {_names(result.passed_over)}: inactive, or a password is already set "
-              "(“Forgot your password?” on the sign-in page mails a link to set a new one).", "info")
-    if result.unsent:
-        flash(f"The invitation to {_names(result.unsent)} could not be sent: the mail server did not answer.", "error")
-
-
-def _names(people: list[User]) -> str:
-    return ", ".join(person.name for person in people)
+    for category, message in result.messages():
+        flash(message, category)
 
 
 class RoleGrantView(PlatformView):

@@ -28,6 +28,23 @@ class Invitations:
     passed_over: list[User] = field(default_factory=list)  # inactive, or they already have a password
     unsent: list[User] = field(default_factory=list)  # in-process only: the mail server did not answer
 
+    def messages(self) -> list[tuple[str, str]]:
+        """(category, text) to flash to the admin who asked."""
+        messages = []
+        if self.queued:
+            messages.append(("success", f"Invitation on its way to {_names(self.queued)}."))
+        if self.passed_over:
+            messages.append(("info", f"No invitation for {_names(self.passed_over)}: inactive, or a password is already "
+                                     "set (“Forgot your password?” on the sign-in page mails a link to set a new one)."))
+        if self.unsent:
+            messages.append(("error", f"The invitation to {_names(self.unsent)} could not be sent: "
+                                      "the mail server did not answer."))
+        return messages
+
+
+def _names(people: list[User]) -> str:
+    return ", ".join(person.name for person in people)
+
 
 def invite_people(user_ids: Iterable[int], invited_by_id: int | None) -> Invitations:
     """Queue an invitation for each active person who has no password yet."""

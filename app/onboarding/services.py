@@ -12,10 +12,11 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
-from app.auth.invitations import invite_people
+from app.auth.invitations import Invitations, invite_people
 from app.directory import DirectorySchool
 from app.districts.models import School
 from app.extensions import db
@@ -348,6 +349,20 @@ def _step(progress: Progress, done: int, total: int) -> None:
     delay = current_app.config.get("IMPORT_STEP_DELAY_SECONDS", 0)
     if delay:
         time.sleep(delay)
+
+
+def people_of_district(district_id: int) -> list[User]:
+    """Everyone with a role in the district, by name, with their grants."""
+    return list(db.session.scalars(
+        select(User).where(User.grants.any(RoleGrant.district_id == district_id))
+        .options(selectinload(User.grants)).order_by(User.name, User.id)))
+
+
+def reinvite(district_id: int, user_id: int, invited_by_id: int) -> Invitations | None:
+    """Invite again a person with a role in the district; None for anyone else."""
+    in_district = db.session.scalar(
+        select(RoleGrant.id).where(RoleGrant.district_id == district_id, RoleGrant.user_id == user_id).limit(1))
+    return invite_people([user_id], invited_by_id) if in_district else None
 
 
 def set_lifecycle(district: District, lifecycle: Lifecycle) -> District:
