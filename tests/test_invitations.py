@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from flask import g
 from rq import Queue, SimpleWorker
 from sqlalchemy import select, update
 
@@ -317,3 +318,14 @@ def test_the_district_upload_page_lists_its_people_and_resends_an_invitation(cli
     assert send_mails(redis) == 1 and len(mailbox.to("new.leader@example.org")) == 2
     # Someone with no role in Homeville is not reached through its page.
     assert client.post(f"/onboarding/districts/homeville/people/{world.foreign_leader.id}/invitation").status_code == 404
+
+
+def test_a_new_password_signs_out_every_other_session(app, client, auth, world):
+    auth.sign_in(world.leader)  # say, on a phone that was stolen
+    path = f"/set-password/reset/{make_link_token(world.leader, LinkPurpose.RESET)}"
+    elsewhere = app.test_client()
+    assert set_password(elsewhere, path).status_code == 302
+    g.pop("_login_user")  # the tests share one application context: forget who the last request's person was
+    assert client.get("/").status_code == 302  # back to sign-in
+    g.pop("_login_user")
+    assert elsewhere.get("/").status_code == 200  # the session that set the password stays in

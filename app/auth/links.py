@@ -4,7 +4,6 @@ No table: a link carries the person's id and a fingerprint of their password
 hash and email, signed with SECRET_KEY and a salt per purpose. Setting a
 password changes the fingerprint, so every link made before stops working.
 """
-import hashlib
 import hmac
 from enum import StrEnum
 
@@ -40,14 +39,8 @@ def _serializer(purpose: LinkPurpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"set-password:{purpose}")
 
 
-def fingerprint(user: User) -> str:
-    """Changes with the password hash or the email, which retires every link made before."""
-    material = f"{user.password_hash or ''}\n{user.email.lower()}"
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
-
-
 def make_link_token(user: User, purpose: LinkPurpose) -> str:
-    return _serializer(purpose).dumps({"user": user.id, "fp": fingerprint(user)})
+    return _serializer(purpose).dumps({"user": user.id, "fp": user.credentials_fingerprint})
 
 
 def user_for_link(token: str, purpose: LinkPurpose) -> User:
@@ -59,6 +52,6 @@ def user_for_link(token: str, purpose: LinkPurpose) -> User:
     except BadSignature:
         raise LinkRefused("broken") from None
     user = db.session.get(User, payload["user"])
-    if user is None or not user.active or not hmac.compare_digest(payload["fp"], fingerprint(user)):
+    if user is None or not user.active or not hmac.compare_digest(payload["fp"], user.credentials_fingerprint):
         raise LinkRefused("used")
     return user
