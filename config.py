@@ -38,8 +38,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "support-platform@localhost")
-    # Where people reach the site: links in mail sent by jobs, which have no request to take it from.
+    # Links in mails are built from this address: jobs run outside any request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    INVITATION_MAX_AGE_SECONDS = int(os.environ.get("INVITATION_MAX_AGE_SECONDS", str(7 * 24 * 3600)))
+    PASSWORD_RESET_MAX_AGE_SECONDS = int(os.environ.get("PASSWORD_RESET_MAX_AGE_SECONDS", "3600"))
 
     # Where the real state directory lives (520 districts, 1,837 schools).
     DIRECTORY_PATH = os.environ.get(
@@ -79,6 +81,8 @@ class ProductionConfig(Config):
             raise RuntimeError("Production needs SECRET_KEY: a random string of 32 characters or more.")
         if "DATABASE_URL" not in os.environ:
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
+        if "BASE_URL" not in os.environ:
+            raise RuntimeError("Production needs BASE_URL, the site's public address: mails link to it.")
 
 
 CONFIGS = {

@@ -1,4 +1,5 @@
 """The application factory: a table of contents of small `register_*` steps."""
+import hmac
 from pathlib import Path
 
 from flask import Flask
@@ -44,8 +45,13 @@ def register_extensions(app: Flask) -> None:
     from app.accounts.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id))
+        # A password set since this session signed in (a reset, say) ends it.
+        if user is None or not hmac.compare_digest(fingerprint, user.credentials_fingerprint):
+            return None
+        return user
 
 
 def register_tenancy(app: Flask) -> None:

@@ -1,14 +1,25 @@
 """Outgoing email over SMTP, with the settings from the environment (config.py)."""
 import smtplib
+from email import policy
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app
+from rq import get_current_job
+
+from workers.queues import redis_connection
+
+# Lines up to SMTP's limit go out as they are: a link longer than 78 characters is not wrapped in quoted-printable,
+# so it survives copying from any mail program (and from what `make mail` prints).
+LONG_LINES = policy.default.clone(max_line_length=998)
+# How long a job remembers that it sent its mail: longer than all of its retries.
+SENT_MARK_SECONDS = 24 * 3600
 
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
     """Send one message now; callers that may be retried (jobs) must make sending idempotent."""
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=LONG_LINES)
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
@@ -21,3 +32,30 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def send_mail_once(to: str, subject: str, text: str) -> bool:
+    """Send from a job at most once per job and address, even if the queue delivers it again; False if sent before."""
+    job = get_current_job()
+    if job is None:  # in-process: nothing delivers it twice
+        send_mail(to, subject, text)
+        return True
+    mark = f"mail-sent:{job.id}:{to}"
+    if redis_connection().exists(mark):
+        return False
+    send_mail(to, subject, text)
+    redis_connection().set(mark, 1, ex=SENT_MARK_SECONDS)
+    return True
+
+
+def link_to(endpoint: str, **values) -> str:
+    """An absolute URL for a mail, from BASE_URL: a job has no request to take the host from."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def render_mail(template: str, **context) -> str:
+    """The text of a mail from its template."""
+    # Plain Jinja, not render_template: a worker has no request and no signed-in person for the layout's context.
+    return current_app.jinja_env.get_template(template).render(**context)

@@ -9,10 +9,13 @@ import secrets
 
 from flask import g, request
 
-# Inline handlers in Flask-Admin 2.2's bootstrap4 list templates (filters menu, row delete).
+# Inline handlers in Flask-Admin 2.2's bootstrap4 list templates (filters menu, row delete, and the
+# "With selected" menu: one handler per action of app/admin/).
 ADMIN_INLINE_HANDLERS = (
     "return false;",
     "return faHelpers.safeConfirm('Are you sure you want to delete this record?');",
+    "return modelActions.execute('new_version');",
+    "return modelActions.execute('resend_invitation');",
 )
 
 

@@ -44,7 +44,7 @@ def main() -> None:
     database_url = server_url.rsplit("/", 1)[0] + f"/{DATABASE}"
     recreate_database(server_url)
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-           "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+           "DATABASE_URL": database_url, "BASE_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)
     subprocess.run([BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)

@@ -10,6 +10,9 @@ ROUTES = [
     TenantRoute("onboarding.district_import", "POST", "/onboarding/districts/{slug}/import", ADMINS, data={}, ok=422),
     TenantRoute("onboarding.lifecycle", "POST", "/onboarding/districts/{slug}/lifecycle", ADMINS,
                 data={"lifecycle": "active"}),
+    # The own district's lead, or the foreign one's: a person of the district named in the path.
+    TenantRoute("onboarding.resend_invitation", "POST", "/onboarding/districts/{slug}/people/{lead}/invitation", ADMINS,
+                data={}),
     TenantRoute("audit.district_log", "GET", "/districts/{slug}/audit", RECORD_KEEPERS),
     TenantRoute("district_export.download", "GET", "/districts/{slug}/export.zip", RECORD_KEEPERS),
 ]

@@ -23,6 +23,8 @@ PLATFORM_ROUTES = {
     "static": "tests/test_pages.py",
     "auth.sign_in": "tests/test_auth.py",
     "auth.sign_out": "tests/test_auth.py",
+    "auth.forgot_password": "tests/test_invitations.py (the same answer for every email)",
+    "auth.set_password": "tests/test_invitations.py (signed links: expired, used, tampered)",
     "home.index": "tests/test_pages.py (one test per role)",
     "accounts.tokens": "tests/test_api.py (a person's own tokens)",
     "accounts.revoke": "tests/test_api.py (a person's own tokens)",

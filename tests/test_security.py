@@ -41,10 +41,21 @@ def test_production_refuses_to_start_without_a_database_url(monkeypatch):
         create_app("production")
 
 
+def test_production_refuses_to_start_without_a_base_url(monkeypatch):
+    import config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app("production")
+
+
 def test_production_cookies_are_secure(monkeypatch):
     import config
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("BASE_URL", "https://support.example.org")
     monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

@@ -105,3 +105,19 @@ def send_weekly_digest(user_id: int, week_start: str) -> bool:
     from app.notifications.services import send_weekly_digest as send
 
     return send(user_id, date.fromisoformat(week_start))
+
+
+@job
+def send_invitation(user_id: int, invited_by_id: int | None) -> bool:
+    """Mail a person without a password a link to set one; sent once per job, never to someone who has one."""
+    from app.auth.invitations import mail_invitation
+
+    return mail_invitation(user_id, invited_by_id)
+
+
+@job
+def send_password_reset(user_id: int) -> bool:
+    """Mail an active person a link to set a new password, once per job."""
+    from app.auth.invitations import mail_password_reset
+
+    return mail_password_reset(user_id)

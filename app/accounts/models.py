@@ -1,4 +1,5 @@
 """People and their role grants (platform-wide tables)."""
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -26,6 +27,16 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def credentials_fingerprint(self) -> str:
+        """Changes with the password hash or the email: retires the links and sessions made before."""
+        material = f"{self.password_hash or ''}\n{self.email.lower()}"
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+    def get_id(self) -> str:
+        """What a session remembers: a new password (or email) signs every other session out."""
+        return f"{self.id}:{self.credentials_fingerprint}"
 
     def has_role(self, role: Role) -> bool:
         return any(grant.role == role for grant in self.grants)

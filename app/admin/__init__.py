@@ -9,6 +9,7 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterEmpty
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -17,7 +18,8 @@ from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.accounts.models import RoleGrant, User
-from app.auth.passwords import hash_password
+from app.auth.invitations import Invitations, invite_people
+from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
@@ -48,6 +50,7 @@ class IndexView(PlatformAdminOnly, AdminIndexView):
 class PlatformView(PlatformAdminOnly, ModelView):
     # Flask-WTF's form, so that the app-wide CSRF protection covers admin forms too.
     form_base_class = FlaskForm
+    list_template = "admin/list.html"
     can_view_details = True
     page_size = 50
     # No bulk delete: a district's data goes by archiving, and one row at a time is deliberate.
@@ -64,13 +67,17 @@ class RegionView(PlatformView):
 
 
 class UserView(PlatformView):
-    column_list = ("name", "email", "active", "created_at")
+    column_list = ("name", "email", "active", "password_set", "created_at")
+    column_labels = {"password_set": "Password set"}
+    column_formatters = {"password_set": lambda view, context, model, name: "yes" if model.password_hash else "not yet"}
     column_searchable_list = ("name", "email")
+    # "Password empty: yes" finds the people invited who have not chosen a password yet, to resend to them.
+    column_filters = (FilterEmpty(User.password_hash, "Password"),)
     form_columns = ("name", "email", "active", "new_password")
     form_extra_fields = {
         "new_password": PasswordField(
-            "New password", validators=[Optional(), Length(min=12, max=200)],
-            description="Leave empty to keep the current password.",
+            "New password", validators=[Optional(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
+            description="Leave empty to keep the current password. A person added without one is mailed an invitation.",
         )
     }
 
@@ -78,6 +85,19 @@ class UserView(PlatformView):
         model.email = model.email.strip().lower()
         if form.new_password.data:
             model.password_hash = hash_password(form.new_password.data)
+
+    def after_model_change(self, form, model, is_created):
+        if is_created and model.password_hash is None:
+            _flash_invitations(invite_people([model.id], current_user.id))
+
+    @action("resend_invitation", "Resend invitation", "Mail the selected people a new invitation?")
+    def action_resend_invitation(self, ids):
+        _flash_invitations(invite_people([int(i) for i in ids], current_user.id))
+
+
+def _flash_invitations(result: Invitations) -> None:
+    for category, message in result.messages():
+        flash(message, category)
 
 
 class RoleGrantView(PlatformView):

@@ -3,6 +3,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+# Length is what makes a password strong; no rules about digits or symbols (NIST SP 800-63B).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 200
 
 
 def hash_password(password: str) -> str:

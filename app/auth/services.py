@@ -1,5 +1,5 @@
-"""Who is signing in."""
-from sqlalchemy import func, select
+"""Who is signing in, and setting a password through a link."""
+from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.auth.passwords import hash_password, needs_rehash, password_matches
@@ -9,9 +9,13 @@ from app.extensions import db
 _NO_ACCOUNT_HASH = hash_password("no account has this password")
 
 
+def person_with_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active person with this email and password, or None."""
-    user = db.session.scalars(select(User).where(func.lower(User.email) == email.strip().lower())).first()
+    user = person_with_email(email)
     if user is None:
         password_matches(_NO_ACCOUNT_HASH, password)
         return None
@@ -20,3 +24,19 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def set_password_from_link(user: User, password: str) -> bool:
+    """Set `user`'s password unless it or their email changed since the link was checked; commit.
+
+    The check and the write are one UPDATE, so the same link submitted twice at once sets one password.
+    """
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.email == user.email,
+               User.password_hash.is_not_distinct_from(user.password_hash))
+        .values(password_hash=hash_password(password)),
+        execution_options={"synchronize_session": "fetch"},
+    ).rowcount == 1
+    db.session.commit()
+    return changed

@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -11,9 +12,12 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.auth.forms import SignInForm, SignOutForm
-from app.auth.services import authenticate
+from app.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutForm
+from app.auth.invitations import request_password_reset
+from app.auth.links import LinkPurpose, LinkRefused, user_for_link
+from app.auth.services import authenticate, set_password_from_link
 from app.extensions import db, limiter
+from app.text import duration_in_words
 
 bp = Blueprint("auth", __name__)
 
@@ -47,6 +51,46 @@ def sign_out():
         logout_user()
         flash("You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        # The same answer whether the email has an account or not: this page never tells who has one.
+        lasts = duration_in_words(LinkPurpose.RESET.max_age_seconds)
+        flash(f"If {form.email.data.strip()} is the email of an account, a link to set a new password is on its way "
+              f"there. It works once, for {lasts}.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/set-password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def set_password(purpose: str, token: str):
+    purpose = LinkPurpose(purpose)
+    try:
+        user = user_for_link(token, purpose)
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            if not set_password_from_link(user, form.password.data):
+                raise LinkRefused("used")
+            login_user(user)
+            flash(f"Your password is set. Signed in as {user.name}.", "success")
+            return redirect(url_for("home.index"))
+        page = render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
+        status = 422 if form.errors else 200
+    except LinkRefused as refused:
+        page = render_template("auth/link_refused.html", reason=refused.reason, purpose=purpose,
+                               lasts=duration_in_words(purpose.max_age_seconds), form=ForgotPasswordForm(formdata=None))
+        status = refused.status
+    response = make_response(page, status)
+    # The token is in this page's address: keep it out of caches and out of Referer headers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _safe_next(target: str | None) -> str:

@@ -9,7 +9,6 @@ each person's job reads in that person's own reach.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -19,7 +18,7 @@ from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import open_follow_ups
-from app.mail import send_mail
+from app.mail import link_to, render_mail, send_mail
 from app.notifications.models import NotificationKind, NotificationOptOut, SentNotification
 from app.plans.models import StatusReport
 from app.rollups.services import (
@@ -38,13 +37,6 @@ from tenants.scope import Scope, entered, system_scope
 from workers.queues import enqueue
 
 QUEUE = "notifications"
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for a mail, built on BASE_URL: a job has no request to take the host from."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
-    return adapter.build(endpoint, values, force_external=True)
 
 
 # --- preferences --------------------------------------------------------------------------------
@@ -73,18 +65,13 @@ def send_once(user: User, kind: NotificationKind, period: str, subject: str, tem
     except IntegrityError:
         return False
     try:
-        text = _render(template, user=user, preferences=absolute_url("notifications.preferences"), **context)
+        text = render_mail(template, user=user, preferences=link_to("notifications.preferences"), **context)
         send_mail(user.email, subject, text)
     except Exception:
         db.session.rollback()  # not sent: the claim goes, and the job's retry sends it
         raise
     db.session.commit()
     return True
-
-
-def _render(template: str, **context) -> str:
-    # Not render_template: the app's context processors need a request, and a job has none.
-    return current_app.jinja_env.get_template(template).render(**context)
 
 
 def _active_people(*conditions) -> list[int]:
@@ -121,7 +108,7 @@ def send_follow_up_reminder(user_id: int, day: date) -> bool:
         return send_once(
             lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
             "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
-            link=lambda visit: absolute_url("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
+            link=lambda visit: link_to("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
         )
 
 
@@ -155,7 +142,7 @@ def send_report_ready(district_id: int, report_id: int) -> int:
                    *([User.id != report.made_by_id] if report.made_by_id else []))
             .distinct().order_by(User.id)
         ).all()
-        link = absolute_url("plans.report", slug=report.district.slug, report_id=report.id)
+        link = link_to("plans.report", slug=report.district.slug, report_id=report.id)
         district = report.snapshot["district"]
         return sum(
             send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
@@ -225,6 +212,6 @@ def _region_digest(director: User, region: Region, criteria: Criteria) -> Region
             coverage=coverage_by_district(criteria, sort="district", limit=None),
             unvisited=[row for row in schools.rows if row.days_since is None or row.days_since >= UNVISITED_DAYS],
             leads=capacity_by_lead(criteria, sort="lead", limit=None),
-            dashboard=absolute_url("rollups.dashboard", region=region.id,
+            dashboard=link_to("rollups.dashboard", region=region.id,
                                    **{"from": criteria.start.isoformat(), "to": criteria.end.isoformat()}),
         )

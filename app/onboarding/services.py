@@ -12,9 +12,11 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
+from app.auth.invitations import Invitations, invite_people
 from app.directory import DirectorySchool
 from app.districts.models import School
 from app.extensions import db
@@ -158,16 +160,18 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
         # The commit flushes the last changes: it runs in the import's scope too.
         with entered(scope):
             if directory:
-                result = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress)
+                result, newcomers = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress), []
             else:
-                result = import_district_rows(batch.district_id, batch.rows, progress)
+                result, newcomers = import_district_rows(batch.district_id, batch.rows, progress)
             batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, datetime.now()
             db.session.commit()
-        return result
     except Exception as error:
         db.session.rollback()
         _mark_failed(batch_id, error)
         raise
+    # Only after the commit: a worker must find these people, and a mail that fails never undoes the import.
+    invite_people(newcomers, user.id)
+    return result
 
 
 def _mark_failed(batch_id: int, error: Exception) -> None:
@@ -177,11 +181,15 @@ def _mark_failed(batch_id: int, error: Exception) -> None:
     db.session.commit()
 
 
-def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_progress) -> dict:
-    """Create or update the district's schools (by code) and people (by email) through the ORM, so each change is audited."""
+def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_progress) -> tuple[dict, list[int]]:
+    """Create or update the district's schools (by code) and people (by email) through the ORM, so each change is audited.
+
+    Also answers who to invite: people created or given a role here who have no password yet.
+    """
     schools, people = rows.get("schools", []), rows.get("people", [])
     total, done = len(schools) + len(people), 0
     counts = dict.fromkeys(("schools_created", "schools_updated", "people_created", "grants_created"), 0)
+    changed_people: list[User] = []
     existing = {s.code: s for s in db.session.scalars(select(School).where(School.district_id == district_id))}
     for start in range(0, len(schools), STEP):
         for row in schools[start:start + STEP]:
@@ -199,17 +207,23 @@ def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_
         _step(progress, done, total)
     for start in range(0, len(people), STEP):
         for row in people[start:start + STEP]:
-            _person(district_id, row, counts)
+            user, changed = _person(district_id, row, counts)
+            if changed:
+                changed_people.append(user)
         db.session.flush()
         done += len(people[start:start + STEP])
         _step(progress, done, total)
     district = db.session.get(District, district_id)
     district.school_count = len(existing)
-    return counts
+    newcomers = [user.id for user in changed_people if user.active and user.password_hash is None]
+    counts["people_invited"] = len(newcomers)
+    return counts, newcomers
 
 
-def _person(district_id: int, row: dict, counts: dict) -> User:
+def _person(district_id: int, row: dict, counts: dict) -> tuple[User, bool]:
+    """The person with this row's email, given the row's role; and whether either was new."""
     user = db.session.scalars(select(User).where(func.lower(User.email) == row["email"])).first()
+    changed = user is None
     if user is None:
         # No password: the person sets one through their invitation.
         user = User(email=row["email"], name=row["name"], password_hash=None)
@@ -218,7 +232,8 @@ def _person(district_id: int, row: dict, counts: dict) -> User:
     if not any(g.role == row["role"] and g.district_id == district_id for g in user.grants):
         user.grants.append(RoleGrant(role=row["role"], district_id=district_id, title=row["title"]))
         counts["grants_created"] += 1
-    return user
+        changed = True
+    return user, changed
 
 
 def import_directory(districts: list[dict], schools: list[dict], user_id: int | None,
@@ -334,6 +349,20 @@ def _step(progress: Progress, done: int, total: int) -> None:
     delay = current_app.config.get("IMPORT_STEP_DELAY_SECONDS", 0)
     if delay:
         time.sleep(delay)
+
+
+def people_of_district(district_id: int) -> list[User]:
+    """Everyone with a role in the district, by name, with their grants."""
+    return list(db.session.scalars(
+        select(User).where(User.grants.any(RoleGrant.district_id == district_id))
+        .options(selectinload(User.grants)).order_by(User.name, User.id)))
+
+
+def reinvite(district_id: int, user_id: int, invited_by_id: int) -> Invitations | None:
+    """Invite again a person with a role in the district; None for anyone else."""
+    in_district = db.session.scalar(
+        select(RoleGrant.id).where(RoleGrant.district_id == district_id, RoleGrant.user_id == user_id).limit(1))
+    return invite_people([user_id], invited_by_id) if in_district else None
 
 
 def set_lifecycle(district: District, lifecycle: Lifecycle) -> District:

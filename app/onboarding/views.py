@@ -13,8 +13,10 @@ from app.onboarding.models import ImportBatch
 from app.onboarding.services import (
     confirm_import,
     create_district,
+    people_of_district,
     preview_directory_import,
     preview_district_import,
+    reinvite,
     set_lifecycle,
 )
 from tenants.access import is_platform_admin
@@ -68,7 +70,17 @@ def district_import(slug: str):
         if preview.batch:
             return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
     return render_template("onboarding/district_import.html", district=district, preview=preview,
-                           max_mb=MAX_BYTES // (1024 * 1024)), 422 if preview else 200
+                           people=people_of_district(district.id), max_mb=MAX_BYTES // (1024 * 1024)), 422 if preview else 200
+
+
+@bp.post("/districts/<slug>/people/<int:user_id>/invitation")
+def resend_invitation(slug: str, user_id: int):
+    district = district_or_404(slug)
+    require_platform_admin()
+    result = reinvite(district.id, user_id, current_user.id) or abort(404)
+    for category, message in result.messages():
+        flash(message, category)
+    return redirect(url_for("onboarding.district_import", slug=district.slug, _anchor="people-heading"))
 
 
 @bp.route("/directory", methods=["GET", "POST"])
