@@ -89,7 +89,10 @@ def _action_counts(key, today):
         func.sum(case((stale, 1), else_=0)).label("stale"),
         func.sum(case((Action.spent_cents > Action.allocated_cents, 1), else_=0)).label("over_budget"),
     ).select_from(Action)
-    return _of_plan(statement).join(District, District.id == Action.district_id).outerjoin(
+    # An outer join, though every action has its district: joined inner, PostgreSQL's generic plan for the
+    # prepared statement (two tables filtered by `district_id = ANY(:ids)`) expects one action, and rescans
+    # the last updates once per action (the dashboard's plan section took 100 ms instead of 20).
+    return _of_plan(statement).outerjoin(District, District.id == Action.district_id).outerjoin(
         last_update, and_(last_update.c.district_id == Action.district_id, last_update.c.action_id == Action.id)
     ).group_by(key)
 
