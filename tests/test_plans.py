@@ -6,20 +6,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 from rq import Queue, SimpleWorker
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.plans.equity import (
-    equity_progress_by_district,
-    goal_figures,
-    goals_with_progress,
-)
-from app.plans.health import (
-    PlanHealth,
-    health_by_priority,
-    plan_health,
-    plan_health_by_district,
-)
+from app.plans.equity import goal_figures, goals_with_progress
+from app.plans.health import PlanHealth, health_by_priority, plan_health
 from app.plans.models import (
     Action,
     EquityGoal,
@@ -30,6 +21,8 @@ from app.plans.models import (
 )
 from app.plans.reports import changes_since, freeze_status_report, interval_start
 from app.plans.services import providers_with_spend
+from app.rollups.services import Criteria, plan_progress_by_district, school_year_start
+from tenants.lookup import cross_district_reads
 from tests.factories import DistrictFactory
 from tests.factories_plans import (
     action_for,
@@ -109,31 +102,22 @@ def test_a_recent_update_makes_an_action_fresh_and_the_setting_moves_the_cut_off
     assert plan_health(plan, TODAY).stale == 1
 
 
-def _statements():
-    seen = []
-
-    def count(*args):
-        seen.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    return seen, lambda: event.remove(db.engine, "before_cursor_execute", count)
+def dashboard_rows(admin) -> dict:
+    """The regional dashboard's plan section as the admin sees it on TODAY, by district slug."""
+    with cross_district_reads(admin):
+        section = plan_progress_by_district(Criteria(start=school_year_start(TODAY), end=TODAY), limit=None)
+    return {row.slug: row for row in section.rows}
 
 
-def test_rollups_take_a_constant_number_of_statements(plan, district):
+def test_the_dashboard_counts_each_district_s_plan_health_as_its_plan_page_does(plan, district, world):
     empty = DistrictFactory(name="No Plan", slug="no-plan")
-    seen, stop = _statements()
-    try:
-        health = plan_health_by_district([district.id, empty.id], TODAY)
-        three = len(seen)
-        progress = equity_progress_by_district([district.id, empty.id])
-        one = len(seen) - three
-    finally:
-        stop()
-    assert health[district.id] == PlanHealth(actions=4, overdue=1, stale=1, over_budget=1, milestones_missed=1,
-                                             open_high_risks=2)
-    assert health[empty.id] == PlanHealth()
-    assert (three, one) == (3, 1)
-    assert progress[empty.id] == (0, 0)
+    rows = dashboard_rows(world.admin)
+    fields = ("actions", "overdue", "stale", "over_budget", "milestones_missed", "open_high_risks")
+    health = {slug: PlanHealth(**{name: getattr(rows[slug], name) for name in fields}) for slug in rows}
+    assert health[district.slug] == PlanHealth(actions=4, overdue=1, stale=1, over_budget=1, milestones_missed=1,
+                                               open_high_risks=2) == plan_health(plan, TODAY)
+    assert health[empty.slug] == PlanHealth()
+    assert (rows[empty.slug].on_track, rows[empty.slug].off_track) == (0, 0)
 
 
 def test_gap_change_and_trajectory_of_a_higher_is_better_goal(district):
@@ -159,13 +143,14 @@ def test_gap_and_trajectory_of_a_lower_is_better_goal(district):
         Decimal("12.00"), Decimal("-3.00"), Decimal("26.00"), False)
 
 
-def test_equity_progress_by_district_counts_goals_on_and_off_track(district):
+def test_the_dashboard_counts_goals_on_and_off_track(district, world):
     on = goal_for(district)
     measurement_for(on, 2026, "26.00")  # expected 25
     off = goal_for(district)
     measurement_for(off, 2026, "22.00")
     goal_for(district)  # no measurement: neither
-    assert equity_progress_by_district([district.id]) == {district.id: (1, 1)}
+    row = dashboard_rows(world.admin)[district.slug]
+    assert (row.on_track, row.off_track) == (1, 1)
 
 
 def test_spend_against_a_contract(plan, district):

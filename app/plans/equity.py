@@ -141,18 +141,6 @@ def goal_figures(progress: GoalProgress) -> dict:
     }
 
 
-def equity_progress_by_district(district_ids) -> dict[int, tuple[int, int]]:
-    """(on track, off track) equity goals per district, for rollups: one SQL statement however many districts.
-
-    Run it inside `tenants.lookup.cross_district_reads()` (or any scope that reads
-    these districts). Goals with no measurement yet count in neither.
-    """
-    district_ids = list(district_ids)
-    rows = db.session.execute(progress_by_district().where(EquityGoal.district_id.in_(district_ids)))
-    found = {district_id: (int(yes), int(no)) for district_id, yes, no in rows}
-    return {district_id: found.get(district_id, (0, 0)) for district_id in district_ids}
-
-
 def progress_by_district():
     """(district_id, on_track, off_track) for each district with a measured goal, grouped in SQL."""
     latest = _latest()

@@ -148,22 +148,6 @@ def health_by_priority(plan: ImprovementPlan, today: date | None = None) -> dict
     return {priority.id: PlanHealth(**found.get(priority.id, {})) for priority in plan.priorities}
 
 
-def plan_health_by_district(district_ids, today: date | None = None) -> dict[int, PlanHealth]:
-    """Plan health of each district's active plans: three SQL statements however many districts.
-
-    Run it inside `tenants.lookup.cross_district_reads()` (or any scope that reads
-    these districts): the tenant filter still applies. Districts with no active
-    plan answer an empty `PlanHealth()`.
-    """
-    today = today or date.today()
-    district_ids = list(district_ids)
-    active = (ImprovementPlan.status == PlanStatus.ACTIVE, ImprovementPlan.district_id.in_(district_ids))
-    found = _counts(Action.district_id, today, *active, by_priority=False)
-    for district_id, count in db.session.execute(_open_high_risks(Risk.district_id, *active)):
-        found.setdefault(district_id, {})["open_high_risks"] = count
-    return {district_id: PlanHealth(**found.get(district_id, {})) for district_id in district_ids}
-
-
 def health_by_district(today):
     """Plan health of each district's active plans as three subqueries keyed by `district_id`, for the
     regional dashboard to join in one statement: actions (actions, overdue, stale, over_budget),
