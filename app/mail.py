@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 from flask import current_app
 from rq import get_current_job
 
-from workers.queues import redis_connection
+from workers.queues import enqueue, redis_connection
 
 # Lines up to SMTP's limit go out as they are: a link longer than 78 characters is not wrapped in quoted-printable,
 # so it survives copying from any mail program (and from what `make mail` prints).
 LONG_LINES = policy.default.clone(max_line_length=998)
+MAIL_QUEUE = "notifications"
 # How long a job remembers that it sent its mail: longer than all of its retries.
 SENT_MARK_SECONDS = 24 * 3600
 
@@ -32,6 +33,22 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message)
+
+
+def send_later(job_name: str, *args) -> bool:
+    """Queue a mail job on the notifications queue; False if it ran in-process and the mail server did not answer.
+
+    Without Redis the job runs now, inside the request: a mail server that is down is logged, never
+    raised, so the page that asked (a report made, a person invited) still works.
+    """
+    try:
+        enqueue(job_name, *args, queue_name=MAIL_QUEUE)
+    except OSError as error:  # smtplib's errors are OSErrors
+        if current_app.config.get("REDIS_URL"):
+            raise
+        current_app.logger.error("%s%s: no mail sent: %s", job_name, args, error)
+        return False
+    return True
 
 
 def send_mail_once(to: str, subject: str, text: str) -> bool:

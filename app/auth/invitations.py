@@ -1,18 +1,15 @@
 """Invitations and password resets: mails with a link to set a password, sent by jobs on the notifications queue."""
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.auth.links import LinkPurpose, make_link_token
 from app.auth.services import person_with_email
 from app.extensions import db
-from app.mail import link_to, render_mail, send_mail_once
+from app.mail import link_to, render_mail, send_later, send_mail_once
 from app.text import duration_in_words
-from workers.queues import enqueue
 
 SUBJECTS = {
     LinkPurpose.INVITATION: "You are invited to the regional support platform",
@@ -52,7 +49,7 @@ def invite_people(user_ids: Iterable[int], invited_by_id: int | None) -> Invitat
     for user in db.session.scalars(select(User).where(User.id.in_(list(user_ids))).order_by(User.name)):
         if not user.active or user.password_hash is not None:
             result.passed_over.append(user)
-        elif _send_later("workers.jobs.send_invitation", user.id, invited_by_id):
+        elif send_later("workers.jobs.send_invitation", user.id, invited_by_id):
             result.queued.append(user)
         else:
             result.unsent.append(user)
@@ -63,17 +60,7 @@ def request_password_reset(email: str) -> None:
     """Queue a reset link for the active person with this email, if any: the caller answers the same either way."""
     user = person_with_email(email)
     if user is not None and user.active:
-        _send_later("workers.jobs.send_password_reset", user.id)
-
-
-def _send_later(job_name: str, *ids: int) -> bool:
-    """Queue a mail job; run in-process (no Redis), a mail server that does not answer is logged, not raised."""
-    try:
-        enqueue(job_name, *ids, queue_name="notifications")
-    except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.error("%s%s: no mail sent: %s", job_name, ids, error)
-        return False
-    return True
+        send_later("workers.jobs.send_password_reset", user.id)
 
 
 def mail_invitation(user_id: int, invited_by_id: int | None) -> bool:
