@@ -10,6 +10,7 @@ _NO_ACCOUNT_HASH = hash_password("no account has this password")
 
 
 def person_with_email(email: str) -> User | None:
+    """The person with this email, whatever its case."""
     return db.session.scalars(select(User).where(func.lower(User.email) == email.strip().lower())).first()
 
 

@@ -203,5 +203,5 @@ def _region_digest(director: User, region: Region, criteria: Criteria) -> Region
             unvisited=[row for row in schools.rows if row.days_since is None or row.days_since >= UNVISITED_DAYS],
             leads=capacity_by_lead(criteria, sort="lead", limit=None),
             dashboard=link_to("rollups.dashboard", region=region.id,
-                                   **{"from": criteria.start.isoformat(), "to": criteria.end.isoformat()}),
+                              **{"from": criteria.start.isoformat(), "to": criteria.end.isoformat()}),
         )

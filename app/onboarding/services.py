@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
 from app.auth.invitations import Invitations, invite_people
+from app.auth.services import person_with_email
 from app.directory import DirectorySchool
 from app.districts.models import School
 from app.extensions import db
@@ -222,7 +223,7 @@ def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_
 
 def _person(district_id: int, row: dict, counts: dict) -> tuple[User, bool]:
     """The person with this row's email, given the row's role; and whether either was new."""
-    user = db.session.scalars(select(User).where(func.lower(User.email) == row["email"])).first()
+    user = person_with_email(row["email"])
     changed = user is None
     if user is None:
         # No password: the person sets one through their invitation.
