@@ -59,9 +59,16 @@ class StillInUse(Exception):
 
 
 def _apply(row, data: dict, fields) -> None:
-    for field in fields:
-        if field in data:
-            setattr(row, field, data[field])
+    for name in fields:
+        if name in data:
+            setattr(row, name, data[name])
+
+
+def _taken(model, district_id: int, row, *conditions) -> bool:
+    """Whether another row of `model` in this district (not `row`, the one being changed) meets the conditions."""
+    others = [model.id != row.id] if row is not None else []
+    return db.session.scalar(select(model.id).where(model.district_id == district_id, *conditions, *others)
+                             .limit(1)) is not None
 
 
 def _one_of(model, district_id: int, row_id, *conditions):
@@ -246,9 +253,7 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
 
 def save_provider(district: District, data: dict, provider: Provider | None = None) -> Provider:
     """Add a provider or partner, or change one; names are unique in a district."""
-    others = [Provider.id != provider.id] if provider else []
-    if db.session.scalar(select(Provider.id).where(Provider.district_id == district.id, Provider.name == data["name"],
-                                                   *others)):
+    if _taken(Provider, district.id, provider, Provider.name == data["name"]):
         raise InvalidInput({"name": [f"{district.name} already has a provider of that name."]})
     provider = provider or Provider(district_id=district.id)
     _apply(provider, data, PROVIDER_FIELDS)
@@ -335,10 +340,8 @@ def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | No
     """Record a year's value, or correct one; the year lies within the goal's years and is measured once."""
     if not goal.baseline_year <= data["year"] <= goal.target_year:
         raise InvalidInput({"year": [f"Give a year from {goal.baseline_year} to {goal.target_year}."]})
-    others = [Measurement.id != measurement.id] if measurement else []
-    if db.session.scalar(select(Measurement.id).where(Measurement.district_id == goal.district_id,
-                                                      Measurement.goal_id == goal.id, Measurement.year == data["year"],
-                                                      *others)):
+    if _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
+              Measurement.year == data["year"]):
         raise InvalidInput({"year": [f"{data['year']} is already measured."]})
     measurement = measurement or Measurement(district_id=goal.district_id, goal_id=goal.id)
     _apply(measurement, data, MEASUREMENT_FIELDS)
