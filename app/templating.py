@@ -1,9 +1,10 @@
-"""What every template may use: the sign-out form, the user's scope in words."""
+"""What every template may use: the sign-out form, the user's scope in words, the visibility book."""
 from flask_login import current_user
 
 from app.auth.forms import SignOutForm
 from tenants.access import is_platform_admin
 from tenants.roles import Role
+from tenants.visibility import init_templates as init_visibility_templates
 
 
 def scope_in_words(user) -> list[str]:
@@ -12,6 +13,8 @@ def scope_in_words(user) -> list[str]:
 
 
 def init_templating(app) -> None:
+    init_visibility_templates(app)
+
     @app.context_processor
     def layout_context():
         if not current_user.is_authenticated:

@@ -1,13 +1,12 @@
 """What the API reads and answers: the field work schemas, plus the ids a URL does not carry.
 
-Internal notes stay within the district's support team: `VisitOut` drops them from
-every visit dumped for anyone else, row by row (one person may be a lead in one
-district and a viewer in another).
+What each viewer may see of a visit (internal notes) is the visibility book's call
+(`tenants/visibility.py`): every visit schema follows it, record by record.
 """
-from marshmallow import Schema, fields, post_dump
+from marshmallow import Schema, fields
 
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
-from tenants.lookup import on_support_team
+from tenants.visibility import audience_name
 
 
 class NewVisit(VisitSchema):
@@ -25,16 +24,10 @@ class VisitOut(VisitSchema):
     support_ids = fields.Pluck(AssignmentSchema, "id", many=True, attribute="supports", dump_only=True)
     internal_notes = fields.String(
         allow_none=True, dump_only=True,
-        metadata={"description": "Only for the district's support team: absent for anyone else."},
+        metadata={"description": f"Only for {audience_name('Visit', 'internal_notes')}: absent for anyone else."},
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-
-    @post_dump(pass_original=True)
-    def keep_internal_notes_within_the_support_team(self, data, visit, **kwargs):
-        if not on_support_team(visit.district_id):
-            data.pop("internal_notes", None)
-        return data
 
 
 class NewObservation(ObservationSchema):

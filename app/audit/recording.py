@@ -15,13 +15,10 @@ from app.audit.models import AuditEvent
 from tenants.base import Tenanted
 from tenants.scope import current_scope
 from tenants.session import TenantSession
+from tenants.visibility import is_withheld, recorded_value
 
 # Secrets never go into the trail, not even hashed.
 NEVER_RECORDED = frozenset({"password_hash", "token_hash"})
-# District people read their district's trail; these are for the support team only, so the
-# trail says that they changed, never what they say.
-WITHHELD = frozenset({"internal_notes"})
-WITHHELD_VALUE = "(withheld: support team only)"
 
 
 def audited(row) -> bool:
@@ -55,9 +52,9 @@ def _event(row, action: str, user_id: int | None) -> dict:
             after = history.added[0] if history.added else None
             if before == after:
                 continue
-            changes[attr.key] = [_recorded(attr.key, before), _recorded(attr.key, after)]
+            changes[attr.key] = [_recorded(row, attr.key, before), _recorded(row, attr.key, after)]
         else:
-            value = _recorded(attr.key, getattr(row, attr.key))
+            value = _recorded(row, attr.key, getattr(row, attr.key))
             changes[attr.key] = [None, value] if action == "create" else [value, None]
     return {
         "district_id": row.district_id,
@@ -72,14 +69,15 @@ def _event(row, action: str, user_id: int | None) -> dict:
 
 def _summary(row, kind: str) -> str:
     """A name for the row from its own columns (loading relationships mid-flush is not safe)."""
-    label = next((getattr(row, key) for key in ("name", "title", "purpose") if getattr(row, key, None)), None)
+    label = next((getattr(row, key) for key in ("name", "title", "purpose")
+                  if getattr(row, key, None) and not is_withheld(row, key)), None)
     return f"{kind} {row.id}" + (f": {label}"[:180] if label else "")
 
 
-def _recorded(key: str, value):
-    if key in WITHHELD and value is not None:
-        return WITHHELD_VALUE
-    return _plain(value)
+def _recorded(row, key: str, value):
+    # District people read their district's trail: a field the visibility book withholds is
+    # recorded as changed, never with what it says.
+    return recorded_value(row, key, _plain(value))
 
 
 def _plain(value):

@@ -51,12 +51,3 @@ def audit_filter_choices(district_id: int | None) -> dict:
     kinds = db.session.scalars(select(AuditEvent.object_type).where(*where).distinct().order_by(AuditEvent.object_type))
     return {"people": [(i, n) for i, n in people], "object_types": [(k, k) for k in kinds]}
 
-
-# Fields only the district's support team reads (DESIGN.md: internal notes); the trail hides them from others.
-SUPPORT_TEAM_ONLY = {"Visit": frozenset({"internal_notes"})}
-
-
-def visible_changes(event: AuditEvent, support_team: bool) -> dict:
-    """The event's changes this reader may see."""
-    hidden = () if support_team else SUPPORT_TEAM_ONLY.get(event.object_type, ())
-    return {name: pair for name, pair in event.changes.items() if name not in hidden}

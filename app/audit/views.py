@@ -3,11 +3,12 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
-from app.audit.services import audit_events, audit_filter_choices, visible_changes
+from app.audit.services import audit_events, audit_filter_choices
 from app.auth.guards import sign_in_required
 from tenants.access import can_see_district_records, is_platform_admin
-from tenants.lookup import district_or_404, on_support_team
+from tenants.lookup import district_or_404
 from tenants.models import District
+from tenants.visibility import visible_changes
 
 bp = Blueprint("audit", __name__)
 
@@ -55,7 +56,7 @@ def _log(district: District | None):
         filters, errors = {"page": 1}, error.messages
     page = filters.pop("page")
     events, more = audit_events({**filters, "district_id": district.id if district else None}, page)
-    changes = {event.id: visible_changes(event, on_support_team(event.district_id)) for event in events}
+    changes = {event.id: visible_changes(event.object_type, event.district_id, event.changes) for event in events}
     return render_template("audit/log.html", district=district, events=events, changes=changes, page=page, more=more,
                            values=values, errors=errors, **audit_filter_choices(district.id if district else None)
                            ), 422 if errors else 200

@@ -9,9 +9,7 @@ from app.exports import _csv as csv_bytes  # the same CSV (UTF-8 BOM, formula-sa
 from app.extensions import db
 from tenants.base import TenantScoped
 from tenants.models import District
-
-# Kept by the support team, never handed to the district (DESIGN.md: internal notes).
-NEVER_EXPORTED = frozenset({("visits", "internal_notes")})
+from tenants.visibility import may_see_field, visible_value
 
 
 def tenant_models() -> list:
@@ -21,9 +19,10 @@ def tenant_models() -> list:
     return sorted(models, key=lambda model: order[model.__table__.name])
 
 
-def _columns(table) -> list:
-    return [c for c in table.columns
-            if (table.name, c.name) not in NEVER_EXPORTED and not isinstance(c.type, LargeBinary)]
+def _columns(model, district_id: int) -> list[tuple]:
+    """(column, attribute) pairs of the model that the reader may see in the district, binary files left out."""
+    pairs = [(c, _attribute(model, c.name)) for c in model.__table__.columns if not isinstance(c.type, LargeBinary)]
+    return [(c, key) for c, key in pairs if may_see_field(model, key, district_id)]
 
 
 def district_archive(district: District) -> tuple[str, bytes]:
@@ -31,26 +30,24 @@ def district_archive(district: District) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     readme = [f"# Data of {district.name}, exported {date.today().isoformat()}", "",
               "One CSV file per table (UTF-8, header row). Ids are the platform's; a column ending in _id",
-              "refers to the id column of the file named in its description. Internal notes of the support team",
-              "and binary files (such as rendered PDF reports) are not included.", ""]
+              "refers to the id column of the file named in its description. Fields that the platform's",
+              "visibility rules keep from the person exporting (the support team's internal notes, for the",
+              "district's own people) and binary files (such as rendered PDF reports) are not included.", ""]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        tables = [(District.__table__, [district])] + [
-            (model.__table__, db.session.scalars(select(model).where(model.district_id == district.id)).all())
+        tables = [(District, [district])] + [
+            (model, db.session.scalars(select(model).where(model.district_id == district.id)).all())
             for model in tenant_models()]
-        for table, rows in tables:
-            columns = _columns(table)
-            mapper_keys = {c.name: _attribute(type(rows[0]) if rows else None, c.name) for c in columns}
-            body = [[c.name for c in columns], *([getattr(row, mapper_keys[c.name]) for c in columns] for row in rows)]
-            archive.writestr(f"{table.name}.csv", csv_bytes(body))
-            readme += [f"## {table.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c in columns), ""]
+        for model, rows in tables:
+            columns = _columns(model, district.id)
+            body = [[c.name for c, _ in columns], *([visible_value(row, key) for _, key in columns] for row in rows)]
+            archive.writestr(f"{model.__table__.name}.csv", csv_bytes(body))
+            readme += [f"## {model.__table__.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c, _ in columns), ""]
         archive.writestr("README.md", "\n".join(readme) + "\n")
     return f"{district.slug}-data-{date.today().isoformat()}.zip", buffer.getvalue()
 
 
 def _attribute(model, column_name: str) -> str:
     """The mapped attribute of a column (usually the same name)."""
-    if model is None:
-        return column_name
     for attr in db.inspect(model).column_attrs:
         if any(getattr(col, "name", None) == column_name for col in attr.columns):
             return attr.key

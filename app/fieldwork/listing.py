@@ -4,7 +4,8 @@ Each list is a `Listing` built from its filters (`app/fieldwork/filters.py`): a 
 of it for the screen, all of it for an export, under the same conditions. Queries run
 within the tenant scope and also name the district, since a person may reach several.
 The columns of an export are here too, so that a page and its export agree on who
-sees what: internal notes only for the district's support team.
+sees what: a column showing a field the visibility book may withhold (internal notes)
+names it, and `visible_columns` and its values ask the book.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from app.extensions import db
 from app.fieldwork.models import Observation, Rating, SupportAssignment, Visit
 from app.fieldwork.services import assignments_with_delivery
 from tenants.models import District
+from tenants.visibility import badge, may_see_field, visible_value
 
 PER_PAGE = 25
 
@@ -205,13 +207,16 @@ def follow_up_listing(district: District, filters: dict) -> Listing:
 class Column:
     header: str
     value: Callable[[Any], Any]
+    # The (model, field) shown, when the visibility book may withhold it.
+    shows: tuple[str, str] | None = None
 
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-INTERNAL_NOTES = Column("Internal notes (support team only)", lambda visit: visit.internal_notes)
+INTERNAL_NOTES = Column(f"Internal notes ({badge('Visit', 'internal_notes')})",
+                        lambda visit: visible_value(visit, "internal_notes"), shows=("Visit", "internal_notes"))
 
 VISIT_COLUMNS = (
     Column("Date", lambda v: v.visited_on),
@@ -226,6 +231,7 @@ VISIT_COLUMNS = (
     Column("Next steps", lambda v: v.next_steps),
     Column("Follow-up on", lambda v: v.follow_up_on),
     Column("Follow-up done", lambda v: _yes_no(v.follow_up_done)),
+    INTERNAL_NOTES,
 )
 
 OBSERVATION_COLUMNS = (
@@ -261,6 +267,7 @@ FOLLOW_UP_COLUMNS = (
     Column("Lead", lambda v: v.lead.name),
     Column("Purpose", lambda v: v.purpose),
     Column("Next steps", lambda v: v.next_steps),
+    INTERNAL_NOTES,
 )
 
 
@@ -268,9 +275,6 @@ def is_overdue(visit: Visit, today: date | None = None) -> bool:
     return visit.follow_up_on < (today or date.today())
 
 
-def visit_columns(internal_notes: bool) -> tuple[Column, ...]:
-    return VISIT_COLUMNS + ((INTERNAL_NOTES,) if internal_notes else ())
-
-
-def follow_up_columns(internal_notes: bool) -> tuple[Column, ...]:
-    return FOLLOW_UP_COLUMNS + ((INTERNAL_NOTES,) if internal_notes else ())
+def visible_columns(columns: tuple[Column, ...], district_id: int) -> tuple[Column, ...]:
+    """The columns the current viewer may see in the district's lists, as the visibility book says."""
+    return tuple(column for column in columns if column.shows is None or may_see_field(*column.shows, district_id))

@@ -1,6 +1,7 @@
 """List pages of a district's field work, their CSV and Excel exports, and walkthrough trends.
 
-Every person who reads the district sees them; internal notes only its support team.
+Every person who reads the district sees them; internal notes only those the visibility book
+(`tenants/visibility.py`) lets see them, on the page and in the export alike.
 An export is the same list with `?format=csv` or `?format=xlsx`: the same filters, every row.
 """
 from collections.abc import Callable, Sequence
@@ -21,15 +22,16 @@ from app.fieldwork.filters import (
 )
 from app.fieldwork.listing import (
     ASSIGNMENT_COLUMNS,
+    FOLLOW_UP_COLUMNS,
     OBSERVATION_COLUMNS,
+    VISIT_COLUMNS,
     Column,
     Listing,
     assignment_listing,
-    follow_up_columns,
     follow_up_listing,
     is_overdue,
     observation_listing,
-    visit_columns,
+    visible_columns,
     visit_listing,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
@@ -42,7 +44,7 @@ from app.fieldwork.services import (
 )
 from app.fieldwork.trends import walkthrough_trends
 from app.home.services import schools_of
-from tenants.lookup import district_or_404, on_support_team
+from tenants.lookup import district_or_404
 from tenants.models import District
 
 bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
@@ -54,12 +56,10 @@ sign_in_required(bp)
 @bp.get("/visits")
 def visits(slug: str):
     district = district_or_404(slug)
-    internal_notes = on_support_team(district.id)
-    return _list(district, "visits", VisitFilters(), visit_listing, visit_columns(internal_notes), lambda: {
+    return _list(district, "visits", VisitFilters(), visit_listing, VISIT_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "leads": _choices(leads_of(district)),
         "kinds": [(kind.value, kind.value.capitalize()) for kind in VisitKind],
-        "internal_notes": internal_notes,
     })
 
 
@@ -87,10 +87,8 @@ def assignments(slug: str):
 @bp.get("/follow-ups")
 def follow_ups(slug: str):
     district = district_or_404(slug)
-    internal_notes = on_support_team(district.id)
-    return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, follow_up_columns(internal_notes),
-                 lambda: {"leads": _choices(leads_of(district)), "internal_notes": internal_notes,
-                          "is_overdue": is_overdue})
+    return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, FOLLOW_UP_COLUMNS,
+                 lambda: {"leads": _choices(leads_of(district)), "is_overdue": is_overdue})
 
 
 @bp.get("/trends")
@@ -118,7 +116,8 @@ def _list(district: District, name: str, schema: ListFilters, listing_for: Calla
                                url_with=url_with, **choices()), 400
     found = listing_for(district, filters)
     if filters["format"] != "html":
-        return export_response(found.all(), columns, filters["format"], f"{district.slug}-{name}")
+        return export_response(found.all(), visible_columns(columns, district.id), filters["format"],
+                               f"{district.slug}-{name}")
     return render_template(template, district=district, page=found.page(filters["page"]), errors={},
                            url_with=url_with, **choices())
 

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from app.districts.models import GRADES
 from app.fieldwork.models import AssignmentStatus, VisitKind
+from tenants.visibility import FollowsTheBook
 
 EARLIEST = date(2000, 1, 1)
 SHORT = validate.Length(max=300)
@@ -53,7 +54,9 @@ class ObservationSchema(Schema):
     ratings = fields.List(fields.Nested(RatingSchema), load_default=list)
 
 
-class VisitSchema(Schema):
+class VisitSchema(FollowsTheBook):
+    """A visit as the forms and the API read it; dumped, it leaves out what the visibility book withholds."""
+
     id = fields.Integer(dump_only=True)
     district_id = fields.Integer(dump_only=True)
     lead_id = fields.Integer(dump_only=True)
