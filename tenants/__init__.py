@@ -5,4 +5,5 @@
 - `session` and `guard`: the scope applied below the views, to every ORM query and write.
 - `access`: who may reach which districts, for which action (the one rule book).
 - `lookup`: turning "not in scope" into 404, and the cross-district door for rollups.
+- `visibility`: within a district, which fields of which records each person sees (the visibility book).
 """

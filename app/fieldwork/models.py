@@ -142,7 +142,7 @@ class Visit(TenantScoped, db.Model):
     purpose: Mapped[str] = mapped_column(String(300))
     participants: Mapped[str | None] = mapped_column(String(500))
     shared_notes: Mapped[str | None] = mapped_column(Text)
-    # Kept within the support team: never shown to district roles, exported or served to them.
+    # Kept within the support team: who sees it is the visibility book's rule (tenants/visibility.py).
     internal_notes: Mapped[str | None] = mapped_column(Text)
     next_steps: Mapped[str | None] = mapped_column(Text)
     follow_up_on: Mapped[date | None] = mapped_column(index=True)
