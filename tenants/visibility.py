@@ -20,7 +20,7 @@ The next rules land as one entry each, e.g. (issue 16, issue 17)::
 
 with `SUPPORT_TEAM`'s rule gaining `when=lambda visit: not visit.authored_by_district`.
 """
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import Schema, post_dump
@@ -101,11 +101,6 @@ def may_see_field(model, name: str, district_id: int, scope: Scope | None = None
     scope = scope or current_scope()
     rules = rules_for(model, name)
     return not rules or any(rule.audience.may_see_some(scope, district_id) for rule in rules)
-
-
-def withheld_fields(model, names: Iterable[str], district_id: int, scope: Scope | None = None) -> frozenset[str]:
-    """Of `names` (fields of `model`), those the viewer may see on no record of the district."""
-    return frozenset(name for name in names if not may_see_field(model, name, district_id, scope))
 
 
 def visible_value(record, name: str, scope: Scope | None = None):

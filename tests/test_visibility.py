@@ -209,10 +209,9 @@ def test_internal_notes_everywhere_for_the_support_team_and_nowhere_for_district
                                                                                          who):
     world = noted_world
     sees = who in SEES
-    notes = world.HOME_INTERNAL
-    world.home_visit.internal_notes = notes + " (revised)"  # an audit entry of a change to the notes
+    notes = world.HOME_INTERNAL + " (revised)"
+    world.home_visit.internal_notes = notes  # and the trail has an entry of a change to the notes
     db.session.flush()
-    notes = world.home_visit.internal_notes
     auth.sign_in(getattr(world, who))
 
     page = client.get(f"/districts/homeville/visits/{world.home_visit.id}").text
