@@ -125,7 +125,8 @@ def _refuse_foreign_values(state, scope) -> None:
     # .values(...) on the statement, one row or many; `_values` and `_multi_values` are SQLAlchemy's record of them.
     stated = dict(getattr(statement, "_values", None) or {})
     many = [row for rows_given in getattr(statement, "_multi_values", None) or () for row in rows_given]
-    rows = [{**_by_name(stated), **_by_name(row)} for row in many] or [{**_by_name(stated), **row} for row in rows]
+    named = [_by_name(row, statement) for row in many]
+    rows = [{**_by_name(stated, statement), **row} for row in named or rows]
     restricted = scope.writable is not None and not state.execution_options.get(SCOPE_CHECKED)
     if restricted and _is_tenant_insert(state) and getattr(statement, "select", None) is not None:
         raise ScopeBypassRefused("an INSERT ... SELECT into a tenant table cannot be checked row by row")
@@ -145,7 +146,10 @@ def _refuse_foreign_values(state, scope) -> None:
             raise TenantWriteRefused(f"writing rows of district {district_id} is outside this scope")
 
 
-def _by_name(values) -> dict:
+def _by_name(values, statement) -> dict:
+    """{column name: value} of one row of `.values()`, given by column, by name or (a tuple) by position."""
+    if not isinstance(values, dict):
+        values = dict(zip(statement.table.columns, values))
     return {getattr(column, "key", column): value for column, value in values.items()}
 
 
