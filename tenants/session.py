@@ -197,7 +197,14 @@ def _districts_touched(row) -> set:
 @event.listens_for(Engine, "before_execute")
 def _refuse_unscoped_core(conn, clause, multiparams, params, execution_options):
     scope = current_scope()
-    if scope.unrestricted or _flushing.get():
+    # A write is held to the write scope: a scope that reads every district may still write none (a fan-out).
+    if getattr(clause, "is_dml", False):
+        unrestricted = scope.writable is None
+    elif isinstance(clause, TextClause):
+        unrestricted = scope.readable is None and scope.writable is None
+    else:
+        unrestricted = scope.unrestricted
+    if unrestricted or _flushing.get():
         return
     options = {**conn.get_execution_options(), **execution_options}
     if options.get(SCOPE_APPLIED) or options.get(SCOPE_CHECKED):
@@ -222,39 +229,72 @@ _PLAIN_LITERAL = re.compile(r"\*|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*
 
 
 def _unreached(statement, tenant_insert: bool = False) -> str | None:
-    """What in `statement` the tenant criteria cannot reach: a tenant table named outside the ORM, a `text()`,
-    or SQL in a literal column; None when it reaches every tenant table (then the statement is scoped).
+    """What in `statement` the tenant criteria cannot reach: a tenant table named outside the ORM, or an ORM
+    entity named only in a WHERE (`select(func.count()).where(School.id > 0)`), a `text()`, or SQL in a literal
+    column; None when it reaches every tenant table (then the statement is scoped).
 
-    `with_loader_criteria` filters ORM entities (their tables carry the entity in their annotations) wherever
-    they appear, aliases included; a plain `Table`, a lightweight `table()` or opaque SQL passes it untouched.
-    The table an INSERT fills is left to `_refuse_foreign_values`, which checks the district of each row.
+    `with_loader_criteria` filters an ORM entity where a SELECT takes rows from it: its columns, its
+    `select_from` and its joins, aliases and subqueries included; and the table of an ORM UPDATE or DELETE.
+    A plain `Table`, a lightweight `table()` or opaque SQL passes it untouched. The table an INSERT fills is
+    left to `_refuse_foreign_values`, which checks the district of each row.
     """
     tenant_names = _tenant_table_names()
-    reached, named = set(), set()
-    seen, stack = set(), [statement]
-    if tenant_insert:
-        seen.add(id(statement.table))
-        stack = [child for child in statement.get_children() if child is not statement.table]
+    named, reached, sources = set(), set(), []
+    for element in _elements(statement, skip=statement.table if tenant_insert else None):
+        mapper = _tenant_mapper(element)
+        if mapper is not None:
+            named.update(table.name for table in mapper.tables)
+        elif isinstance(element, TextClause):
+            return "a text() clause"
+        elif isinstance(element, ColumnClause) and element.is_literal and not _PLAIN_LITERAL.fullmatch(element.name):
+            return f"the literal SQL {element.name!r}"
+        elif isinstance(element, TableClause) and element.name in tenant_names:
+            named.add(element.name)
+        sources.extend(_row_sources(element))
+    for source in sources:
+        if getattr(source, "property", None) is not None:  # .join(School.district): a relationship
+            mapper = source.property.mapper if issubclass(source.property.mapper.class_, Tenanted) else None
+            reached.update(_reach_of(mapper))
+            continue
+        for element in _elements(source, within_select=False):
+            reached.update(_reach_of(_tenant_mapper(element)))
+    outside = sorted(named - reached)
+    return f"the table {', '.join(outside)} outside the ORM's reach" if outside else None
+
+
+def _elements(root, skip=None, within_select=True):
+    """Every clause element under `root`; not under a nested SELECT unless `within_select` (it has sources of
+    its own), and not `skip`."""
+    seen, stack = {id(skip)}, [root]
     while stack:
         element = stack.pop()
         if id(element) in seen:
             continue
         seen.add(id(element))
-        entity = getattr(element, "_annotations", {}).get("parententity")
-        mapper = getattr(entity, "mapper", None)
-        if mapper is not None and issubclass(mapper.class_, Tenanted):
-            reached.update(table.name for table in mapper.tables)
-            reached.update(_association_tables(mapper))
-        elif isinstance(element, TextClause):
-            return "a text() clause"
-        elif isinstance(element, ColumnClause) and element.is_literal and not _PLAIN_LITERAL.fullmatch(element.name):
-            return f"the literal SQL {element.name!r}"
-        elif isinstance(element, TableClause) and not getattr(element, "_annotations", None) \
-                and element.name in tenant_names:
-            named.add(element.name)
-        stack.extend(element.get_children())
-    outside = sorted(named - reached)
-    return f"the Core table {', '.join(outside)}" if outside else None
+        yield element
+        if within_select or element is root or not hasattr(element, "_raw_columns"):
+            stack.extend(element.get_children())
+
+
+def _row_sources(element) -> list:
+    """Where a SELECT takes its rows from (columns, select_from, join targets), or what an UPDATE or DELETE changes."""
+    if hasattr(element, "_raw_columns"):
+        joins = [part for join in getattr(element, "_setup_joins", ()) for part in join[:2] if part is not None]
+        return [*element._raw_columns, *getattr(element, "_from_obj", ()), *joins]
+    if getattr(element, "is_dml", False) and not getattr(element, "is_insert", False):
+        return [element.table]
+    return []
+
+
+def _tenant_mapper(element):
+    """The mapper of the tenant entity an ORM element stands for, or None."""
+    entity = getattr(element, "_annotations", {}).get("parententity")
+    mapper = getattr(entity, "mapper", None)
+    return mapper if mapper is not None and issubclass(mapper.class_, Tenanted) else None
+
+
+def _reach_of(mapper) -> frozenset[str]:
+    return frozenset(table.name for table in mapper.tables) | _association_tables(mapper) if mapper else frozenset()
 
 
 @lru_cache(maxsize=1024)

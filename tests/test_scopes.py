@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 from rq import Queue, SimpleWorker
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.districts.models import School
 from app.extensions import db
 from tenants.scope import TenantWriteRefused, current_scope, entered, system_scope
 from tenants.scopes import district_mail_scope, fan_out_scope, scheduled_report_scope
+from tenants.session import ScopeBypassRefused
 from workers.jobs import job
 from workers.queues import enqueue
 
@@ -72,6 +73,8 @@ def test_jobs_without_redis_run_in_process_in_their_own_scope(app, world):
 def test_a_fan_out_reads_every_district_and_writes_none(world):
     with entered(fan_out_scope("schools to count")):
         assert len(db.session.scalars(select(School)).all()) == 4
+        with pytest.raises(ScopeBypassRefused):
+            db.session.connection().execute(update(School.__table__).values(enrollment=1))
         world.home_school.enrollment = 1
         with pytest.raises(TenantWriteRefused):
             db.session.flush()

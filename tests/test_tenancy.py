@@ -232,6 +232,9 @@ ESCAPES = {
     "select a lightweight table()": lambda home, foreign: select(column("name")).select_from(table("schools")),
     "select SQL in a literal column": lambda home, foreign: select(
         School.name, literal_column("(SELECT max(name) FROM schools)")),
+    "select an entity named only in a WHERE": lambda home, foreign: select(func.count()).where(School.id > 0),
+    "select a Core column beside an ORM WHERE": lambda home, foreign: select(School.__table__.c.name).where(
+        School.id > 0),
     "update a Core table": lambda home, foreign: update(School.__table__).values(enrollment=1),
     "update where text()": lambda home, foreign: update(School).where(text("true")).values(enrollment=1),
     "update to SQL in a literal column": lambda home, foreign: update(School).values(
