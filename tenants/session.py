@@ -27,10 +27,11 @@ from functools import lru_cache
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import any_, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import with_loader_criteria
+from sqlalchemy.orm import QueryableAttribute, with_loader_criteria
 from sqlalchemy.orm.exc import NoResultFound
 from sqlalchemy.sql.elements import BindParameter, ClauseElement, ColumnClause, TextClause
-from sqlalchemy.sql.selectable import TableClause
+from sqlalchemy.sql.dml import Delete, Update
+from sqlalchemy.sql.selectable import Select, TableClause
 from sqlalchemy.sql.util import find_tables
 
 from tenants.base import TENANT_TABLE, Tenanted
@@ -252,9 +253,9 @@ def _unreached(statement, tenant_insert: bool = False) -> str | None:
             named.add(element.name)
         sources.extend(_row_sources(element))
     for source in sources:
-        if getattr(source, "property", None) is not None:  # .join(School.district): a relationship
-            mapper = source.property.mapper if issubclass(source.property.mapper.class_, Tenanted) else None
-            reached.update(_reach_of(mapper))
+        if isinstance(source, QueryableAttribute):  # .join(School.district): the relationship's target
+            target = source.property.mapper
+            reached.update(_reach_of(target if issubclass(target.class_, Tenanted) else None))
             continue
         for element in _elements(source, within_select=False):
             reached.update(_reach_of(_tenant_mapper(element)))
@@ -272,24 +273,24 @@ def _elements(root, skip=None, within_select=True):
             continue
         seen.add(id(element))
         yield element
-        if within_select or element is root or not hasattr(element, "_raw_columns"):
+        if within_select or element is root or not isinstance(element, Select):
             stack.extend(element.get_children())
 
 
 def _row_sources(element) -> list:
     """Where a SELECT takes its rows from (columns, select_from, join targets), or what an UPDATE or DELETE changes."""
-    if hasattr(element, "_raw_columns"):
-        joins = [part for join in getattr(element, "_setup_joins", ()) for part in join[:2] if part is not None]
-        return [*element._raw_columns, *getattr(element, "_from_obj", ()), *joins]
-    if getattr(element, "is_dml", False) and not getattr(element, "is_insert", False):
+    if isinstance(element, Select):
+        joins = [part for join in element._setup_joins for part in join[:2] if part is not None]
+        return [*element._raw_columns, *element._from_obj, *joins]
+    if isinstance(element, (Update, Delete)):
         return [element.table]
     return []
 
 
 def _tenant_mapper(element):
     """The mapper of the tenant entity an ORM element stands for, or None."""
-    entity = getattr(element, "_annotations", {}).get("parententity")
-    mapper = getattr(entity, "mapper", None)
+    entity = element._annotations.get("parententity") if element._annotations else None
+    mapper = entity.mapper if entity is not None else None
     return mapper if mapper is not None and issubclass(mapper.class_, Tenanted) else None
 
 
