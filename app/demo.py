@@ -33,7 +33,8 @@ from app.plans.demo import load_demo_plans
 from app.text import slugify
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
-from tenants.scope import entered, system_scope
+from tenants.scope import entered
+from tenants.scopes import system_task_scope
 from workers.jobs import refresh_school_count
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -70,7 +71,7 @@ DEMO_PEOPLE = [
 
 def load_demo(directory: Path) -> dict[str, int]:
     """Create or bring up to date the demo regions, districts, schools and people."""
-    with entered(system_scope("demo data")):
+    with entered(system_task_scope("demo data")):
         districts = {d.directory_id: d for d in read_districts(directory) if d.directory_id in DEMO_DISTRICTS}
         regions = {name: _region(name) for name, _ in DEMO_DISTRICTS.values()}
         by_directory_id = {}

@@ -51,7 +51,8 @@ from app.text import slugify
 from tenants.models import AccountabilityStatus as S
 from tenants.models import District, Lifecycle, Region
 from tenants.roles import Role
-from tenants.scope import entered, system_scope
+from tenants.scope import entered
+from tenants.scopes import system_task_scope
 
 SEED = 2026
 LEADS = 120
@@ -80,7 +81,7 @@ def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
     """Build the state-sized data set in an empty database; refuse if districts exist already."""
     today = today or date.today()
     chance = random.Random(SEED)
-    with entered(system_scope("state-scale demo data")):
+    with entered(system_task_scope("state-scale demo data")):
         if db.session.scalar(select(func.count()).select_from(District)):
             raise click.ClickException("`demo load --scale state` needs a database without districts.")
         regions = _regions()

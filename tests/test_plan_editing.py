@@ -20,8 +20,11 @@ from app.plans.models import (
     Measurement,
     Priority,
     Provider,
+    Risk,
+    RiskStatus,
     Strategy,
 )
+from tests.factories_plans import action_for, added
 from workers.jobs import make_due_status_reports
 
 TODAY = date(2026, 11, 1)
@@ -191,6 +194,20 @@ def test_plan_health_and_the_report_schedule_follow_the_district_s_settings(worl
 
 
 # --- the pages -------------------------------------------------------------------------------------
+
+
+def test_a_lead_closes_a_risk_of_an_action_without_a_provider(client, auth, world, ids):
+    """Loading such a risk once warned "Multiple rows returned ... District.region" (an error in this suite)."""
+    plan, strategy = _get(ImprovementPlan, ids["plan"]), _get(Strategy, ids["strategy"])
+    action = action_for(strategy, plan, world.leader, title="Unfunded", provider_id=None)
+    risk = added(Risk(district_id=world.home.id, plan_id=plan.id, action_id=action.id, title="No vendor yet",
+                      severity="high"))
+    auth.sign_in(world.lead)
+    closed = client.post(f"/districts/homeville/risks/{risk.id}/close")
+    assert closed.status_code == 302 and closed.location.endswith(f"/districts/homeville/actions/{action.id}")
+    db.session.expire_all()
+    assert _get(Risk, risk.id).status == RiskStatus.CLOSED
+    assert "Risk closed: No vendor yet." in client.get(closed.location).text
 
 
 def test_a_viewer_neither_edits_nor_deletes(client, auth, world, ids):

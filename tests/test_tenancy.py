@@ -1,18 +1,18 @@
 """The automatic tenant filter and write guard, one test per known hole (DESIGN.md)."""
 import pytest
-from sqlalchemy import delete, insert, select, text, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import column, delete, func, insert, inspect, literal_column, select, table, text, update
+from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.exc import NoResultFound
 from werkzeug.exceptions import Forbidden
 
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import Rating
+from app.fieldwork.models import Rating, Visit
 from tenants.access import scope_for_job, scope_for_user
 from tenants.lookup import cross_district_reads
-from tenants.models import District, Lifecycle
+from tenants.models import District, Lifecycle, Region
 from tenants.roles import Role
-from tenants.scope import NOTHING, Scope, TenantWriteRefused, entered
+from tenants.scope import NOTHING, Scope, TenantWriteRefused, entered, system_scope
 from tenants.session import REUSED_STATEMENT, ScopeBypassRefused
 from tests import factories
 from tests.factories import SchoolFactory
@@ -55,9 +55,21 @@ def test_aliased_queries_are_filtered_too(world):
 
 
 def test_relationship_loads_are_filtered(world):
+    """A lazy load is a query of its own: the filter reaches it, through an association table too."""
+    factories.DistrictFactory(name="Second", slug="second", region=world.home_region)
+    db.session.flush()
+    home_assignment_id = world.home_assignment.id
+    db.session.expunge_all()
     with entered(only(world.home)):
-        district = db.session.scalars(select(District)).one()
-        assert district.name == "Homeville"
+        region = db.session.get(Region, world.home_region.id)
+        assert "districts" not in inspect(region).dict
+        assert [d.name for d in region.districts] == ["Homeville"]  # the lazy load: "Second" is out of scope
+        visit = db.session.scalars(select(Visit).options(lazyload("*"))).one()
+        assert "supports" not in inspect(visit).dict
+        assert [s.id for s in visit.supports] == [home_assignment_id]  # lazy, through visit_supports
+        # A row of another district already in memory lazy-loads nothing of it.
+        assert db.session.get(Region, world.foreign_region.id).districts == []
+        assert db.session.scalars(select(District)).one().name == "Homeville"
 
 
 def test_bulk_update_reaches_only_the_write_scope(world):
@@ -208,6 +220,80 @@ def test_core_statements_on_tenant_tables_are_refused_in_a_restricted_scope(worl
             execution_options={"scope_checked": True},
         ).scalar()
     assert checked == 2
+
+
+SCHOOL_ROW = {"name": "Planted", "code": "X9", "grade_span": "K-5", "accountability_category": "meeting_targets"}
+
+# Statements through the session that the ORM filter cannot reach, per verb and per form; `home` and `foreign`
+# are district ids. Each one, run in a scope of the home district, would read or change the foreign district.
+ESCAPES = {
+    "select a Core table": lambda home, foreign: select(School.__table__.c.name),
+    "select from text()": lambda home, foreign: select(literal_column("name")).select_from(text("schools")),
+    "select a lightweight table()": lambda home, foreign: select(column("name")).select_from(table("schools")),
+    "select SQL in a literal column": lambda home, foreign: select(
+        School.name, literal_column("(SELECT max(name) FROM schools)")),
+    "select an entity named only in a WHERE": lambda home, foreign: select(func.count()).where(School.id > 0),
+    "select a Core column beside an ORM WHERE": lambda home, foreign: select(School.__table__.c.name).where(
+        School.id > 0),
+    "update a Core table": lambda home, foreign: update(School.__table__).values(enrollment=1),
+    "update where text()": lambda home, foreign: update(School).where(text("true")).values(enrollment=1),
+    "update to SQL in a literal column": lambda home, foreign: update(School).values(
+        name=literal_column(f"(SELECT max(name) FROM schools WHERE district_id = {foreign})")),
+    "delete a Core table": lambda home, foreign: delete(Rating.__table__),
+    "delete where text()": lambda home, foreign: delete(Rating).where(text("true")),
+    "delete by SQL in a literal column": lambda home, foreign: delete(Rating).where(
+        Rating.id == literal_column("ANY (SELECT id FROM ratings)")),
+    "insert as text()": lambda home, foreign: text(
+        f"INSERT INTO schools (district_id, name, code, grade_span, accountability_category) "
+        f"VALUES ({foreign}, 'Planted', 'X9', 'K-5', 'meeting_targets')"),
+    "insert into a Core table with no district": lambda home, foreign: insert(School.__table__).values(**SCHOOL_ROW),
+    "insert a district_id given as SQL": lambda home, foreign: insert(School).values(
+        district_id=literal_column(str(foreign)), **SCHOOL_ROW),
+    "insert from a select": lambda home, foreign: insert(School.__table__).from_select(
+        ["district_id", "name", "code", "grade_span", "accountability_category"],
+        select(School.district_id, School.name + " copy", School.code + "c", School.grade_span,
+               School.accountability_category)),
+}
+
+
+def _every_district_s_rows() -> tuple:
+    with entered(system_scope("test check")):
+        db.session.expire_all()
+        schools = db.session.execute(select(School.district_id, School.name, School.enrollment)
+                                     .order_by(School.district_id, School.name)).all()
+        return schools, db.session.scalar(select(func.count()).select_from(Rating))
+
+
+@pytest.mark.parametrize("form", ESCAPES)
+def test_a_statement_the_filter_cannot_reach_is_refused(world, form):
+    before = _every_district_s_rows()
+    with entered(only(world.home)), pytest.raises(ScopeBypassRefused):
+        db.session.execute(ESCAPES[form](world.home.id, world.foreign.id))
+    assert _every_district_s_rows() == before
+
+
+@pytest.mark.parametrize("form", ["select a Core table", "update a Core table", "delete a Core table"])
+def test_core_statements_run_for_the_system_and_when_filtered_by_hand(world, form):
+    with entered(system_scope("test")):
+        db.session.execute(ESCAPES[form](world.home.id, world.foreign.id))
+    by_hand = ESCAPES[form](world.home.id, world.foreign.id).where(
+        (Rating if form.startswith("delete") else School).__table__.c.district_id == world.home.id)
+    with entered(only(world.home)):
+        db.session.execute(by_hand, execution_options={"scope_checked": True})
+
+
+def test_core_writes_inside_the_scope_and_orm_forms_still_run(world):
+    with entered(only(world.home)):
+        db.session.execute(insert(School.__table__).values(district_id=world.home.id, **SCHOOL_ROW))
+        with pytest.raises(TenantWriteRefused):
+            db.session.execute(insert(School.__table__).values(district_id=world.foreign.id, **SCHOOL_ROW))
+        counted = db.session.scalar(select(func.count(literal_column("*"))).select_from(School))
+        quoted = db.session.scalars(select(School.name).where(School.name.like("Planted%"))
+                                    .order_by(literal_column("name"))).all()
+        db.session.execute(update(School).where(School.name == "Planted").values(enrollment=3))
+    assert counted == 3 and quoted == ["Planted"]
+    assert {(s.district_id, s.enrollment) for s in _every_district_s_rows()[0] if s.name == "Planted"} == {
+        (world.home.id, 3)}
 
 
 def test_a_scope_comes_from_every_grant_of_a_person(world):

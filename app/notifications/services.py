@@ -4,8 +4,9 @@ Delivery of jobs is at least once: every mail goes through `send_once`, which
 claims the unique key (person, kind, period) in `sent_notifications` before
 sending and commits it after, so a rerun, a retried job or a second scheduler
 sends nothing twice. A mail that fails rolls its claim back and the job's retry
-sends it. Scheduled fan-outs (`enqueue_*`) read who is due in the system scope;
-each person's job reads in that person's own reach.
+sends it. Each runs in the scope its job declares (workers/jobs.py): scheduled
+fan-outs (`enqueue_*`) read who is due in every district and write none; each
+person's job reads in that person's own reach.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,11 +29,10 @@ from app.rollups.services import (
     coverage_by_district,
     coverage_by_school,
 )
-from tenants.access import director_region_ids, reading_scope_for_job
+from tenants.access import director_region_ids
 from tenants.lookup import cross_district_reads
 from tenants.models import Region
 from tenants.roles import Role
-from tenants.scope import Scope, entered, system_scope
 from workers.queues import enqueue
 
 # --- preferences --------------------------------------------------------------------------------
@@ -71,10 +71,9 @@ def send_once(user: User, kind: NotificationKind, period: str, subject: str, tem
 
 
 def _active_people(*conditions) -> list[int]:
-    with entered(system_scope("finding who is due a notification")):
-        return list(db.session.scalars(
-            select(User.id).where(User.active.is_(True), *conditions).distinct().order_by(User.id)
-        ))
+    return list(db.session.scalars(
+        select(User.id).where(User.active.is_(True), *conditions).distinct().order_by(User.id)
+    ))
 
 
 # --- follow-up reminders ------------------------------------------------------------------------
@@ -91,21 +90,21 @@ def enqueue_follow_up_reminders(today: str | None = None) -> int:
 
 
 def send_follow_up_reminder(user_id: int, day: date) -> bool:
-    """Mail a lead their follow-ups due on `day` and overdue, in their own reach; nothing when there are none."""
-    with entered(reading_scope_for_job(user_id)):
-        lead = db.session.get(User, user_id)
-        follow_ups = open_follow_ups(lead, day) if lead is not None else []
-        if not follow_ups:
-            return False
-        overdue = [visit for visit in follow_ups if visit.follow_up_on < day]
-        due_today = [visit for visit in follow_ups if visit.follow_up_on == day]
-        counts = {"due today": len(due_today), "overdue": len(overdue)}
-        subject = "Follow-ups: " + ", ".join(f"{count} {what}" for what, count in counts.items() if count)
-        return send_once(
-            lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
-            "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
-            link=lambda visit: link_to("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
-        )
+    """Mail a lead their follow-ups due on `day` and overdue, in the job's scope (their own reach, read only);
+    nothing when there are none."""
+    lead = db.session.get(User, user_id)
+    follow_ups = open_follow_ups(lead, day) if lead is not None else []
+    if not follow_ups:
+        return False
+    overdue = [visit for visit in follow_ups if visit.follow_up_on < day]
+    due_today = [visit for visit in follow_ups if visit.follow_up_on == day]
+    counts = {"due today": len(due_today), "overdue": len(overdue)}
+    subject = "Follow-ups: " + ", ".join(f"{count} {what}" for what, count in counts.items() if count)
+    return send_once(
+        lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
+        "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
+        link=lambda visit: link_to("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
+    )
 
 
 # --- status report ready ------------------------------------------------------------------------
@@ -117,29 +116,27 @@ def announce_status_report(report: StatusReport) -> None:
 
 
 def send_report_ready(district_id: int, report_id: int) -> int:
-    """Mail the district's leaders (but the one who made it) that a status report is ready; how many were sent."""
-    only = frozenset({district_id})
-    scope = Scope(user_id=None, readable=only, writable=frozenset(), label=f"report mail of district {district_id}")
-    with entered(scope):
-        report = db.session.scalars(
-            select(StatusReport).where(StatusReport.district_id == district_id, StatusReport.id == report_id)
-        ).one_or_none()
-        if report is None:
-            raise LookupError(f"status report {report_id} of district {district_id} not found")
-        leaders = db.session.scalars(
-            select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.DISTRICT_LEADER, RoleGrant.district_id == district_id,
-                   *([User.id != report.made_by_id] if report.made_by_id else []))
-            .distinct().order_by(User.id)
-        ).all()
-        link = link_to("plans.report", slug=report.district.slug, report_id=report.id)
-        district = report.snapshot["district"]
-        return sum(
-            send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
-                      f"Status report ready: {district}", "notifications/mail/report_ready.txt",
-                      report=report, snapshot=report.snapshot, link=link)
-            for leader in leaders
-        )
+    """Mail the district's leaders (but the one who made it) that a status report is ready, in the job's scope
+    (this district, read only); how many were sent."""
+    report = db.session.scalars(
+        select(StatusReport).where(StatusReport.district_id == district_id, StatusReport.id == report_id)
+    ).one_or_none()
+    if report is None:
+        raise LookupError(f"status report {report_id} of district {district_id} not found")
+    leaders = db.session.scalars(
+        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.DISTRICT_LEADER, RoleGrant.district_id == district_id,
+               *([User.id != report.made_by_id] if report.made_by_id else []))
+        .distinct().order_by(User.id)
+    ).all()
+    link = link_to("plans.report", slug=report.district.slug, report_id=report.id)
+    district = report.snapshot["district"]
+    return sum(
+        send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
+                  f"Status report ready: {district}", "notifications/mail/report_ready.txt",
+                  report=report, snapshot=report.snapshot, link=link)
+        for leader in leaders
+    )
 
 
 # --- weekly digest ------------------------------------------------------------------------------
@@ -177,10 +174,10 @@ def send_weekly_digest(user_id: int, week_start: date) -> bool:
     director = db.session.get(User, user_id)
     if director is None or not director.is_active:
         return False
-    with entered(system_scope("a director's regions")):
-        regions = list(db.session.scalars(
-            select(Region).where(Region.id.in_(director_region_ids(director))).order_by(Region.name)
-        ))
+    # Regions are platform-wide: the job's scope (the director's own reach) reads them all.
+    regions = list(db.session.scalars(
+        select(Region).where(Region.id.in_(director_region_ids(director))).order_by(Region.name)
+    ))
     if not regions:
         return False
     week_end = week_start + timedelta(days=6)

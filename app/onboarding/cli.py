@@ -9,7 +9,8 @@ from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.onboarding.services import apply_import, preview_directory_import
 from tenants.roles import Role
-from tenants.scope import entered, system_scope
+from tenants.scope import entered
+from tenants.scopes import system_task_scope
 
 
 @click.group("import")
@@ -23,7 +24,7 @@ def import_cli() -> None:
 @with_appcontext
 def directory_command(path: Path, admin_email: str | None) -> None:
     """Import districts.csv and schools.csv from PATH (the state directory format); safe to run again."""
-    with entered(system_scope("directory import from the command line")):
+    with entered(system_task_scope("directory import from the command line")):
         admin = _platform_admin(admin_email)
         preview = preview_directory_import(*(_file(path / name) for name in ("districts.csv", "schools.csv")), admin)
         for error in preview.errors[:50]:

@@ -2,6 +2,7 @@
 from flask import current_app
 
 from app.onboarding.services import apply_import
+from tenants.scopes import person_job_scope
 from workers.jobs import job
 from workers.queues import redis_connection
 
@@ -10,7 +11,7 @@ PROGRESS_KEY = "import-progress:{}"
 PROGRESS_SECONDS = 24 * 3600
 
 
-@job
+@job(scope=lambda batch_id, user_id: person_job_scope(user_id))
 def run_import(batch_id: int, user_id: int) -> dict:
     """Apply import batch `batch_id` as user `user_id` (a platform admin); done batches are not applied twice."""
     return apply_import(batch_id, user_id, progress=lambda done, total: report_progress(batch_id, done, total))

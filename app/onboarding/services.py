@@ -35,7 +35,8 @@ from app.onboarding.rows import (
 from app.text import slugify
 from tenants.access import is_platform_admin, scope_for_job
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
-from tenants.scope import entered, system_scope
+from tenants.scope import entered
+from tenants.scopes import system_task_scope
 from workers.queues import enqueue
 
 # Districts from the state directory wait here until an admin places them in a region.
@@ -156,7 +157,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
     if batch.status == ImportStatus.DONE:
         return batch.result
     directory = batch.kind == ImportKind.DIRECTORY
-    scope = system_scope("directory import") if directory else scope_for_job(user.id, batch.district_id)
+    scope = system_task_scope("directory import") if directory else scope_for_job(user.id, batch.district_id)
     try:
         # The commit flushes the last changes: it runs in the import's scope too.
         with entered(scope):

@@ -223,7 +223,10 @@ class Risk(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     owner: Mapped[User | None] = relationship(lazy="joined")
-    action: Mapped[Action | None] = relationship(viewonly=True, lazy="joined")
+    # Not joined: an optional action outer-joined with its own chain of inner joins (strategy, priority, each with
+    # its district and region) made SQLAlchemy 2.0 join two regions to one district alias and none to another,
+    # and loading a risk warned "Multiple rows returned ... District.region" (test_a_lead_closes_a_risk_of_an_action).
+    action: Mapped[Action | None] = relationship(viewonly=True, lazy="selectin")
 
     def __str__(self) -> str:
         return self.title

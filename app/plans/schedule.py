@@ -14,48 +14,43 @@ from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
 from app.plans.reports import freeze_status_report, interval_start
 from tenants.models import District
-from tenants.scope import Scope, entered, system_scope
 from workers.queues import enqueue
 
 
 def enqueue_due_status_reports(today: str | None = None) -> int:
     """Enqueue the report job of every district with an active plan and no report for its current interval.
 
-    The interval (monthly or quarterly) is the district's setting.
+    The interval (monthly or quarterly) is the district's setting. Runs in the job's scope: every district, read only.
     """
     day = date.fromisoformat(today) if today else date.today()
-    with entered(system_scope("finding districts due a status report")):
-        plans = db.session.execute(
-            select(District.id, District.reporting_interval)
-            .join(ImprovementPlan, ImprovementPlan.district_id == District.id)
-            .where(ImprovementPlan.status == PlanStatus.ACTIVE)
-            .distinct()
-        ).all()
-        starts = {district_id: interval_start(interval, day) for district_id, interval in plans}
-        made = set(db.session.execute(
-            select(StatusReport.district_id, StatusReport.scheduled_for)
-            .where(StatusReport.scheduled_for.in_(set(starts.values())))
-        ).tuples())
-        due = [(district_id, start) for district_id, start in starts.items() if (district_id, start) not in made]
+    plans = db.session.execute(
+        select(District.id, District.reporting_interval)
+        .join(ImprovementPlan, ImprovementPlan.district_id == District.id)
+        .where(ImprovementPlan.status == PlanStatus.ACTIVE)
+        .distinct()
+    ).all()
+    starts = {district_id: interval_start(interval, day) for district_id, interval in plans}
+    made = set(db.session.execute(
+        select(StatusReport.district_id, StatusReport.scheduled_for)
+        .where(StatusReport.scheduled_for.in_(set(starts.values())))
+    ).tuples())
+    due = [(district_id, start) for district_id, start in starts.items() if (district_id, start) not in made]
     for district_id, start in due:
         enqueue("workers.jobs.make_status_report", district_id, start.isoformat(), queue_name="reports")
     return len(due)
 
 
 def make_scheduled_report(district_id: int, interval_start_on: str) -> int:
-    """Freeze the report in a scope of this one district only: the platform acts, on no one's behalf."""
-    only = frozenset({district_id})
-    scope = Scope(user_id=None, readable=only, writable=only, label=f"scheduled report of district {district_id}")
-    with entered(scope):
-        try:
-            plan = db.session.scalars(
-                select(ImprovementPlan).where(ImprovementPlan.district_id == district_id,
-                                              ImprovementPlan.status == PlanStatus.ACTIVE)
-                .order_by(ImprovementPlan.starts_on.desc()).limit(1)
-            ).first()
-            if plan is None:
-                raise LookupError(f"district {district_id} has no active plan to report on")
-            return freeze_status_report(plan, None, scheduled_for=date.fromisoformat(interval_start_on)).id
-        except Exception:
-            db.session.rollback()
-            raise
+    """Freeze the report, in the job's scope of this one district only: the platform acts, on no one's behalf."""
+    try:
+        plan = db.session.scalars(
+            select(ImprovementPlan).where(ImprovementPlan.district_id == district_id,
+                                          ImprovementPlan.status == PlanStatus.ACTIVE)
+            .order_by(ImprovementPlan.starts_on.desc()).limit(1)
+        ).first()
+        if plan is None:
+            raise LookupError(f"district {district_id} has no active plan to report on")
+        return freeze_status_report(plan, None, scheduled_for=date.fromisoformat(interval_start_on)).id
+    except Exception:
+        db.session.rollback()
+        raise
