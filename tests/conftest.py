@@ -59,7 +59,7 @@ def _forget_the_last_request_user(sender, **extra) -> None:
     """Each test runs in one app context that its requests share (Flask pushes none of their own), and
     Flask-Login keeps the signed-in person in `g`: forget it, so that each request is signed in by its
     own cookie or token, as in production, where every request has a fresh app context."""
-    for name in ("_login_user", "signed_in_by_token"):
+    for name in ("_login_user", "signed_in_by_token", "read_only_token"):
         g.pop(name, None)
 
 

@@ -23,6 +23,7 @@ from app.accounts.models import RoleGrant, User
 from app.auth.invitations import Invitations, invite_people
 from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
 from app.auth.services import person_with_email
+from app.auth.sessions import withdraw_access
 from app.districts.forms import SCHOOL_VALIDATORS
 from app.districts.models import School
 from app.extensions import db
@@ -118,7 +119,10 @@ class UserView(PlatformView):
     def on_model_change(self, form, model, is_created):
         model.email = email_address(model.email)
         if form.new_password.data:
-            model.password_hash = hash_password(form.new_password.data)
+            model.password_hash = hash_password(form.new_password.data)  # its sessions and tokens end with it
+        if not is_created and not model.active and inspect(model).attrs.active.history.has_changes():
+            # Taking access away takes it at once, and reactivating later does not bring old tokens back.
+            withdraw_access(model.id)
 
     def after_model_change(self, form, model, is_created):
         if is_created and model.password_hash is None:
