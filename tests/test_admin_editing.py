@@ -165,10 +165,13 @@ def test_an_admin_renames_a_district(client, admin, world):
     assert world.home.name == "Homeville Public Schools" and world.home.slug == "homeville"
 
 
-def test_an_admin_edits_a_school(client, admin, world):
-    assert saved(edit(client, "school", school_key(world.home_school), name="Homeville Elementary School", enrollment="420"))
+def test_an_admin_edits_a_school_stored_as_the_district_form_stores_it(client, admin, world):
+    assert saved(edit(client, "school", school_key(world.home_school), name="Homeville Elementary School",
+                      enrollment="420", code="hm-2", grade_span="pk - 5"))
     db.session.expire_all()
-    assert (world.home_school.name, world.home_school.enrollment) == ("Homeville Elementary School", 420)
+    school = world.home_school
+    assert (school.name, school.enrollment, school.code, school.grade_span) == (
+        "Homeville Elementary School", 420, "HM-2", "PK-5")
 
 
 @pytest.mark.parametrize("field, typed, message", [

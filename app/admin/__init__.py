@@ -24,6 +24,7 @@ from app.auth.invitations import Invitations, invite_people
 from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
 from app.auth.services import person_with_email
 from app.auth.sessions import withdraw_access
+from app.districts import rules as school_rules
 from app.districts.forms import SCHOOL_VALIDATORS
 from app.districts.models import School
 from app.extensions import db
@@ -163,6 +164,10 @@ class SchoolView(PlatformView):
     form_choices = {"accountability_category": _choices(AccountabilityStatus)}
     # The district's school form's rules, field by field (app/districts/forms.py).
     form_args = {name: {"validators": validators} for name, validators in SCHOOL_VALIDATORS.items()}
+
+    def on_model_change(self, form, model, is_created):
+        model.code = school_rules.school_code(model.code)
+        model.grade_span = school_rules.grade_span(model.grade_span)
 
     def after_model_change(self, form, model, is_created):
         if is_created:

@@ -58,9 +58,10 @@ class SchoolRow(RowSchema):
 
     @pre_load
     def normalise(self, row, **kwargs):
-        for key in ("code", "grade_span"):
-            if key in row:
-                row[key] = row[key].upper().replace(" ", "") if key == "grade_span" else row[key].upper()
+        if "code" in row:
+            row["code"] = rules.school_code(row["code"])
+        if "grade_span" in row:
+            row["grade_span"] = rules.grade_span(row["grade_span"])
         if "accountability_category" in row:
             text = row["accountability_category"]
             row["accountability_category"] = CATEGORY_CHOICES.get(text.lower(), text)
