@@ -1,5 +1,8 @@
 """Settings, all from environment variables, with safe defaults for development."""
+import math
 import os
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -12,6 +15,22 @@ def database_url(raw: str) -> str:
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix):]
     return raw
+
+
+# What a key must carry, by the estimate below. secrets.token_hex(16) (32 hex digits) measures 94-125
+# (20,000 draws), token_urlsafe(32) about 200; 32 spaces 0, "ab" * 16 32, "password" * 4 88.
+SECRET_KEY_MIN_BITS = 90
+
+
+def secret_strength_bits(key: str) -> float:
+    """An upper estimate of a key's entropy in bits: its length times the Shannon entropy of its characters.
+
+    It cannot tell a random key from a long phrase, but it refuses the keys people type when asked for
+    one in a hurry: spaces, one character repeated, a tiny alphabet.
+    """
+    counts = Counter(key)
+    per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values()) if key else 0.0
+    return len(key) * per_character
 
 
 class Config:
@@ -31,6 +50,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a phone during a visit must still submit
+    # A session unused this long ends on the server (sign-out, a new password and deactivation end it at once).
+    # 72 hours: a lead away from signal from Friday to Monday morning finds the field app still signed in; past
+    # that, the field app keeps what is waiting until they sign in again.
+    SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "72"))
+    # The cookie outlives a phone browser's restart, and no longer than the server would honour it.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_IDLE_HOURS)
+    # The largest request body read: above it, 413 before the body is read. The biggest uploads are
+    # onboarding files (5 MB each, two at once), so 16 MB leaves room.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "1025"))
@@ -77,8 +105,11 @@ class ProductionConfig(Config):
     def check(settings: dict) -> None:
         """Refuse to start with development secrets or database."""
         key = settings.get("SECRET_KEY") or ""
-        if key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
-            raise RuntimeError("Production needs SECRET_KEY: a random string of 32 characters or more.")
+        if key == DEVELOPMENT_SECRET_KEY or len(key) < 32 or secret_strength_bits(key) < SECRET_KEY_MIN_BITS:
+            raise RuntimeError(
+                "Production needs SECRET_KEY: a random string of 32 characters or more, such as the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'` (not spaces, a repeated "
+                "character or a few letters over and over).")
         if "DATABASE_URL" not in os.environ:
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL).")
         if "BASE_URL" not in os.environ:

@@ -1,5 +1,4 @@
 """The application factory: a table of contents of small `register_*` steps."""
-import hmac
 from pathlib import Path
 
 from flask import Flask
@@ -42,16 +41,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
 
-    from app.accounts.models import User
+    from app.auth.sessions import user_for_session
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id))
-        # A password set since this session signed in (a reset, say) ends it.
-        if user is None or not hmac.compare_digest(fingerprint, user.credentials_fingerprint):
-            return None
-        return user
+    login_manager.user_loader(user_for_session)
 
 
 def register_tenancy(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """Error pages in the site's layout, and JSON errors for JSON requests."""
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -11,6 +11,7 @@ TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    413: "Too large to send",
     422: "Check what you entered",
     429: "Too many attempts",
     500: "Something went wrong",
@@ -23,6 +24,13 @@ MESSAGES = {
 }
 
 
+def too_large_message() -> str:
+    """What a 413 says: the limit (MAX_CONTENT_LENGTH) in megabytes, and what to do."""
+    megabytes = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    return (f"This is more than the site accepts in one request ({megabytes:g} MB). Nothing was saved: "
+            "send a smaller file, or split it into parts.")
+
+
 def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return request.path.startswith("/api/") or (request.is_json and best != "text/html") or best == "application/json"
@@ -30,7 +38,8 @@ def wants_json() -> bool:
 
 def render_error(status: int, message: str | None = None, errors: dict[str, list[str]] | None = None):
     """The error page, or for JSON `{"error": {"status", "message"}}` with `errors` by field name if given."""
-    message = message or MESSAGES.get(status) or TITLES.get(status, "Error")
+    message = message or MESSAGES.get(status) or (too_large_message() if status == 413 else None) \
+        or TITLES.get(status, "Error")
     if wants_json():
         return jsonify(error={"status": status, "message": message, **({"errors": errors} if errors else {})}), status
     return render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message), status

@@ -1,5 +1,5 @@
 """Every model, imported in one place so that the mapper and Alembic see them all."""
-from app.accounts.models import ApiToken, RoleGrant, User
+from app.accounts.models import ApiToken, RoleGrant, User, UserSession
 from app.audit import recording  # noqa: F401  (records every flushed change)
 from app.audit.models import AuditEvent
 from app.districts.models import School
@@ -35,7 +35,7 @@ from tenants.models import District, Region
 from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 
 __all__ = [
-    "ApiToken", "AuditEvent", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School",
+    "ApiToken", "AuditEvent", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
     "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
     "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",

@@ -1,6 +1,7 @@
 """Fixtures: the app on real PostgreSQL (schema migrated once per run, one rolled-back
 transaction per test), real Redis, factories and an `auth` helper."""
 import pytest
+from flask import g, request_started
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import text
@@ -50,7 +51,16 @@ def app():
         _reset_schema(app)
         # Views commit; inside a test that commit releases a savepoint of the test's transaction.
         db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+    request_started.connect(_forget_the_last_request_user, app)
     return app
+
+
+def _forget_the_last_request_user(sender, **extra) -> None:
+    """Each test runs in one app context that its requests share (Flask pushes none of their own), and
+    Flask-Login keeps the signed-in person in `g`: forget it, so that each request is signed in by its
+    own cookie or token, as in production, where every request has a fresh app context."""
+    for name in ("_login_user", "signed_in_by_token", "read_only_token"):
+        g.pop(name, None)
 
 
 @pytest.fixture(scope="session")

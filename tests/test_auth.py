@@ -40,7 +40,7 @@ def test_unknown_email_gets_the_same_message(client, world):
 def test_missing_fields_are_named(client):
     response = client.post("/sign-in", data={"email": "not-an-email", "password": ""})
     assert response.status_code == 422
-    assert "Invalid email address." in response.text and "This field is required." in response.text
+    assert "Not a valid email address." in response.text and "This field is required." in response.text
 
 
 def test_inactive_person_cannot_sign_in(client, world):

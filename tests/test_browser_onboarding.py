@@ -29,7 +29,7 @@ def test_admin_onboards_a_district_with_a_bad_file_then_a_good_one(app, visit, r
     page.get_by_role("button", name="Check the files").click()
     tab.check()
     errors = page.get_by_role("alert").inner_text()
-    assert "2 problems to fix" in errors and "Missing data" in errors and "Unknown grade span" in errors
+    assert "2 problems to fix" in errors and "Missing data" in errors and "Use a span of grades" in errors
 
     page.get_by_label("Schools file").set_input_files(str(good))
     page.get_by_role("button", name="Check the files").click()

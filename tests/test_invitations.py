@@ -222,7 +222,7 @@ def test_a_reset_for_an_unknown_or_inactive_email_sends_nothing_and_answers_the_
 
 def test_a_bad_email_is_explained(client):
     response = client.post("/forgot-password", data={"email": "not-an-email"})
-    assert response.status_code == 422 and "Invalid email address." in response.text
+    assert response.status_code == 422 and "Not a valid email address. An email address must have an @-sign." in response.text
 
 
 def test_forgot_password_is_rate_limited(app, client, world):

@@ -34,7 +34,7 @@ def preview(world, schools=SCHOOLS, people=PEOPLE, schools_name="schools.csv"):
 @pytest.mark.parametrize("schools, people, column, message", [
     (b"name,code,grade_span\n,X1,K-5\n", PEOPLE, "name", "Missing data"),
     (b"name,code,grade_span\nA,X1,K-5\nB,x1,6-8\n", PEOPLE, "code", "Duplicate code X1: also on line 2"),
-    (b"name,code,grade_span\nA,X1,K-15\n", PEOPLE, "grade_span", "Unknown grade span"),
+    (b"name,code,grade_span\nA,X1,K-15\n", PEOPLE, "grade_span", "Use a span of grades"),
     (b"name,code,grade_span\nA,X1,K-5\n", b"email,name,role\nnot-an-email,Ann,District leader\n", "email", "Not a valid email"),
     (b"name,code,grade_span\nA,X1,K-5\n", b"email,name,role\nann@example.org,Ann,Janitor\n", "role", "Unknown role"),
     (b"name,grade_span\nA,K-5\n", PEOPLE, "code", "The file has no code column"),

@@ -1,7 +1,12 @@
 """Settings and headers: secrets from the environment, production refusals, the CSP."""
+import secrets
+
 import pytest
 
 from app import create_app
+
+# What an operator following the README makes: `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.
+GOOD_KEY = secrets.token_urlsafe(32)
 
 
 def test_security_headers_on_every_page(client):
@@ -32,11 +37,32 @@ def test_production_refuses_a_short_secret(monkeypatch):
         create_app("production")
 
 
+@pytest.mark.parametrize("key", [" " * 32, "a" * 64, "ab" * 32, "0110" * 16, "password" * 4])
+def test_production_refuses_a_secret_without_real_entropy(monkeypatch, key):
+    import config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("BASE_URL", "https://support.example.org")
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY: a random string"):
+        create_app("production")
+
+
+@pytest.mark.parametrize("key", [secrets.token_hex(16), secrets.token_hex(32), secrets.token_urlsafe(32)])
+def test_production_accepts_the_keys_the_readme_suggests(monkeypatch, key):
+    import config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("BASE_URL", "https://support.example.org")
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+    assert create_app("production").config["SECRET_KEY"] == key
+
+
 def test_production_refuses_to_start_without_a_database_url(monkeypatch):
     import config
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", GOOD_KEY)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
         create_app("production")
 
@@ -46,7 +72,7 @@ def test_production_refuses_to_start_without_a_base_url(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.delenv("BASE_URL", raising=False)
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", GOOD_KEY)
     with pytest.raises(RuntimeError, match="BASE_URL"):
         create_app("production")
 
@@ -56,7 +82,7 @@ def test_production_cookies_are_secure(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("BASE_URL", "https://support.example.org")
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", GOOD_KEY)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_PROTECTION"] == "strong"

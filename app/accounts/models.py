@@ -3,7 +3,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -46,7 +46,11 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A personal token for the JSON API; only its SHA-256 is stored."""
+    """A personal token for the JSON API; only its SHA-256 is stored.
+
+    It works until `expires_at` (UTC), until revoked, and only while its person's credentials are
+    those it was issued for (`issued_for`): a new password or email ends it, whatever changed them.
+    """
 
     __tablename__ = "api_tokens"
 
@@ -57,8 +61,29 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime]
+    # A read-only token reads what its person may read and is refused every change (403).
+    read_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    issued_for: Mapped[str] = mapped_column(String(32))  # User.credentials_fingerprint when issued
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """A signed-in browser session, so that sign-out, a new password or deactivation ends it on the server.
+
+    The session cookie carries the secret; only its SHA-256 is stored. A session unused for the
+    idle lifetime (SESSION_IDLE_HOURS) ends too.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class RoleGrant(db.Model):

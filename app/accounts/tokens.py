@@ -1,9 +1,14 @@
-"""Personal API tokens: issued once, stored only as a SHA-256 digest, revoked by their owner."""
+"""Personal API tokens: issued once, stored only as a SHA-256 digest, revoked by their owner.
+
+A token lives for the days chosen when it is made (1-365), may be read-only, and dies with its
+person's password or email (a token carries the credentials fingerprint it was issued for) and with
+their deactivation (`withdraw_access`).
+"""
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import ApiToken, User
 from app.extensions import db
@@ -12,16 +17,29 @@ from app.extensions import db
 TOKEN_PREFIX = "rsp_"
 # Recording every use would add a write to every API call; to the minute is enough to spot a stale token.
 LAST_USED_PRECISION = timedelta(minutes=1)
+# Long enough for a district's yearly data sync, short enough that a forgotten token dies on its own.
+TOKEN_DAYS_MIN, TOKEN_DAYS_MAX, TOKEN_DAYS_DEFAULT = 1, 365, 90
+
+
+def utc_now() -> datetime:
+    """Now in UTC, naive, as the database's DateTime columns hold it."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str) -> str:
-    """Make a token for `user` and return its secret, which is never stored and never shown again."""
+def issue_token(user: User, name: str, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False) -> str:
+    """Make a token for `user`, valid for `days` days, and return its secret (never stored, never shown again).
+
+    Raises ValueError if `days` is outside TOKEN_DAYS_MIN..TOKEN_DAYS_MAX (forms check this first).
+    """
+    if not TOKEN_DAYS_MIN <= days <= TOKEN_DAYS_MAX:
+        raise ValueError(f"A token lives {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX} days, not {days}.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret)))
+    db.session.add(ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret), read_only=read_only,
+                            expires_at=utc_now() + timedelta(days=days), issued_for=user.credentials_fingerprint))
     db.session.commit()
     return secret
 
@@ -43,15 +61,25 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
     return token
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active person a live token belongs to, noting when it was used."""
-    token = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked.is_(False))
-    ).one_or_none()
-    if token is None or not token.user.active:
+def is_live(token: ApiToken, now: datetime) -> bool:
+    """Not revoked, not expired, its person active and with the credentials it was issued for."""
+    return (not token.revoked and now < token.expires_at and token.user.active
+            and token.issued_for == token.user.credentials_fingerprint)
+
+
+def live_token(secret: str) -> ApiToken | None:
+    """The live token with this secret, noting when it was used; None for any other."""
+    token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(secret))).one_or_none()
+    now = utc_now()
+    if token is None or not is_live(token, now):
         return None
-    now = datetime.now(UTC).replace(tzinfo=None)
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return token
+
+
+def revoke_every_token_of(user_id: int) -> None:
+    """Revoke all of a person's tokens (the caller commits): deactivation must not be undone by reactivating."""
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked.is_(False))
+                       .values(revoked=True), execution_options={"synchronize_session": False})

@@ -4,7 +4,7 @@ The tenant rules still apply below these views: list and count queries are
 filtered by the session guard, and `get_one` goes through `Session.get`, which
 the guard holds to the read scope too, so no override is needed here.
 """
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext
@@ -14,12 +14,18 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from app.accounts.emails import EmailRule, email_address
 from app.accounts.models import RoleGrant, User
 from app.auth.invitations import Invitations, invite_people
 from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
+from app.auth.services import person_with_email
+from app.auth.sessions import withdraw_access
+from app.districts import rules as school_rules
+from app.districts.forms import SCHOOL_VALIDATORS
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
@@ -47,14 +53,36 @@ class IndexView(PlatformAdminOnly, AdminIndexView):
         return self.render("admin/index.html")
 
 
+class AdminForm(FlaskForm):
+    """Flask-WTF's form (the app-wide CSRF protection) that also keeps the record it edits as `_obj`.
+
+    Flask-Admin's own BaseForm sets `_obj`, and its `Unique` validator reads it to tell the record
+    being saved from another one: without it every save of an existing person, district, region or
+    support type answered "Already exists."
+    """
+
+    def __init__(self, formdata=None, obj=None, prefix="", **kwargs):
+        self._obj = obj
+        # Flask-Admin passes the request's form explicitly; None (a GET) must not make Flask-WTF read it.
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
 class PlatformView(PlatformAdminOnly, ModelView):
-    # Flask-WTF's form, so that the app-wide CSRF protection covers admin forms too.
-    form_base_class = FlaskForm
+    form_base_class = AdminForm
     list_template = "admin/list.html"
     can_view_details = True
     page_size = 50
     # No bulk delete: a district's data goes by archiving, and one row at a time is deliberate.
     action_disallowed_list = ["delete"]
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A refusal from the database is said in words; its SQL and parameters go to the log, never the page."""
+        if isinstance(exc, SQLAlchemyError):
+            current_app.logger.warning("admin save refused by the database: %s", exc)
+            flash("Not saved: another record already has one of these values, or a value does not fit. "
+                  "Check the fields and try again.", "error")
+            return True
+        return super().handle_view_exception(exc)
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -66,6 +94,13 @@ class RegionView(PlatformView):
     form_excluded_columns = ("districts",)
 
 
+def _email_free(form, field) -> None:
+    """One person per address, whatever its case."""
+    other = person_with_email(field.data)
+    if other is not None and other is not form._obj:
+        raise StopValidation(f"{other.name} already has this email address: each person needs their own.")
+
+
 class UserView(PlatformView):
     column_list = ("name", "email", "active", "password_set", "created_at")
     column_labels = {"password_set": "Password set"}
@@ -74,6 +109,7 @@ class UserView(PlatformView):
     # "Password empty: yes" finds the people invited who have not chosen a password yet, to resend to them.
     column_filters = (FilterEmpty(User.password_hash, "Password"),)
     form_columns = ("name", "email", "active", "new_password")
+    form_args = {"email": {"validators": [DataRequired(), EmailRule(), _email_free]}}
     form_extra_fields = {
         "new_password": PasswordField(
             "New password", validators=[Optional(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
@@ -82,9 +118,12 @@ class UserView(PlatformView):
     }
 
     def on_model_change(self, form, model, is_created):
-        model.email = model.email.strip().lower()
+        model.email = email_address(model.email)
         if form.new_password.data:
-            model.password_hash = hash_password(form.new_password.data)
+            model.password_hash = hash_password(form.new_password.data)  # its sessions and tokens end with it
+        if not is_created and not model.active and inspect(model).attrs.active.history.has_changes():
+            # Taking access away takes it at once, and reactivating later does not bring old tokens back.
+            withdraw_access(model.id)
 
     def after_model_change(self, form, model, is_created):
         if is_created and model.password_hash is None:
@@ -123,6 +162,12 @@ class SchoolView(PlatformView):
     column_searchable_list = ("name", "code")
     form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
     form_choices = {"accountability_category": _choices(AccountabilityStatus)}
+    # The district's school form's rules, field by field (app/districts/forms.py).
+    form_args = {name: {"validators": validators} for name, validators in SCHOOL_VALIDATORS.items()}
+
+    def on_model_change(self, form, model, is_created):
+        model.code = school_rules.school_code(model.code)
+        model.grade_span = school_rules.grade_span(model.grade_span)
 
     def after_model_change(self, form, model, is_created):
         if is_created:

@@ -1,10 +1,10 @@
 """What every resource of the API shares: who is asking, CSRF for cookie sessions, errors by field name."""
 import flask_smorest
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from webargs.flaskparser import FlaskParser
 
-from app.accounts.tokens import user_for_token
+from app.accounts.tokens import live_token
 from app.errors import render_error
 from app.extensions import csrf
 from app.fieldwork.services import InvalidInput, flatten_errors
@@ -32,15 +32,22 @@ def user_from_bearer_token(req):
     scheme, _, secret = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    user = user_for_token(secret.strip())
-    g.signed_in_by_token = user is not None
-    return user
+    token = live_token(secret.strip())
+    if token is None:
+        return None
+    g.signed_in_by_token = True
+    g.read_only_token = token.read_only
+    return token.user
 
 
 def authenticate() -> None:
-    """Answer 401 to strangers; hold a cookie session's changes to the CSRF token, like its forms."""
+    """Answer 401 to strangers and 403 to a read-only token's changes; hold a cookie session's changes to the
+    CSRF token, like its forms."""
     if not current_user.is_authenticated:
         abort(401, "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.")
+    # Every change to the API is a POST, PUT, PATCH or DELETE: a read-only token may send none of them.
+    if g.get("read_only_token") and request.method not in ("GET", "HEAD", "OPTIONS"):
+        abort(403, "This token is read-only: make a token without \"Read only\" at /account/tokens to change records.")
     # A bearer token cannot be sent by another site's page, a cookie can: only the cookie needs the check.
     if not g.get("signed_in_by_token") and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()

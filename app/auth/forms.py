@@ -1,13 +1,14 @@
 """Sign-in, sign-out, and setting a password through a link."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.accounts.emails import EmailRule
 from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def email_field() -> EmailField:
-    return EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)],
+    return EmailField("Email", validators=[DataRequired(), EmailRule()],
                       render_kw={"autocomplete": "username", "autocapitalize": "none"})
 
 

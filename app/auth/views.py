@@ -10,12 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutForm
 from app.auth.invitations import request_password_reset
 from app.auth.links import LinkPurpose, LinkRefused, user_for_link
 from app.auth.services import authenticate, set_password_from_link
+from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
 from app.text import duration_in_words
 
@@ -37,7 +38,7 @@ def sign_in():
         if user is None:
             form.password.errors.append("That email and password do not match an active account.")
         else:
-            login_user(user)
+            start_session(user)
             db.session.commit()
             flash(f"Signed in as {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -48,7 +49,8 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     if SignOutForm().validate_on_submit():
-        logout_user()
+        end_session()
+        db.session.commit()
         flash("You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -77,7 +79,8 @@ def set_password(purpose: str, token: str):
         if form.validate_on_submit():
             if not set_password_from_link(user, form.password.data):
                 raise LinkRefused("used")
-            login_user(user)
+            start_session(user)
+            db.session.commit()
             flash(f"Your password is set. Signed in as {user.name}.", "success")
             return redirect(url_for("home.index"))
         page = render_template("auth/set_password.html", form=form, user=user, purpose=purpose)

@@ -1,6 +1,7 @@
 """Schools of a district: reading them and keeping their details current."""
 from sqlalchemy import select
 
+from app.districts import rules
 from app.districts.models import School
 from app.extensions import db
 from tenants.models import District
@@ -13,7 +14,7 @@ class SchoolCodeTaken(ValueError):
 
 def save_school(district: District, details: dict, acting_user_id: int, school: School | None = None) -> School:
     """Create or update a school of `district`; a new school refreshes the district's count."""
-    code = details["code"].strip().upper()
+    code = rules.school_code(details["code"])
     clash = db.session.scalars(
         select(School.id).where(School.district_id == district.id, School.code == code)
     ).first()
@@ -23,7 +24,7 @@ def save_school(district: District, details: dict, acting_user_id: int, school: 
     school = school or School(district_id=district.id)
     school.name = details["name"].strip()
     school.code = code
-    school.grade_span = details["grade_span"].strip().upper()
+    school.grade_span = rules.grade_span(details["grade_span"])
     school.enrollment = details.get("enrollment")
     school.accountability_category = details["accountability_category"]
     db.session.add(school)

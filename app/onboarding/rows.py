@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
-from app.districts.models import GRADES
+from app.accounts.emails import EmailAddress
+from app.districts import rules
 from tenants.models import AccountabilityStatus
 from tenants.roles import Role
 
@@ -21,14 +22,9 @@ class RowError:
     message: str
 
 
-def is_grade_span(text: str) -> bool:
-    low, _, high = text.upper().partition("-")
-    return low in GRADES and high in GRADES and GRADES.index(low) <= GRADES.index(high)
-
-
 def _valid_grade_span(text: str) -> None:
-    if not is_grade_span(text):
-        raise ValidationError("Unknown grade span: use lowest-highest, such as PK-5, 6-8 or 9-12.")
+    if not rules.is_grade_span(text):
+        raise ValidationError(rules.GRADE_SPAN_MESSAGE)
 
 
 def _choice(choices) -> dict[str, str]:
@@ -50,20 +46,22 @@ class RowSchema(Schema):
 
 
 class SchoolRow(RowSchema):
-    name = fields.String(required=True, validate=validate.Length(max=200))
+    name = fields.String(required=True, validate=validate.Length(max=rules.NAME_MAX_LENGTH))
     code = fields.String(required=True, validate=[
-        validate.Length(max=20), validate.Regexp(r"^[A-Z0-9-]+$", error="Letters, digits and hyphens only.")])
+        validate.Length(max=rules.CODE_MAX_LENGTH), validate.Regexp(rules.CODE_PATTERN, error=rules.CODE_MESSAGE)])
     grade_span = fields.String(required=True, validate=_valid_grade_span)
-    enrollment = fields.Integer(load_default=None, validate=validate.Range(min=0, max=20000))
+    enrollment = fields.Integer(load_default=None, validate=validate.Range(
+        min=rules.ENROLLMENT_MIN, max=rules.ENROLLMENT_MAX, error=rules.ENROLLMENT_MESSAGE))
     accountability_category = fields.String(
         load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
         validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
 
     @pre_load
     def normalise(self, row, **kwargs):
-        for key in ("code", "grade_span"):
-            if key in row:
-                row[key] = row[key].upper().replace(" ", "") if key == "grade_span" else row[key].upper()
+        if "code" in row:
+            row["code"] = rules.school_code(row["code"])
+        if "grade_span" in row:
+            row["grade_span"] = rules.grade_span(row["grade_span"])
         if "accountability_category" in row:
             text = row["accountability_category"]
             row["accountability_category"] = CATEGORY_CHOICES.get(text.lower(), text)
@@ -71,8 +69,7 @@ class SchoolRow(RowSchema):
 
 
 class PersonRow(RowSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254),
-                         error_messages={"invalid": "Not a valid email address."})
+    email = EmailAddress(required=True)
     name = fields.String(required=True, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(
         [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, District viewer or Assistance lead."))
@@ -80,8 +77,6 @@ class PersonRow(RowSchema):
 
     @pre_load
     def normalise(self, row, **kwargs):
-        if "email" in row:
-            row["email"] = row["email"].lower()
         if "role" in row:
             row["role"] = ROLE_CHOICES.get(row["role"].lower(), row["role"])
         return row
