@@ -6,12 +6,13 @@ district and a viewer in another).
 """
 from marshmallow import Schema, fields, post_dump
 
+from app.fields import Day, Id
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from tenants.lookup import on_support_team
 
 
 class NewVisit(VisitSchema):
-    district_id = fields.Integer(required=True)
+    district_id = Id(required=True, error="Choose one of your districts.")
 
 
 class VisitChanges(VisitSchema):
@@ -38,7 +39,7 @@ class VisitOut(VisitSchema):
 
 
 class NewObservation(ObservationSchema):
-    visit_id = fields.Integer(required=True)
+    visit_id = Id(required=True, error="No such visit.")
 
 
 class ObservationChanges(ObservationSchema):
@@ -64,15 +65,15 @@ class AssignmentOut(AssignmentSchema):
 
 
 class DistrictFilter(Schema):
-    district_id = fields.Integer()
+    district_id = Id()
 
 
 class VisitFilters(DistrictFilter):
-    school_id = fields.Integer()
-    lead_id = fields.Integer()
-    visited_from = fields.Date(data_key="from", metadata={"description": "Visits on or after this date."})
-    visited_to = fields.Date(data_key="to", metadata={"description": "Visits on or before this date."})
+    school_id = Id()
+    lead_id = Id()
+    visited_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
+    visited_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})
 
 
 class ObservationFilters(DistrictFilter):
-    visit_id = fields.Integer()
+    visit_id = Id()

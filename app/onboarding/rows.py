@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from app.districts.models import GRADES
+from app.fields import Text, WholeNumber
 from tenants.models import AccountabilityStatus
 from tenants.roles import Role
 
@@ -50,11 +51,10 @@ class RowSchema(Schema):
 
 
 class SchoolRow(RowSchema):
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    code = fields.String(required=True, validate=[
-        validate.Length(max=20), validate.Regexp(r"^[A-Z0-9-]+$", error="Letters, digits and hyphens only.")])
+    name = Text(required=True, max_length=200)
+    code = Text(required=True, max_length=20, validate=[validate.Regexp(r"^[A-Z0-9-]+$", error="Letters, digits and hyphens only.")])
     grade_span = fields.String(required=True, validate=_valid_grade_span)
-    enrollment = fields.Integer(load_default=None, validate=validate.Range(min=0, max=20000))
+    enrollment = WholeNumber(load_default=None, minimum=0, maximum=20000, error="Between 0 and 20,000 students.")
     accountability_category = fields.String(
         load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
         validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
@@ -73,10 +73,10 @@ class SchoolRow(RowSchema):
 class PersonRow(RowSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254),
                          error_messages={"invalid": "Not a valid email address."})
-    name = fields.String(required=True, validate=validate.Length(max=200))
+    name = Text(required=True, max_length=200)
     role = fields.String(required=True, validate=validate.OneOf(
         [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, District viewer or Assistance lead."))
-    title = fields.String(load_default=None, validate=validate.Length(max=120))
+    title = Text(load_default=None, max_length=120)
 
     @pre_load
     def normalise(self, row, **kwargs):
@@ -88,19 +88,19 @@ class PersonRow(RowSchema):
 
 
 class DirectoryDistrictRow(RowSchema):
-    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    type = fields.String(load_default="Public School District", validate=validate.Length(max=60))
-    city = fields.String(load_default=None, validate=validate.Length(max=120))
-    pupils = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    source_id = WholeNumber(required=True, minimum=1)
+    name = Text(required=True, max_length=200)
+    type = Text(load_default="Public School District", max_length=60)
+    city = Text(load_default=None, max_length=120)
+    pupils = WholeNumber(load_default=None, minimum=0)
 
 
 class DirectorySchoolRow(RowSchema):
-    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    district_source_id = fields.Integer(required=True)
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    type = fields.String(load_default="Public School", validate=validate.Length(max=60))
-    city = fields.String(load_default=None, validate=validate.Length(max=120))
+    source_id = WholeNumber(required=True, minimum=1)
+    district_source_id = WholeNumber(required=True, minimum=1)
+    name = Text(required=True, max_length=200)
+    type = Text(load_default="Public School", max_length=60)
+    city = Text(load_default=None, max_length=120)
 
 
 def check_rows(rows: list[dict], schema: Schema, file: str, unique: str) -> tuple[list[dict], list[RowError]]:
