@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None) -> Flask:
         settings.check(app.config)
     register_extensions(app)
     register_tenancy(app)
+    register_input_limits(app)
     register_blueprints(app)
     register_admin(app)
     register_errorhandlers(app)
@@ -71,6 +72,12 @@ def register_tenancy(app: Flask) -> None:
         token = g.pop("tenant_scope_token", None)
         if token is not None:
             leave(token)
+
+
+def register_input_limits(app: Flask) -> None:
+    from app.input_limits import init_input_limits
+
+    init_input_limits(app)
 
 
 def register_blueprints(app: Flask) -> None:
