@@ -24,6 +24,11 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    # The same attempts per account (the email typed), from any address: behind a proxy or a school's NAT
+    # many people share an address, and one account is not guessed at from many.
+    SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT", "10 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none, talk directly).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     SESSION_PROTECTION = "strong"
     SESSION_COOKIE_HTTPONLY = True

@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(settings)
     if hasattr(settings, "check"):
         settings.check(app.config)
+    trust_proxies(app)
     register_extensions(app)
     register_tenancy(app)
     register_input_limits(app)
@@ -25,6 +26,15 @@ def create_app(config_name: str | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their X-Forwarded-* headers."""
+    count = app.config["PROXY_COUNT"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:
