@@ -54,6 +54,9 @@ class Config:
     )
     JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "600"))
     JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "3"))
+    # "json": one JSON object per log line, with the request id (production's default); "text" for a terminal.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Test-only: a pause per import step, so that a test can kill a worker mid-import.
     IMPORT_STEP_DELAY_SECONDS = float(os.environ.get("IMPORT_STEP_DELAY_SECONDS", "0"))
 
@@ -77,6 +80,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @staticmethod
     def check(settings: dict) -> None:

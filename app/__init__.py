@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None) -> Flask:
         settings.check(app.config)
     trust_proxies(app)
     register_extensions(app)
+    register_ops(app)
     register_tenancy(app)
     register_input_limits(app)
     register_blueprints(app)
@@ -63,6 +64,13 @@ def register_extensions(app: Flask) -> None:
         if user is None or not hmac.compare_digest(fingerprint, user.credentials_fingerprint):
             return None
         return user
+
+
+def register_ops(app: Flask) -> None:
+    """Before the tenancy hooks: the request id is set before anything logs."""
+    from app.ops import init_ops
+
+    init_ops(app)
 
 
 def register_tenancy(app: Flask) -> None:

@@ -31,6 +31,8 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _WHOLE = re.compile(r"[+-]?\d+")
 _PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # "12500", "12,500", "$12,500.00", "0.5": digits grouped by thousands or not, at most cents.
+# "-5" or "12.345": a number, but not an amount of money (negative, or fractions of a cent).
+_SIGNED_OR_FINE = re.compile(r"-\$?\s*[\d,]*(\.\d*)?|\$?\s*[\d,]*\.\d{3,}")
 _DOLLARS = re.compile(r"\$?\s*(?P<whole>\d{1,3}(,\d{3})+|\d+)?(\.(?P<cents>\d{1,2}))?")
 
 
@@ -134,6 +136,8 @@ class Cents(fields.Field):
             value = str(value)
         match = _DOLLARS.fullmatch(value.strip()) if isinstance(value, str) and len(value) <= 40 else None
         if match is None or not (match["whole"] or match["cents"]):
+            if isinstance(value, str) and _SIGNED_OR_FINE.fullmatch(value.strip()):
+                raise ValidationError("Give a positive amount in dollars and cents.")
             raise ValidationError("Give an amount in dollars, such as 12500 or 12,500.00.")
         cents = int((match["whole"] or "0").replace(",", "")) * 100 + int((match["cents"] or "0").ljust(2, "0"))
         if cents > MAX_CENTS:
