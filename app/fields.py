@@ -28,12 +28,12 @@ MAX_PAGE = 100_000
 MAX_CENTS = 10_000_000_000
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_WHOLE = re.compile(r"[+-]?\d+")
-_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 # "12500", "12,500", "$12,500.00", "0.5": digits grouped by thousands or not, at most cents.
 # "-5" or "12.345": a number, but not an amount of money (negative, or fractions of a cent).
-_SIGNED_OR_FINE = re.compile(r"-\$?\s*[\d,]*(\.\d*)?|\$?\s*[\d,]*\.\d{3,}")
-_DOLLARS = re.compile(r"\$?\s*(?P<whole>\d{1,3}(,\d{3})+|\d+)?(\.(?P<cents>\d{1,2}))?")
+_SIGNED_OR_FINE = re.compile(r"-\$?\s*[\d,]*(\.\d*)?|\$?\s*[\d,]*\.\d{3,}", re.ASCII)
+_DOLLARS = re.compile(r"\$?\s*(?P<whole>\d{1,3}(,\d{3})+|\d+)?(\.(?P<cents>\d{1,2}))?", re.ASCII)
 
 
 def unstorable_character(text: str) -> str | None:

@@ -53,7 +53,7 @@ class RowSchema(Schema):
 class SchoolRow(RowSchema):
     name = Text(required=True, max_length=200)
     code = Text(required=True, max_length=20, validate=[validate.Regexp(r"^[A-Z0-9-]+$", error="Letters, digits and hyphens only.")])
-    grade_span = fields.String(required=True, validate=_valid_grade_span)
+    grade_span = Text(required=True, validate=_valid_grade_span)
     enrollment = WholeNumber(load_default=None, minimum=0, maximum=20000, error="Between 0 and 20,000 students.")
     accountability_category = fields.String(
         load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
