@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.districts.models import GRADES
-from app.fields import Day, Id, Text, WholeNumber, bounded_list
+from app.fields import BoundedList, Day, Id, Text, WholeNumber
 from app.fieldwork.models import AssignmentStatus, VisitKind
 
 EARLIEST = date(2000, 1, 1)
@@ -52,7 +52,7 @@ class ObservationSchema(Schema):
     subject = Text(required=True, max_length=80)
     minutes = WholeNumber(required=True, minimum=1, maximum=240, error="Between 1 and 240 minutes.")
     feedback = Text(load_default=None, allow_none=True, max_length=LONG)
-    ratings = bounded_list(fields.Nested(RatingSchema), "ratings", load_default=list)
+    ratings = BoundedList(fields.Nested(RatingSchema), "ratings", load_default=list)
 
 
 class VisitSchema(Schema):
@@ -66,13 +66,13 @@ class VisitSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in VisitKind]))
     purpose = Text(required=True, max_length=300)
     participants = Text(load_default=None, allow_none=True, max_length=500)
-    support_ids = bounded_list(Id(), "supports", load_default=list)
+    support_ids = BoundedList(Id(), "supports", load_default=list)
     shared_notes = Text(load_default=None, allow_none=True, max_length=LONG)
     internal_notes = Text(load_default=None, allow_none=True, max_length=LONG)
     next_steps = Text(load_default=None, allow_none=True, max_length=LONG)
     follow_up_on = Day(load_default=None, allow_none=True)
     follow_up_done = fields.Boolean(load_default=False)
-    observations = bounded_list(fields.Nested(ObservationSchema), "observations", max_length=MAX_OBSERVATIONS,
+    observations = BoundedList(fields.Nested(ObservationSchema), "observations", max_length=MAX_OBSERVATIONS,
                                 load_default=list)
 
     @validates_schema
