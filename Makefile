@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test worker scheduler mail demo clean
+.PHONY: run test worker scheduler mail demo clean deploy-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ $(PANGO):
 
 test: $(VENV)/.test $(CHROMIUM) $(PANGO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production stack on this machine (gunicorn.conf.py, a worker, a scratch PostgreSQL database, a Redis db),
+# smoke-tested through HTTP, then stopped: see deploy/check.py for its settings.
+deploy-check: $(VENV)/.app
+	$(BIN)/python deploy/check.py
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache

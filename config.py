@@ -43,6 +43,11 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    # The same attempts per account (the email typed), from any address: behind a proxy or a school's NAT
+    # many people share an address, and one account is not guessed at from many.
+    SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT", "10 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (0: none, talk directly).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     SESSION_PROTECTION = "strong"
     SESSION_COOKIE_HTTPONLY = True
@@ -77,6 +82,9 @@ class Config:
     )
     JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "600"))
     JOB_RETRIES = int(os.environ.get("JOB_RETRIES", "3"))
+    # "json": one JSON object per log line, with the request id (production's default); "text" for a terminal.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Test-only: a pause per import step, so that a test can kill a worker mid-import.
     IMPORT_STEP_DELAY_SECONDS = float(os.environ.get("IMPORT_STEP_DELAY_SECONDS", "0"))
 
@@ -100,6 +108,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @staticmethod
     def check(settings: dict) -> None:

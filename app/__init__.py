@@ -14,8 +14,11 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(settings)
     if hasattr(settings, "check"):
         settings.check(app.config)
+    trust_proxies(app)
     register_extensions(app)
+    register_ops(app)
     register_tenancy(app)
+    register_input_limits(app)
     register_blueprints(app)
     register_admin(app)
     register_errorhandlers(app)
@@ -23,6 +26,15 @@ def create_app(config_name: str | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, take the client's address and scheme from their X-Forwarded-* headers."""
+    count = app.config["PROXY_COUNT"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -46,6 +58,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(user_for_session)
 
 
+def register_ops(app: Flask) -> None:
+    """Before the tenancy hooks: the request id is set before anything logs."""
+    from app.ops import init_ops
+
+    init_ops(app)
+
+
 def register_tenancy(app: Flask) -> None:
     """Each request runs in the scope of its user, computed once, reset afterwards."""
     from flask import g
@@ -63,6 +82,12 @@ def register_tenancy(app: Flask) -> None:
         token = g.pop("tenant_scope_token", None)
         if token is not None:
             leave(token)
+
+
+def register_input_limits(app: Flask) -> None:
+    from app.input_limits import init_input_limits
+
+    init_input_limits(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -106,7 +106,7 @@ def test_a_look_for_of_another_rubric_is_refused(world):
     ("minutes", 2000, "Between 1 and 1440 minutes (a day)."),
     ("kind", "telepathic", "Must be one of: formal, informal, virtual."),
     ("follow_up_on", "2026-10-01", "The follow-up comes on or after the visit."),
-    ("purpose", "x" * 301, "Length must be between 1 and 300."),
+    ("purpose", "x" * 301, "At most 300 characters."),
 ])
 def test_visit_input_is_checked_per_field(world, field, value, message):
     raw = {"client_uuid": str(uuid.uuid4()), "visited_on": "2026-10-20", "minutes": 60, "kind": "formal",

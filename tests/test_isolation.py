@@ -43,6 +43,8 @@ PLATFORM_ROUTES = {
     "offline.session": "tests/test_offline.py (the signed-in person and a CSRF token)",
     "offline.manifest": "tests/test_offline.py",
     "offline.service_worker": "tests/test_offline.py",
+    "ops.healthz": "tests/test_ops.py (liveness, no sign-in, no tenant data)",
+    "ops.readyz": "tests/test_ops.py (database and Redis, 503 when Redis is down)",
 }
 
 

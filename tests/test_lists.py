@@ -403,8 +403,8 @@ def test_trends_refuse_a_school_of_another_district(client, auth, world):
 
 @pytest.mark.parametrize("url, message", [
     ("/districts/homeville/visits?from=2026-13-40", "Not a valid date."),
-    ("/districts/homeville/visits?page=-1", "Pages are numbered from 1."),
-    ("/districts/homeville/visits?page=two", "Not a valid integer."),
+    ("/districts/homeville/visits?page=-1", "Pages are numbered from 1 to 100,000."),
+    ("/districts/homeville/visits?page=two", "Give a whole number"),
     ("/districts/homeville/visits?from=2026-10-02&to=2026-10-01", "The end of the range comes on or after its start."),
     ("/districts/homeville/visits?kind=walking", "Must be one of"),
     ("/districts/homeville/visits?follow_up=perhaps", "Not a valid boolean."),
@@ -414,7 +414,7 @@ def test_trends_refuse_a_school_of_another_district(client, auth, world):
     ("/districts/homeville/observations?grade=13", "Choose a grade from PK to 12."),
     ("/districts/homeville/assignments?status=lost&format=xlsx", "Must be one of"),
     ("/districts/homeville/follow-ups?to=tomorrow", "Not a valid date."),
-    ("/districts/homeville/trends?rubric=abc", "Not a valid integer."),
+    ("/districts/homeville/trends?rubric=abc", "Give a whole number"),
     ("/districts/homeville/trends?rubric=987654", "Choose one of the rubrics."),
 ])
 def test_bad_filters_are_explained_not_a_server_error(client, auth, world, url, message):

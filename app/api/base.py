@@ -2,10 +2,12 @@
 import flask_smorest
 from flask import abort, current_app, g, request
 from flask_login import current_user
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.accounts.tokens import live_token
 from app.errors import render_error
+from app.fields import MAX_PAGE
 from app.extensions import csrf
 from app.fieldwork.services import InvalidInput, flatten_errors
 from tenants.scope import current_scope
@@ -16,6 +18,12 @@ URL_PREFIX = "/api/v1"
 class FieldErrorParser(FlaskParser):
     """webargs' parser, reporting what is wrong by dotted field name, as the services do."""
 
+    def _raw_load_json(self, req):
+        # Through the app's JSON provider, which refuses deep nesting (app/input_limits.py) with a 400.
+        if not is_json_request(req):
+            return core.missing
+        return req.get_json()
+
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         # webargs files messages under the request part they came from ("json", "query"): a client needs the field.
         raise InvalidInput({
@@ -23,6 +31,16 @@ class FieldErrorParser(FlaskParser):
             for location in error.messages.values()
             for name, messages in flatten_errors(location).items()
         })
+
+
+class PageArgumentsParser(FieldErrorParser):
+    """flask-smorest's `page` and `page_size`, with pages up to MAX_PAGE: beyond, the OFFSET overflows BIGINT."""
+
+    def parse(self, *args, **kwargs):
+        parameters = super().parse(*args, **kwargs)
+        if parameters.page > MAX_PAGE:
+            raise InvalidInput({"page": [f"Pages are numbered from 1 to {MAX_PAGE:,}."]})
+        return parameters
 
 
 def user_from_bearer_token(req):
@@ -61,7 +79,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
     """One resource of the API: signed-in people only, validation errors by field name."""
 
     ARGUMENTS_PARSER = FieldErrorParser()
-    PAGINATION_ARGUMENTS_PARSER = FieldErrorParser()
+    PAGINATION_ARGUMENTS_PARSER = PageArgumentsParser()
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
 
     def __init__(self, name: str, import_name: str, **options):

@@ -5,12 +5,13 @@ What each viewer may see of a visit (internal notes) is the visibility book's ca
 """
 from marshmallow import Schema, fields
 
+from app.fields import Day, Id
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from tenants.visibility import audience_name
 
 
 class NewVisit(VisitSchema):
-    district_id = fields.Integer(required=True)
+    district_id = Id(required=True, error="Choose one of your districts.")
 
 
 class VisitChanges(VisitSchema):
@@ -31,7 +32,7 @@ class VisitOut(VisitSchema):
 
 
 class NewObservation(ObservationSchema):
-    visit_id = fields.Integer(required=True)
+    visit_id = Id(required=True, error="No such visit.")
 
 
 class ObservationChanges(ObservationSchema):
@@ -57,15 +58,15 @@ class AssignmentOut(AssignmentSchema):
 
 
 class DistrictFilter(Schema):
-    district_id = fields.Integer()
+    district_id = Id()
 
 
 class VisitFilters(DistrictFilter):
-    school_id = fields.Integer()
-    lead_id = fields.Integer()
-    visited_from = fields.Date(data_key="from", metadata={"description": "Visits on or after this date."})
-    visited_to = fields.Date(data_key="to", metadata={"description": "Visits on or before this date."})
+    school_id = Id()
+    lead_id = Id()
+    visited_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
+    visited_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})
 
 
 class ObservationFilters(DistrictFilter):
-    visit_id = fields.Integer()
+    visit_id = Id()

@@ -1,10 +1,11 @@
 """The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import EXCLUDE, Schema, ValidationError, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
 from app.auth.guards import sign_in_required
+from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
 from tenants.access import can_see_district_records, is_platform_admin
 from tenants.lookup import district_or_404
 from tenants.models import District
@@ -17,12 +18,12 @@ class AuditFilters(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    person = fields.Integer(load_default=None)
-    object_type = fields.String(load_default=None)
-    object_id = fields.String(load_default=None)
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
-    page = fields.Integer(load_default=1, validate=lambda n: n >= 1)
+    person = Id(load_default=None)
+    object_type = Text(load_default=None, max_length=60)
+    object_id = Text(load_default=None, max_length=60)
+    start = Day(data_key="from", load_default=None)
+    end = Day(data_key="to", load_default=None)
+    page = WholeNumber(load_default=1, minimum=1, maximum=MAX_PAGE, error=f"Pages are numbered from 1 to {MAX_PAGE:,}.")
 
     @pre_load
     def blanks_are_missing(self, values, **kwargs):

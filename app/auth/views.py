@@ -27,8 +27,23 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_typed() -> str:
+    """The account an attempt is for, as the limiter's key: the email typed, spaces and case aside."""
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+# Per client address and per account: people behind one proxy or NAT do not share one allowance.
+limit_per_address = limiter.limit(_sign_in_limit, methods=["POST"])
+limit_per_account = limiter.limit(_account_limit, methods=["POST"], key_func=_account_typed)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limit_per_address
+@limit_per_account
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -56,7 +71,8 @@ def sign_out():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limit_per_address
+@limit_per_account
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -70,7 +86,7 @@ def forgot_password():
 
 
 @bp.route("/set-password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limit_per_address
 def set_password(purpose: str, token: str):
     purpose = LinkPurpose(purpose)
     try:

@@ -14,17 +14,15 @@ from marshmallow import (
 )
 
 from app.districts.models import GRADES
+from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
 from app.fieldwork.models import AssignmentStatus, VisitKind
 
 FORMATS = ("html", "csv", "xlsx")
-# Ids are 64-bit in the database: a longer number is refused here rather than by PostgreSQL.
-LARGEST_ID = 2**63 - 1
 
 
-def an_id() -> fields.Integer:
+def an_id() -> Id:
     """An optional id of something to filter by (a school, a lead, a rubric)."""
-    return fields.Integer(load_default=None,
-                          validate=validate.Range(min=1, max=LARGEST_ID, error="Choose one from the list."))
+    return Id(load_default=None)
 
 
 class QueryFilters(Schema):
@@ -42,13 +40,13 @@ class QueryFilters(Schema):
 
 
 class ListFilters(QueryFilters):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Pages are numbered from 1."))
+    page = WholeNumber(load_default=1, minimum=1, maximum=MAX_PAGE, error=f"Pages are numbered from 1 to {MAX_PAGE:,}.")
     format = fields.String(load_default="html", validate=validate.OneOf(FORMATS, error="Export as csv or xlsx."))
 
 
 class DateRange(ListFilters):
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
+    date_from = Day(data_key="from", load_default=None)
+    date_to = Day(data_key="to", load_default=None)
 
     @validates_schema
     def from_before_to(self, data, **kwargs):
@@ -66,7 +64,7 @@ class VisitFilters(DateRange):
 class ObservationFilters(DateRange):
     school = an_id()
     grade = fields.String(load_default=None, validate=validate.OneOf(GRADES, error="Choose a grade from PK to 12."))
-    subject = fields.String(load_default=None, validate=validate.Length(max=80))
+    subject = Text(load_default=None, max_length=80)
     rubric = an_id()
 
 

@@ -9,12 +9,14 @@ from datetime import date, timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.districts.models import GRADES
+from app.fields import BoundedList, Day, Id, Text, WholeNumber
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from tenants.visibility import FollowsTheBook
 
 EARLIEST = date(2000, 1, 1)
-SHORT = validate.Length(max=300)
-LONG = validate.Length(max=10_000)
+# Classrooms one visit can observe: a full day of 20-minute walkthroughs is 24; 2,000 is not a visit.
+MAX_OBSERVATIONS = 50
+LONG = 10_000
 
 
 def not_in_the_future(value: date) -> None:
@@ -37,21 +39,21 @@ def follow_up_problem(visited_on: date | None, follow_up_on: date | None) -> str
 
 
 class RatingSchema(Schema):
-    look_for_id = fields.Integer(required=True)
-    rating = fields.Integer(required=True)
-    evidence = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    look_for_id = Id(required=True)
+    rating = WholeNumber(required=True)
+    evidence = Text(load_default=None, allow_none=True, max_length=2000)
 
 
 class ObservationSchema(Schema):
     id = fields.Integer(dump_only=True)
     visit_id = fields.Integer(dump_only=True)
     district_id = fields.Integer(dump_only=True)
-    rubric_id = fields.Integer(required=True)
+    rubric_id = Id(required=True)
     grade = fields.String(required=True, validate=validate.OneOf(GRADES, error="Choose a grade from PK to 12."))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=240, error="Between 1 and 240 minutes."))
-    feedback = fields.String(load_default=None, allow_none=True, validate=LONG)
-    ratings = fields.List(fields.Nested(RatingSchema), load_default=list)
+    subject = Text(required=True, max_length=80)
+    minutes = WholeNumber(required=True, minimum=1, maximum=240, error="Between 1 and 240 minutes.")
+    feedback = Text(load_default=None, allow_none=True, max_length=LONG)
+    ratings = BoundedList(fields.Nested(RatingSchema), "ratings", load_default=list)
 
 
 class VisitSchema(FollowsTheBook):
@@ -61,19 +63,20 @@ class VisitSchema(FollowsTheBook):
     district_id = fields.Integer(dump_only=True)
     lead_id = fields.Integer(dump_only=True)
     client_uuid = fields.UUID(required=True)
-    school_id = fields.Integer(load_default=None, allow_none=True)
-    visited_on = fields.Date(required=True, validate=not_in_the_future)
-    minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=1440, error="Between 1 and 1440 minutes (a day)."))
+    school_id = Id(load_default=None, allow_none=True)
+    visited_on = Day(required=True, validate=not_in_the_future)
+    minutes = WholeNumber(required=True, minimum=1, maximum=1440, error="Between 1 and 1440 minutes (a day).")
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in VisitKind]))
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    participants = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    support_ids = fields.List(fields.Integer(), load_default=list)
-    shared_notes = fields.String(load_default=None, allow_none=True, validate=LONG)
-    internal_notes = fields.String(load_default=None, allow_none=True, validate=LONG)
-    next_steps = fields.String(load_default=None, allow_none=True, validate=LONG)
-    follow_up_on = fields.Date(load_default=None, allow_none=True)
+    purpose = Text(required=True, max_length=300)
+    participants = Text(load_default=None, allow_none=True, max_length=500)
+    support_ids = BoundedList(Id(), "supports", load_default=list)
+    shared_notes = Text(load_default=None, allow_none=True, max_length=LONG)
+    internal_notes = Text(load_default=None, allow_none=True, max_length=LONG)
+    next_steps = Text(load_default=None, allow_none=True, max_length=LONG)
+    follow_up_on = Day(load_default=None, allow_none=True)
     follow_up_done = fields.Boolean(load_default=False)
-    observations = fields.List(fields.Nested(ObservationSchema), load_default=list)
+    observations = BoundedList(fields.Nested(ObservationSchema), "observations", max_length=MAX_OBSERVATIONS,
+                                load_default=list)
 
     @validates_schema
     def follow_up_after_visit(self, data, **kwargs):
@@ -85,12 +88,12 @@ class VisitSchema(FollowsTheBook):
 class AssignmentSchema(Schema):
     id = fields.Integer(dump_only=True)
     district_id = fields.Integer(dump_only=True)
-    school_id = fields.Integer(load_default=None, allow_none=True)
-    support_type_id = fields.Integer(required=True)
-    lead_id = fields.Integer(required=True)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(load_default=None, allow_none=True)
-    planned_hours = fields.Integer(required=True, validate=validate.Range(min=1, max=2000, error="Between 1 and 2000 hours."))
+    school_id = Id(load_default=None, allow_none=True)
+    support_type_id = Id(required=True)
+    lead_id = Id(required=True)
+    starts_on = Day(required=True)
+    ends_on = Day(load_default=None, allow_none=True)
+    planned_hours = WholeNumber(required=True, minimum=1, maximum=2000, error="Between 1 and 2000 hours.")
     status = fields.String(load_default=AssignmentStatus.ACTIVE.value,
                            validate=validate.OneOf([s.value for s in AssignmentStatus]))
 

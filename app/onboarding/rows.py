@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from app.accounts.emails import EmailAddress
 from app.districts import rules
+from app.fields import Text, WholeNumber
 from tenants.models import AccountabilityStatus
 from tenants.roles import Role
 
@@ -46,12 +47,12 @@ class RowSchema(Schema):
 
 
 class SchoolRow(RowSchema):
-    name = fields.String(required=True, validate=validate.Length(max=rules.NAME_MAX_LENGTH))
-    code = fields.String(required=True, validate=[
-        validate.Length(max=rules.CODE_MAX_LENGTH), validate.Regexp(rules.CODE_PATTERN, error=rules.CODE_MESSAGE)])
-    grade_span = fields.String(required=True, validate=_valid_grade_span)
-    enrollment = fields.Integer(load_default=None, validate=validate.Range(
-        min=rules.ENROLLMENT_MIN, max=rules.ENROLLMENT_MAX, error=rules.ENROLLMENT_MESSAGE))
+    name = Text(required=True, max_length=rules.NAME_MAX_LENGTH)
+    code = Text(required=True, max_length=rules.CODE_MAX_LENGTH,
+                validate=validate.Regexp(rules.CODE_PATTERN, error=rules.CODE_MESSAGE))
+    grade_span = Text(required=True, validate=_valid_grade_span)
+    enrollment = WholeNumber(load_default=None, minimum=rules.ENROLLMENT_MIN, maximum=rules.ENROLLMENT_MAX,
+                             error=rules.ENROLLMENT_MESSAGE)
     accountability_category = fields.String(
         load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
         validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
@@ -70,10 +71,10 @@ class SchoolRow(RowSchema):
 
 class PersonRow(RowSchema):
     email = EmailAddress(required=True)
-    name = fields.String(required=True, validate=validate.Length(max=200))
+    name = Text(required=True, max_length=200)
     role = fields.String(required=True, validate=validate.OneOf(
         [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, District viewer or Assistance lead."))
-    title = fields.String(load_default=None, validate=validate.Length(max=120))
+    title = Text(load_default=None, max_length=120)
 
     @pre_load
     def normalise(self, row, **kwargs):
@@ -83,19 +84,19 @@ class PersonRow(RowSchema):
 
 
 class DirectoryDistrictRow(RowSchema):
-    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    type = fields.String(load_default="Public School District", validate=validate.Length(max=60))
-    city = fields.String(load_default=None, validate=validate.Length(max=120))
-    pupils = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    source_id = WholeNumber(required=True, minimum=1)
+    name = Text(required=True, max_length=200)
+    type = Text(load_default="Public School District", max_length=60)
+    city = Text(load_default=None, max_length=120)
+    pupils = WholeNumber(load_default=None, minimum=0)
 
 
 class DirectorySchoolRow(RowSchema):
-    source_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    district_source_id = fields.Integer(required=True)
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    type = fields.String(load_default="Public School", validate=validate.Length(max=60))
-    city = fields.String(load_default=None, validate=validate.Length(max=120))
+    source_id = WholeNumber(required=True, minimum=1)
+    district_source_id = WholeNumber(required=True, minimum=1)
+    name = Text(required=True, max_length=200)
+    type = Text(load_default="Public School", max_length=60)
+    city = Text(load_default=None, max_length=120)
 
 
 def check_rows(rows: list[dict], schema: Schema, file: str, unique: str) -> tuple[list[dict], list[RowError]]:

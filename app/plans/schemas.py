@@ -1,8 +1,7 @@
 """Marshmallow schemas for the plan's forms: types, ranges and dates; services check the rest."""
-from decimal import Decimal, InvalidOperation
-
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.fields import Cents, Day, Id, PlainDecimal, Text, WholeNumber
 from app.plans.models import (
     ActionStatus,
     Direction,
@@ -12,29 +11,12 @@ from app.plans.models import (
 )
 from tenants.models import ReportingInterval
 
-TITLE = validate.Length(min=1, max=300)
-LONG = validate.Length(max=10_000)
-MAX_CENTS = 10_000_000_000  # 100 million dollars: more is a typing slip
+TITLE = 300
+LONG = 10_000
 
 
 def _values(enum) -> validate.OneOf:
     return validate.OneOf([member.value for member in enum])
-
-
-class Cents(fields.Field):
-    """Dollars as typed ("12,500" or "12500.00"), held as integer cents."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            dollars = Decimal(str(value).replace(",", "").replace("$", "").strip())
-        except InvalidOperation:
-            raise ValidationError("Give an amount in dollars, such as 12500 or 12,500.00.") from None
-        if dollars < 0 or dollars.as_tuple().exponent < -2:
-            raise ValidationError("Give a positive amount in dollars and cents.")
-        cents = int(dollars * 100)
-        if cents > MAX_CENTS:
-            raise ValidationError("That amount is too large.")
-        return cents
 
 
 def ends_after_start(start: str, end: str, message: str):
@@ -46,9 +28,9 @@ def ends_after_start(start: str, end: str, message: str):
 
 
 class PlanSchema(Schema):
-    title = fields.String(required=True, validate=TITLE)
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    title = Text(required=True, max_length=TITLE)
+    starts_on = Day(required=True)
+    ends_on = Day(required=True)
     status = fields.String(load_default=PlanStatus.DRAFT.value, validate=_values(PlanStatus))
     check_period = ends_after_start("starts_on", "ends_on", "The plan ends after it starts.")
 
@@ -57,70 +39,69 @@ class PlanSettingsSchema(Schema):
     """The district's settings for its plans."""
 
     reporting_interval = fields.String(required=True, validate=_values(ReportingInterval))
-    stale_after_days = fields.Integer(required=True, validate=validate.Range(
-        min=1, max=365, error="Between 1 and 365 days."))
+    stale_after_days = WholeNumber(required=True, minimum=1, maximum=365, error="Between 1 and 365 days.")
 
 
 class PrioritySchema(Schema):
-    title = fields.String(required=True, validate=TITLE)
+    title = Text(required=True, max_length=TITLE)
 
 
 class StrategySchema(Schema):
-    priority_id = fields.Integer(required=True)
-    title = fields.String(required=True, validate=TITLE)
+    priority_id = Id(required=True)
+    title = Text(required=True, max_length=TITLE)
 
 
 class ActionSchema(Schema):
-    strategy_id = fields.Integer(required=True)
-    title = fields.String(required=True, validate=TITLE)
-    owner_id = fields.Integer(required=True)
-    starts_on = fields.Date(required=True)
-    due_on = fields.Date(required=True)
+    strategy_id = Id(required=True)
+    title = Text(required=True, max_length=TITLE)
+    owner_id = Id(required=True)
+    starts_on = Day(required=True)
+    due_on = Day(required=True)
     status = fields.String(load_default=ActionStatus.NOT_STARTED.value, validate=_values(ActionStatus))
     allocated_cents = Cents(load_default=0)
     spent_cents = Cents(load_default=0)
-    funding_source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    provider_id = fields.Integer(load_default=None, allow_none=True)
+    funding_source = Text(load_default=None, allow_none=True, max_length=200)
+    provider_id = Id(load_default=None, allow_none=True)
     check_dates = ends_after_start("starts_on", "due_on", "The due date comes after the start.")
 
 
 class ProviderSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = Text(required=True, max_length=200)
     kind = fields.String(load_default=ProviderKind.PROVIDER.value, validate=_values(ProviderKind))
     contract_cents = Cents(load_default=0)
-    contract_starts_on = fields.Date(load_default=None, allow_none=True)
-    contract_ends_on = fields.Date(load_default=None, allow_none=True)
+    contract_starts_on = Day(load_default=None, allow_none=True)
+    contract_ends_on = Day(load_default=None, allow_none=True)
     check_period = ends_after_start("contract_starts_on", "contract_ends_on", "The contract ends after it starts.")
 
 
 class ProgressUpdateSchema(Schema):
-    reported_on = fields.Date(required=True)
+    reported_on = Day(required=True)
     status = fields.String(required=True, validate=_values(ActionStatus))
-    narrative = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
-    milestone_id = fields.Integer(load_default=None, allow_none=True)
+    narrative = Text(required=True, max_length=LONG)
+    milestone_id = Id(load_default=None, allow_none=True)
 
 
 class MilestoneSchema(Schema):
-    title = fields.String(required=True, validate=TITLE)
-    target_on = fields.Date(required=True)
+    title = Text(required=True, max_length=TITLE)
+    target_on = Day(required=True)
 
 
 class RiskSchema(Schema):
-    title = fields.String(required=True, validate=TITLE)
+    title = Text(required=True, max_length=TITLE)
     severity = fields.String(required=True, validate=_values(RiskSeverity))
-    owner_id = fields.Integer(load_default=None, allow_none=True)
-    mitigation = fields.String(load_default=None, allow_none=True, validate=LONG)
+    owner_id = Id(load_default=None, allow_none=True)
+    mitigation = Text(load_default=None, allow_none=True, max_length=LONG)
 
 
 class ReviewSchema(Schema):
-    review_comment = fields.String(load_default=None, allow_none=True, validate=LONG)
+    review_comment = Text(load_default=None, allow_none=True, max_length=LONG)
 
 
 class EvidenceSchema(Schema):
     """A visit or one classroom observation."""
 
-    visit_id = fields.Integer(load_default=None, allow_none=True)
-    observation_id = fields.Integer(load_default=None, allow_none=True)
+    visit_id = Id(load_default=None, allow_none=True)
+    observation_id = Id(load_default=None, allow_none=True)
 
     @validates_schema
     def one_of_them(self, data, **kwargs):
@@ -129,15 +110,15 @@ class EvidenceSchema(Schema):
 
 
 class EquityGoalSchema(Schema):
-    metric = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    student_group = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    comparison_group = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    baseline_value = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
-    baseline_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    target_value = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
-    target_year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    metric = Text(required=True, max_length=200)
+    student_group = Text(required=True, max_length=120)
+    comparison_group = Text(required=True, max_length=120)
+    baseline_value = PlainDecimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
+    baseline_year = WholeNumber(required=True, minimum=2000, maximum=2100, error="A year from 2000 to 2100.")
+    target_value = PlainDecimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
+    target_year = WholeNumber(required=True, minimum=2000, maximum=2100, error="A year from 2000 to 2100.")
     direction = fields.String(load_default=Direction.HIGHER.value, validate=_values(Direction))
-    priority_id = fields.Integer(load_default=None, allow_none=True)
+    priority_id = Id(load_default=None, allow_none=True)
 
     @validates_schema
     def target_after_baseline(self, data, **kwargs):
@@ -146,7 +127,7 @@ class EquityGoalSchema(Schema):
 
 
 class MeasurementSchema(Schema):
-    year = fields.Integer(required=True)
+    year = WholeNumber(required=True, minimum=2000, maximum=2100, error="A year from 2000 to 2100.")
     value = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
     comparison_value = fields.Decimal(load_default=None, allow_none=True, places=2,
                                       validate=validate.Range(min=0, max=99999))

@@ -3,6 +3,7 @@ from datetime import date
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from app.fields import Day
 from app.fieldwork.filters import FORMATS, QueryFilters, an_id
 from app.rollups.services import SECTIONS, Criteria, school_year_start
 from tenants.models import AccountabilityStatus
@@ -20,8 +21,8 @@ class DashboardFilters(QueryFilters):
     region = an_id()
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in AccountabilityStatus]))
     support_type = an_id()
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
+    date_from = Day(data_key="from", load_default=None)
+    date_to = Day(data_key="to", load_default=None)
     format = fields.String(load_default="html", validate=validate.OneOf(FORMATS, error="Export as csv or xlsx."))
     table = fields.String(load_default=None, validate=validate.OneOf(list(SECTIONS), error="Choose a table."))
     sort_coverage_districts = _sort_of("coverage-districts")
