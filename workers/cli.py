@@ -8,6 +8,8 @@ from rq.cron import CronScheduler
 from workers.queues import QUEUES, redis_connection
 
 SCHEDULE = "workers.schedule"
+# How often a worker moves on the jobs of workers that died (rq's default is 10 minutes).
+MAINTENANCE_SECONDS = 60
 
 
 class AppWorker(Worker):
@@ -31,9 +33,12 @@ def _require_redis(what: str) -> None:
 @click.argument("queues", nargs=-1)
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
-    """Run jobs from the queues (all of them by default) until stopped."""
+    """Run jobs from the queues (all of them by default) until stopped, and bring their retries back when due."""
     _require_redis("a worker")
-    AppWorker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
+    worker = AppWorker(list(queues or QUEUES), connection=redis_connection(), maintenance_interval=MAINTENANCE_SECONDS)
+    # A failed job waits for its retry in RQ's scheduled registry: without the scheduler it waits for ever.
+    # Every worker may run it; they share it through a lock per queue in Redis.
+    worker.work(burst=burst, with_scheduler=True)
 
 
 @click.command("scheduler")
