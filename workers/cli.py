@@ -1,10 +1,13 @@
 """`flask worker` and `flask scheduler`: an RQ worker with the application's context, and the one scheduler."""
+import os
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from rq import Worker
 from rq.cron import CronScheduler
 
+from workers.failures import remember, remember_error
 from workers.queues import QUEUES, redis_connection
 
 SCHEDULE = "workers.schedule"
@@ -13,7 +16,16 @@ MAINTENANCE_SECONDS = 60
 
 
 class AppWorker(Worker):
-    """A forking worker whose work horse opens its own database connections."""
+    """A forking worker whose work horse opens its own database connections, and which remembers why a job failed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, exception_handlers=[remember_error], **kwargs)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        # RQ keeps no error for an attempt that is retried: the page waiting for the job says what happened.
+        signal_number = os.WTERMSIG(ret_val) if ret_val and os.WIFSIGNALED(ret_val) else None
+        killed_by = f" by signal {signal_number}" if signal_number else ""
+        remember(job, f"Work-horse terminated unexpectedly{killed_by} (killed, or out of memory)")
 
     def main_work_horse(self, job, queue):
         from app.extensions import db

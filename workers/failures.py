@@ -9,6 +9,8 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from workers.queues import QUEUES, queue, redis_connection
 
+LAST_ERROR = "last_error"
+
 
 @dataclass(frozen=True)
 class FailedJob:
@@ -59,8 +61,21 @@ def job_state(job_id: str) -> JobState:
 
 def _last_error(job: Job) -> str | None:
     result = job.latest_result()
-    error = ((result.exc_string if result and result.exc_string else None) or job.exc_info or "").strip()
+    error = ((result.exc_string if result and result.exc_string else None) or job.meta.get(LAST_ERROR) or "").strip()
     return error.splitlines()[-1] if error else None
+
+
+def remember(job: Job, error: str) -> None:
+    """Keep the error of this attempt with the job: RQ records none for an attempt that is retried."""
+    job.meta[LAST_ERROR] = error[:500]
+    job.save_meta()
+
+
+def remember_error(job: Job, exc_type, exc_value, traceback) -> bool:
+    """An RQ exception handler: remember the error, then let RQ's own handling go on."""
+    # RQ's AbandonedJobError (the worker died) carries no message of its own.
+    remember(job, f"{exc_type.__name__}: {exc_value or 'its worker stopped answering (killed, or its machine went down)'}")
+    return True
 
 
 def failed_jobs() -> list[FailedJob]:

@@ -5,6 +5,7 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from sqlalchemy import delete, select
 
+from workers.failures import remember_error
 from workers.queues import QUEUES, RecordedJob, own_session, push, redis_connection
 
 # Records of finished jobs are kept this long (to answer "what ran"), and unfinished ones are
@@ -27,7 +28,7 @@ def reconcile_jobs(now: datetime | None = None) -> dict[str, int]:
     # A job whose worker was killed stays "started" until its heartbeat lapses (90 s): after that,
     # cleanup hands it to its retry, or to the failed list with Retry when it has none left.
     for name in QUEUES:
-        StartedJobRegistry(name, connection=connection).cleanup()
+        StartedJobRegistry(name, connection=connection).cleanup(exception_handlers=[remember_error])
     counts = {"requeued": 0, "finished": 0}
     with own_session() as session:
         pending = session.scalars(select(BackgroundJob).where(
