@@ -86,10 +86,10 @@ def parse_options():
     return options
 
 
-def recreate_database(server_url: str) -> None:
+def recreate_database(server_url: str, name: str = DATABASE) -> None:
     with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
 
 
 def seed_and_print() -> None:
@@ -108,7 +108,7 @@ def seed_and_print() -> None:
         lead = factories.person(Role.ASSISTANCE_LEAD, district=district, name="Bench Lead")
         db.session.commit()
         print(json.dumps({"district_id": district.id, "school_id": school.id, "lead_id": lead.id,
-                          "token": issue_token(lead, "benchmark")}))
+                          "email": lead.email, "token": issue_token(lead, "benchmark")}))
 
 
 def free_port() -> int:

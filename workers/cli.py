@@ -11,8 +11,11 @@ from workers.failures import remember, remember_error
 from workers.queues import QUEUES, redis_connection
 
 SCHEDULE = "workers.schedule"
-# How often a worker moves on the jobs of workers that died (rq's default is 10 minutes).
+# How often a worker moves on the jobs of workers that died and takes over the scheduler of one that
+# was killed (rq's default: 10 minutes). An idle worker looks up from waiting for jobs every WORKER_TTL - 15 s
+# (rq's default TTL, 420 s, would leave a killed worker's retries waiting for 7 minutes).
 MAINTENANCE_SECONDS = 60
+WORKER_TTL_SECONDS = 60
 
 
 class AppWorker(Worker):
@@ -47,7 +50,8 @@ def _require_redis(what: str) -> None:
 def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     """Run jobs from the queues (all of them by default) until stopped, and bring their retries back when due."""
     _require_redis("a worker")
-    worker = AppWorker(list(queues or QUEUES), connection=redis_connection(), maintenance_interval=MAINTENANCE_SECONDS)
+    worker = AppWorker(list(queues or QUEUES), connection=redis_connection(), maintenance_interval=MAINTENANCE_SECONDS,
+                       worker_ttl=WORKER_TTL_SECONDS)
     # A failed job waits for its retry in RQ's scheduled registry: without the scheduler it waits for ever.
     # Every worker may run it; they share it through a lock per queue in Redis.
     worker.work(burst=burst, with_scheduler=True)
