@@ -6,7 +6,8 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from sqlalchemy import event, func, select
+from flask import has_app_context
+from sqlalchemy import event, func, make_url, select
 
 from app.accounts.tokens import issue_token
 from app.extensions import db
@@ -14,9 +15,27 @@ from app.fieldwork.models import Visit
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.conftest import clear_committed_data
+from config import TestingConfig
 from tests.test_api import new_visit
 
+TEST_URL = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+
 pytestmark = pytest.mark.browser  # commits: terminated backends take their open transactions with them
+
+
+class Committed:
+    """A lead's token, one of their visits, and new visit bodies; the requests run outside the test's app context,
+    each in its own, as in production (a session of the test's would keep a connection checked out)."""
+
+    def __init__(self, app, token: str, visit_id: int, body: dict):
+        self.app, self.token, self.visit_id, self.body = app, {"Authorization": f"Bearer {token}"}, visit_id, body
+
+    def new_visit(self) -> dict:
+        return {**self.body, "client_uuid": str(uuid.uuid4())}
+
+    def stored(self, client_uuid: str) -> int:
+        with self.app.app_context(), entered(system_scope("failover test reads")):
+            return db.session.scalar(select(func.count()).select_from(Visit).where(Visit.client_uuid == client_uuid))
 
 
 @pytest.fixture
@@ -24,33 +43,28 @@ def committed_world(app, redis):
     with app.app_context(), entered(system_scope("failover test")):
         world = factories.make_world()
         token = issue_token(world.lead, "failover test")
+        body, visit_id = new_visit(world), world.home_visit.id
         db.session.commit()
-        try:
-            yield world, {"Authorization": f"Bearer {token}"}
-        finally:
-            db.session.remove()
+    try:
+        yield Committed(app, token, visit_id, body)
+    finally:
+        with app.app_context():
             clear_committed_data()
-
-
-def database_name() -> str:
-    return db.engine.url.database
 
 
 def terminate(pids: list[int] | None = None) -> int:
     """Terminate the backends of this test's database (all of them, or these), from a connection of our own."""
-    url = db.engine.url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    from flask import current_app
+
+    engine_url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]) if has_app_context() else TEST_URL
+    url = engine_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as admin:
         query = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                  "WHERE datname = %s AND pid <> pg_backend_pid()")
-        params = [database_name()]
+        params = [engine_url.database]
         if pids is not None:
             query, params = query + " AND pid = ANY(%s)", params + [pids]
         return admin.execute(query, params).fetchone()[0]
-
-
-def stored(client_uuid: str) -> int:
-    db.session.rollback()
-    return db.session.scalar(select(func.count()).select_from(Visit).where(Visit.client_uuid == client_uuid))
 
 
 @contextmanager
@@ -95,51 +109,57 @@ def terminated_after_commit():
 
 
 def test_after_every_backend_is_terminated_the_next_read_and_write_succeed(committed_world, client):
-    world, token = committed_world
-    assert client.get("/api/v1/visits", headers=token).status_code == 200
+    world = committed_world
+    assert client.get("/api/v1/visits", headers=world.token).status_code == 200
     assert terminate() >= 1  # the pool's idle connections are now dead
-    assert client.get("/api/v1/visits", headers=token).status_code == 200
+    assert client.get("/api/v1/visits", headers=world.token).status_code == 200
     terminate()
-    body = new_visit(world)
-    assert client.post("/api/v1/visits", json=body, headers=token).status_code == 201
-    assert stored(body["client_uuid"]) == 1
+    body = world.new_visit()
+    assert client.post("/api/v1/visits", json=body, headers=world.token).status_code == 201
+    assert world.stored(body["client_uuid"]) == 1
 
 
-def test_a_read_that_loses_its_connection_mid_request_is_run_again_once(committed_world, client):
-    world, token = committed_world
-    with terminated_on(db.engine, "before_cursor_execute") as fired:
-        response = client.get(f"/api/v1/visits/{world.home_visit.id}", headers=token)
+def test_a_read_that_loses_its_connection_mid_request_is_run_again_once(app, committed_world, client):
+    world = committed_world
+    with app.app_context():
+        engine = db.engine
+    with terminated_on(engine, "before_cursor_execute") as fired:
+        response = client.get(f"/api/v1/visits/{world.visit_id}", headers=world.token)
     assert fired, "no backend was terminated"
-    assert response.status_code == 200 and response.json["id"] == world.home_visit.id
+    assert response.status_code == 200 and response.json["id"] == world.visit_id
 
 
-def test_a_read_that_loses_its_connection_twice_answers_503_not_500(committed_world, client):
-    world, token = committed_world
-    with terminated_on(db.engine, "before_cursor_execute", times=2) as fired:
-        response = client.get(f"/api/v1/visits/{world.home_visit.id}", headers=token)
+def test_a_read_that_loses_its_connection_twice_answers_503_not_500(app, committed_world, client):
+    world = committed_world
+    with app.app_context():
+        engine = db.engine
+    with terminated_on(engine, "before_cursor_execute", times=2) as fired:
+        response = client.get(f"/api/v1/visits/{world.visit_id}", headers=world.token)
     assert len(fired) == 2
     assert response.status_code == 503 and response.headers["Retry-After"] == "1"
 
 
 def test_a_write_that_committed_before_its_connection_died_answers_stored(committed_world, client):
-    world, token = committed_world
-    body = new_visit(world)
+    world = committed_world
+    body = world.new_visit()
     with terminated_after_commit() as fired:
-        response = client.post("/api/v1/visits", json=body, headers=token)
+        response = client.post("/api/v1/visits", json=body, headers=world.token)
     assert fired
     assert response.status_code == 201 and response.json["client_uuid"] == body["client_uuid"]
-    assert stored(body["client_uuid"]) == 1
+    assert world.stored(body["client_uuid"]) == 1
 
 
 def test_a_write_that_lost_its_connection_before_committing_answers_503_and_lands_once_when_resent(
-        committed_world, client):
-    world, token = committed_world
-    body = new_visit(world)
-    with terminated_on(db.engine, "after_cursor_execute") as fired:
-        response = client.post("/api/v1/visits", json=body, headers=token)
+        app, committed_world, client):
+    world = committed_world
+    body = world.new_visit()
+    with app.app_context():
+        engine = db.engine
+    with terminated_on(engine, "after_cursor_execute") as fired:
+        response = client.post("/api/v1/visits", json=body, headers=world.token)
     assert fired
     assert response.status_code == 503 and response.json["error"]["status"] == 503
-    assert stored(body["client_uuid"]) == 0
-    again = client.post("/api/v1/visits", json=body, headers=token)
+    assert world.stored(body["client_uuid"]) == 0
+    again = client.post("/api/v1/visits", json=body, headers=world.token)
     assert again.status_code == 201
-    assert stored(body["client_uuid"]) == 1
+    assert world.stored(body["client_uuid"]) == 1
