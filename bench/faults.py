@@ -18,6 +18,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -42,6 +43,8 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]
 
 def main() -> None:
     options = parse_options()
+    # Stopped from outside (a timeout): still stop the servers started here, in the `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     server_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     database_url = server_url.rsplit("/", 1)[0] + f"/{DATABASE}"
     recreate_database(server_url, DATABASE)

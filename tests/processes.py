@@ -6,13 +6,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.mailbox import free_port
+
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, seconds: float = 30) -> None:
