@@ -59,10 +59,12 @@ def main() -> None:
                        capture_output=True)
         seed = json.loads(subprocess.run([sys.executable, ROOT / "bench" / "visit_post.py", "--seed"], cwd=ROOT,
                                          env=env, check=True, capture_output=True, text=True).stdout)
+        log = options.server_log.open("w") if options.server_log else subprocess.DEVNULL
         server = subprocess.Popen([BIN / "gunicorn", "--workers", str(options.workers), "--threads", "2",
                                    "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=log, stderr=log)
         wait_for_port(port)
+        warm_up(port, seed, options.workers)
         results = run_under_faults(options, port, seed, server_url, redis)
     finally:
         if server:
@@ -77,6 +79,7 @@ def parse_options():
     parser.add_argument("--seconds", type=float, default=40, help="length of the run (at most 300)")
     parser.add_argument("--clients", type=int, default=4, help="client threads (at most 16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--server-log", type=Path, help="write gunicorn's output (errors, tracebacks) to this file")
     options = parser.parse_args()
     options.seconds = max(12.0, min(options.seconds, 300.0))
     options.clients = max(1, min(options.clients, 16))
@@ -161,6 +164,16 @@ def safe(call) -> int:
         return call()
     except OSError:
         return 0  # no answer at all
+
+
+def warm_up(port: int, seed: dict, workers: int) -> None:
+    """Wait until the workers answer (each loads the app after the port opens): faults hit a serving app."""
+    token = {"Authorization": f"Bearer {seed['token']}"}
+    answered, deadline = 0, time.monotonic() + 120
+    while answered < 3 * workers and time.monotonic() < deadline:
+        answered += safe(lambda: request(port, "GET", "/api/v1/visits?page_size=5", headers=token)[0]) == 200
+    if answered < 3 * workers:
+        raise SystemExit("gunicorn did not answer within 2 minutes")
 
 
 def terminate_backends(server_url: str) -> int:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -28,7 +29,7 @@ class JobState:
 
     `status` is one of RQ's (queued, started, scheduled: waiting for a retry, failed: out of retries,
     finished, ...) or "lost" (Redis does not have it: the reconcile enqueues it again within a minute)
-    or "unavailable" (Redis does not answer). `error` is the last line of its last failure,
+    or "unavailable" (Redis does not answer), or "in-process" (no Redis configured: nothing runs in the background). `error` is the last line of its last failure,
     `retry_at` (UTC) when a scheduled retry is due, `retries_left` how many remain after that.
     """
 
@@ -45,6 +46,8 @@ class JobState:
 
 def job_state(job_id: str) -> JobState:
     """The state of job `job_id` on RQ; never raises for Redis being down (status "unavailable")."""
+    if not current_app.config.get("REDIS_URL"):
+        return JobState("in-process")  # it ran inside the request that asked, and is over
     try:
         try:
             job = Job.fetch(job_id, connection=redis_connection())
