@@ -42,6 +42,10 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not stop sign-in: limits are kept in memory meanwhile (flask-limiter logs the switch).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2}
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
     # The same attempts per account (the email typed), from any address: behind a proxy or a school's NAT
     # many people share an address, and one account is not guessed at from many.
@@ -85,6 +89,10 @@ class Config:
     # "json": one JSON object per log line, with the request id (production's default); "text" for a terminal.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Seconds before each retry; the last one repeats if JOB_RETRIES is larger.
+    JOB_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOB_RETRY_INTERVALS", "10,60,300").split(",")]
+    # A connection the database dropped (a restart, a failover, a killed backend) is replaced before use.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Test-only: a pause per import step, so that a test can kill a worker mid-import.
     IMPORT_STEP_DELAY_SECONDS = float(os.environ.get("IMPORT_STEP_DELAY_SECONDS", "0"))
 

@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None) -> Flask:
     register_blueprints(app)
     register_admin(app)
     register_errorhandlers(app)
+    register_resilience(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -140,6 +141,12 @@ def register_errorhandlers(app: Flask) -> None:
     from app.errors import init_errors
 
     init_errors(app)
+
+
+def register_resilience(app: Flask) -> None:
+    from app.resilience import init_resilience
+
+    init_resilience(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -15,6 +15,7 @@ TITLES = {
     422: "Check what you entered",
     429: "Too many attempts",
     500: "Something went wrong",
+    503: "Try again in a moment",
 }
 MESSAGES = {
     403: "Your role does not allow this.",

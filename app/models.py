@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.districts.models import School
 from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
+from app.jobs.models import BackgroundJob
 from app.fieldwork.models import (
     LookFor,
     Observation,
@@ -35,7 +36,7 @@ from tenants.models import District, Region
 from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 
 __all__ = [
-    "ApiToken", "AuditEvent", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
+    "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
     "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
     "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",

@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.processes import free_port, wait_for_port  # noqa: E402
 BIN = Path(sys.executable).parent
 DATABASE = "bench_visits"
 MAX_VISITS = 5000
@@ -56,7 +57,7 @@ def main() -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for(port)
+        wait_for_port(port)
         api = run(options, lambda body: post_visit(port, seed["token"], body), seed)
     finally:
         server.terminate()
@@ -86,10 +87,10 @@ def parse_options():
     return options
 
 
-def recreate_database(server_url: str) -> None:
+def recreate_database(server_url: str, name: str = DATABASE) -> None:
     with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
 
 
 def seed_and_print() -> None:
@@ -108,24 +109,7 @@ def seed_and_print() -> None:
         lead = factories.person(Role.ASSISTANCE_LEAD, district=district, name="Bench Lead")
         db.session.commit()
         print(json.dumps({"district_id": district.id, "school_id": school.id, "lead_id": lead.id,
-                          "token": issue_token(lead, "benchmark")}))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not start on port {port}")
+                          "email": lead.email, "token": issue_token(lead, "benchmark")}))
 
 
 def visit_body(seed: dict, number: int) -> dict:

@@ -29,6 +29,7 @@ def test_the_schedule_registers_each_job_on_its_queue_with_its_cron_expression(r
         ("workers.jobs.make_due_status_reports", "reports", "0 10 * * *"),
         ("workers.jobs.send_follow_up_reminders", "notifications", "0 11 * * *"),
         ("workers.jobs.send_weekly_digests", "notifications", "30 11 * * 1"),
+        ("workers.jobs.reconcile_jobs", "default", "* * * * *"),
     }
 
 
@@ -73,7 +74,7 @@ def test_flask_scheduler_runs_the_schedule_and_refuses_to_be_a_second_one(app, r
     first = start_scheduler(app)
     try:
         running = wait_for(lambda: CronScheduler.all(redis), 20, "the scheduler to register")
-        assert [len(s.get_jobs()) for s in running] == [3] and running[0].pid == first.pid
+        assert [len(s.get_jobs()) for s in running] == [4] and running[0].pid == first.pid
 
         second = start_scheduler(app)
         output, _ = second.communicate(timeout=30)

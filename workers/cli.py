@@ -1,17 +1,34 @@
 """`flask worker` and `flask scheduler`: an RQ worker with the application's context, and the one scheduler."""
+import os
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from rq import Worker
 from rq.cron import CronScheduler
 
+from workers.failures import remember, remember_error
 from workers.queues import QUEUES, redis_connection
 
 SCHEDULE = "workers.schedule"
+# How often a worker moves on the jobs of workers that died and takes over the scheduler of one that
+# was killed (rq's default: 10 minutes). An idle worker looks up from waiting for jobs every WORKER_TTL - 15 s
+# (rq's default TTL, 420 s, would leave a killed worker's retries waiting for 7 minutes).
+MAINTENANCE_SECONDS = 60
+WORKER_TTL_SECONDS = 60
 
 
 class AppWorker(Worker):
-    """A forking worker whose work horse opens its own database connections."""
+    """A forking worker whose work horse opens its own database connections, and which remembers why a job failed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, exception_handlers=[remember_error], **kwargs)
+
+    def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
+        # RQ keeps no error for an attempt that is retried: the page waiting for the job says what happened.
+        signal_number = os.WTERMSIG(ret_val) if ret_val and os.WIFSIGNALED(ret_val) else None
+        killed_by = f" by signal {signal_number}" if signal_number else ""
+        remember(job, f"Work-horse terminated unexpectedly{killed_by} (killed, or out of memory)")
 
     def main_work_horse(self, job, queue):
         from app.extensions import db
@@ -31,9 +48,13 @@ def _require_redis(what: str) -> None:
 @click.argument("queues", nargs=-1)
 @with_appcontext
 def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
-    """Run jobs from the queues (all of them by default) until stopped."""
+    """Run jobs from the queues (all of them by default) until stopped, and bring their retries back when due."""
     _require_redis("a worker")
-    AppWorker(list(queues or QUEUES), connection=redis_connection()).work(burst=burst)
+    worker = AppWorker(list(queues or QUEUES), connection=redis_connection(), maintenance_interval=MAINTENANCE_SECONDS,
+                       worker_ttl=WORKER_TTL_SECONDS)
+    # A failed job waits for its retry in RQ's scheduled registry: without the scheduler it waits for ever.
+    # Every worker may run it; they share it through a lock per queue in Redis.
+    worker.work(burst=burst, with_scheduler=True)
 
 
 @click.command("scheduler")

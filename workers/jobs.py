@@ -132,3 +132,11 @@ def send_password_reset(user_id: int) -> bool:
     from app.auth.invitations import mail_password_reset
 
     return mail_password_reset(user_id)
+
+
+@job
+def reconcile_jobs() -> dict:
+    """For the scheduler: enqueue again the jobs the database records as pending and Redis has lost."""
+    from workers.reconcile import reconcile_jobs as reconcile
+
+    return reconcile()

@@ -1,8 +1,12 @@
 """The import job: applies a confirmed batch, reporting its progress to Redis for the wizard's page."""
+from dataclasses import dataclass
+
 from flask import current_app
+from redis.exceptions import RedisError
 
 from app.onboarding.services import apply_import
 from tenants.scopes import person_job_scope
+from workers.failures import JobState, job_state
 from workers.jobs import job
 from workers.queues import redis_connection
 
@@ -14,6 +18,8 @@ PROGRESS_SECONDS = 24 * 3600
 @job(scope=lambda batch_id, user_id: person_job_scope(user_id))
 def run_import(batch_id: int, user_id: int) -> dict:
     """Apply import batch `batch_id` as user `user_id` (a platform admin); done batches are not applied twice."""
+    # A new attempt starts from nothing (the last one left nothing): so does its progress.
+    report_progress(batch_id, 0, 0)
     return apply_import(batch_id, user_id, progress=lambda done, total: report_progress(batch_id, done, total))
 
 
@@ -24,11 +30,33 @@ def report_progress(batch_id: int, done: int, total: int) -> None:
 
 
 def progress_of(batch_id: int) -> tuple[int, int] | None:
-    """(done, total) of a running import, or None before it starts."""
+    """(done, total) of a running import, or None before it starts (or when Redis does not answer)."""
     if not current_app.config.get("REDIS_URL"):
         return None
-    value = redis_connection().get(PROGRESS_KEY.format(batch_id))
+    try:
+        value = redis_connection().get(PROGRESS_KEY.format(batch_id))
+    except RedisError:
+        return None
     if value is None:
         return None
     done, total = value.decode().split("/")
-    return int(done), int(total)
+    return (int(done), int(total)) if int(total) else None
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    """What the batch page says about the job of a confirmed batch: its state and, while it runs, its progress."""
+
+    state: JobState | None  # None: jobs run in-process (no Redis), nothing to say
+    progress: tuple[int, int] | None
+
+
+def import_job(batch_id: int) -> ImportJob:
+    """The job of batch `batch_id`: its RQ state, and (done, total) rows only while an attempt is running."""
+    from app.onboarding.services import import_job_id
+
+    if not current_app.config.get("REDIS_URL"):
+        return ImportJob(None, None)
+    state = job_state(import_job_id(batch_id))
+    # Progress left by an attempt that died says nothing about the next one.
+    return ImportJob(state, progress_of(batch_id) if state.status == "started" else None)

@@ -37,6 +37,7 @@ from tenants.access import is_platform_admin, scope_for_job
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.scope import entered
 from tenants.scopes import system_task_scope
+from workers.failures import job_state, retry_failed_job
 from workers.queues import enqueue
 
 # Districts from the state directory wait here until an admin places them in a region.
@@ -137,13 +138,30 @@ def _batch_or_errors(kind, district_id, checked: dict, errors, sources, user) ->
     return Preview(batch=batch, counts=counts)
 
 
-def confirm_import(batch: ImportBatch, user: User):
-    """Queue a previewed batch once; confirming it again (a double click) queues nothing more."""
+def import_job_id(batch_id: int) -> str:
+    """The RQ id of a batch's job: one per batch, whatever the attempts."""
+    return f"import-batch-{batch_id}"
+
+
+def confirm_import(batch: ImportBatch, user: User) -> bool:
+    """Queue a previewed batch; False if nothing was queued.
+
+    Confirming again (a double click) queues nothing more while its job is waiting, running or retrying;
+    once the job is out of retries or lost by Redis, confirming again starts it again. With Redis down
+    the batch is queued in the database and its job enqueued by the reconcile once Redis is back.
+    """
+    if batch.status == ImportStatus.DONE:
+        return False
     if batch.status != ImportStatus.PREVIEWED:
-        return None
+        state = job_state(import_job_id(batch.id))
+        if not state.can_start_again:
+            return False
+        if state.status == "failed" and retry_failed_job(import_job_id(batch.id)):
+            return True
     batch.status = ImportStatus.QUEUED
     db.session.commit()
-    return enqueue("app.onboarding.jobs.run_import", batch.id, user.id, queue_name="imports")
+    enqueue("app.onboarding.jobs.run_import", batch.id, user.id, queue_name="imports", job_id=import_job_id(batch.id))
+    return True
 
 
 def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress) -> dict:

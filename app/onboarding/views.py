@@ -8,7 +8,7 @@ from app.auth.guards import sign_in_required
 from app.extensions import db
 from app.onboarding.files import MAX_BYTES
 from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
-from app.onboarding.jobs import progress_of
+from app.onboarding.jobs import import_job
 from app.onboarding.models import ImportBatch
 from app.onboarding.services import (
     confirm_import,
@@ -102,7 +102,9 @@ def directory_import():
 def batch(batch_id: int):
     require_platform_admin()
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
-    return render_template("onboarding/batch.html", batch=batch, progress=progress_of(batch.id),
+    job = import_job(batch.id) if batch.status != "previewed" else None
+    return render_template("onboarding/batch.html", batch=batch, state=job and job.state,
+                           progress=job and job.progress,
                            watching=request.args.get("watch") == "1")
 
 
@@ -110,7 +112,8 @@ def batch(batch_id: int):
 def confirm(batch_id: int):
     require_platform_admin()
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
-    confirm_import(batch, current_user)
+    if not confirm_import(batch, current_user):
+        flash("This import is already queued, running or done: nothing more was queued.", "info")
     return redirect(url_for("onboarding.batch", batch_id=batch.id))
 
 
