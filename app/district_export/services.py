@@ -1,10 +1,10 @@
 """Build the ZIP: one CSV per tenant table (every TenantScoped model, so new features are included), a README."""
 import io
 import zipfile
-from datetime import date
 
 from sqlalchemy import LargeBinary, select
 
+from app.clock import state_today
 from app.exports import _csv as csv_bytes  # the same CSV (UTF-8 BOM, formula-safe) as every list's download
 from app.extensions import db
 from tenants.base import TenantScoped
@@ -29,7 +29,7 @@ def _columns(table) -> list:
 def district_archive(district: District) -> tuple[str, bytes]:
     """The file name and bytes of the district's ZIP, read within the current scope."""
     buffer = io.BytesIO()
-    readme = [f"# Data of {district.name}, exported {date.today().isoformat()}", "",
+    readme = [f"# Data of {district.name}, exported {state_today().isoformat()}", "",
               "One CSV file per table (UTF-8, header row). Ids are the platform's; a column ending in _id",
               "refers to the id column of the file named in its description. Internal notes of the support team",
               "and binary files (such as rendered PDF reports) are not included.", ""]
@@ -44,7 +44,7 @@ def district_archive(district: District) -> tuple[str, bytes]:
             archive.writestr(f"{table.name}.csv", csv_bytes(body))
             readme += [f"## {table.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c in columns), ""]
         archive.writestr("README.md", "\n".join(readme) + "\n")
-    return f"{district.slug}-data-{date.today().isoformat()}.zip", buffer.getvalue()
+    return f"{district.slug}-data-{state_today().isoformat()}.zip", buffer.getvalue()
 
 
 def _attribute(model, column_name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, SupportAssignment, Visit
 from app.fieldwork.services import assignments_with_delivery
@@ -265,7 +266,7 @@ FOLLOW_UP_COLUMNS = (
 
 
 def is_overdue(visit: Visit, today: date | None = None) -> bool:
-    return visit.follow_up_on < (today or date.today())
+    return visit.follow_up_on < (today or state_today())
 
 
 def visit_columns(internal_notes: bool) -> tuple[Column, ...]:

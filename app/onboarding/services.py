@@ -8,7 +8,6 @@ same batch or file changes nothing).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
@@ -18,6 +17,7 @@ from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
 from app.auth.invitations import Invitations, invite_people
 from app.auth.services import person_with_email
+from app.clock import stored_now
 from app.directory import DirectorySchool
 from app.districts.models import School
 from app.extensions import db
@@ -164,7 +164,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
                 result, newcomers = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress), []
             else:
                 result, newcomers = import_district_rows(batch.district_id, batch.rows, progress)
-            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, datetime.now()
+            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, stored_now()
             db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -178,7 +178,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
 def _mark_failed(batch_id: int, error: Exception) -> None:
     """Record the error on the batch in its own transaction; the import itself left nothing."""
     batch = db.session.get(ImportBatch, batch_id)
-    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], datetime.now()
+    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], stored_now()
     db.session.commit()
 
 

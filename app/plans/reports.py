@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import state_today
 from app.accounts.models import User
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
@@ -70,7 +71,7 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
         existing = _scheduled(plan.district_id, scheduled_for)
         if existing is not None:
             return existing
-    today = today or date.today()
+    today = today or state_today()
     latest = next(iter(reports_of(plan.district_id)), None)
     since = latest.made_at.date() if latest else plan.starts_on
     report = StatusReport(

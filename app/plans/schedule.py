@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.clock import state_today
 from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
 from app.plans.reports import freeze_status_report, interval_start
@@ -23,7 +24,7 @@ def enqueue_due_status_reports(today: str | None = None) -> int:
 
     The interval (monthly or quarterly) is the district's setting.
     """
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else state_today()
     with entered(system_scope("finding districts due a status report")):
         plans = db.session.execute(
             select(District.id, District.reporting_interval)

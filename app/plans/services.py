@@ -12,10 +12,11 @@ priority's empty strategies) is deleted row by row, so the audit trail keeps
 each one's values.
 """
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
+from app.clock import state_today, stored_now
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
@@ -266,7 +267,7 @@ def post_progress_update(action: Action, author: User, data: dict) -> ProgressUp
         Milestone, action.district_id, data["milestone_id"], Milestone.action_id == action.id
     ) is None:
         raise InvalidInput({"milestone_id": ["Choose a milestone of this action."]})
-    if data["reported_on"] > date.today():
+    if data["reported_on"] > state_today():
         raise InvalidInput({"reported_on": ["A progress update cannot be dated in the future."]})
     update = ProgressUpdate(district_id=action.district_id, action_id=action.id, author_id=author.id,
                             reported_on=data["reported_on"], status=data["status"], narrative=data["narrative"],
@@ -299,7 +300,7 @@ def close_risk(risk: Risk) -> None:
 def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
     """Record the quality review of an action: who, when, and what they said."""
     action.reviewed_by_id = reviewer.id
-    action.reviewed_at = datetime.now(UTC).replace(tzinfo=None)
+    action.reviewed_at = stored_now()
     action.review_comment = data.get("review_comment")
     db.session.commit()
 

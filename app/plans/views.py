@@ -3,7 +3,6 @@
 Everyone who reads the district reads these pages; its writers (leaders and its
 support team) change them, viewers never do.
 """
-from datetime import date
 from decimal import Decimal
 
 from flask import (
@@ -17,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app.clock import state_today
 from app.audit.services import audit_trail
 from app.auth.guards import sign_in_required
 from app.exports import export_response
@@ -125,7 +125,7 @@ def _submitted(schema, save, values: dict):
 def dashboard(slug: str):
     district = district_or_404(slug)
     plan = services.current_plan(district)
-    today = date.today()
+    today = state_today()
     reports = reports_of(district.id)
     return render_template(
         "plans/dashboard.html", district=district, plan=plan, today=today,
@@ -301,7 +301,7 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
     if action:
         values = _form_values(action, ActionSchema())
     else:
-        values = {"starts_on": date.today().isoformat(), "status": "not_started",
+        values = {"starts_on": state_today().isoformat(), "status": "not_started",
                   "strategy_id": request.args.get("strategy", "")}
     errors = {}
     if request.method == "POST":
@@ -334,7 +334,7 @@ def action(slug: str, action_id: int):
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
         evidence=services.evidence_of(action), trail=audit_trail(action), can_edit=can_write(district.id),
         impact_reviews=impact.reviews_of(action),
-        today=date.today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
+        today=state_today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{v.visited_on:%-d %b %Y} · {v.place} · {v.purpose}")
@@ -371,7 +371,7 @@ def milestone_met(slug: str, milestone_id: int):
     district = district_or_404(slug)
     milestone = get_or_404(Milestone, district_id=district.id, id=milestone_id)
     _, back = _on_action(milestone.action_id, district)
-    services.mark_milestone_met(milestone, date.today())
+    services.mark_milestone_met(milestone, state_today())
     return _saved(f"Milestone met: {milestone.title}.", back + "#milestones")
 
 
