@@ -21,6 +21,7 @@ from app.accounts.models import RoleGrant, User
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.fieldwork.services import InvalidInput
+from app.plans.figures import figure_problem
 from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (
     Action,
@@ -48,7 +49,6 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 GOAL_FIELDS = ("metric", "student_group", "comparison_group", "baseline_value", "baseline_year", "target_value",
                "target_year", "direction", "priority_id")
 PROVIDER_FIELDS = ("name", "kind", "contract_cents", "contract_starts_on", "contract_ends_on")
-MEASUREMENT_FIELDS = ("year", "value", "comparison_value")
 
 
 class StillInUse(Exception):
@@ -338,14 +338,28 @@ def save_goal(district: District, data: dict, goal: EquityGoal | None = None) ->
 
 
 def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | None = None) -> Measurement:
-    """Record a year's value, or correct one; the year lies within the goal's years and is measured once."""
+    """Record a year's figures, or correct them; the year lies within the goal's years and is measured once.
+
+    `data`: year (int), value and comparison_value (StateFigure; the comparison may be None).
+    A suppressed value is stored as suppressed, with no value; a suppressed comparison as none.
+    Raises InvalidInput with every problem, per field.
+    """
+    errors = {}
     if not goal.baseline_year <= data["year"] <= goal.target_year:
-        raise InvalidInput({"year": [f"Give a year from {goal.baseline_year} to {goal.target_year}."]})
-    if _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
-              Measurement.year == data["year"]):
-        raise InvalidInput({"year": [f"{data['year']} is already measured."]})
+        errors["year"] = [f"Give a year from {goal.baseline_year} to {goal.target_year}."]
+    elif _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
+                Measurement.year == data["year"]):
+        errors["year"] = [f"{data['year']} is already measured."]
+    value, comparison = data["value"], data.get("comparison_value")
+    for name, figure in (("value", value), ("comparison_value", comparison)):
+        problem = figure and figure_problem(goal.metric, figure)
+        if problem:
+            errors[name] = [problem]
+    if errors:
+        raise InvalidInput(errors)
     measurement = measurement or Measurement(district_id=goal.district_id, goal_id=goal.id)
-    _apply(measurement, data, MEASUREMENT_FIELDS)
+    measurement.year, measurement.value, measurement.suppressed = data["year"], value.value, value.suppressed
+    measurement.comparison_value = comparison.value if comparison else None
     return _added(measurement)
 
 

@@ -100,6 +100,8 @@ def _form_values(row, schema) -> dict:
     for name in ("allocated_cents", "spent_cents", "contract_cents"):
         if name in values:
             values[name] = f"{Decimal(values[name]) / 100:.2f}"
+    if getattr(row, "suppressed", False):
+        values["value"] = "suppressed"  # read back as suppressed when the form is saved unchanged
     return {key: "" if value is None else value for key, value in values.items()}
 
 
@@ -474,18 +476,25 @@ def _goal_options(district: District) -> dict:
 def goal(slug: str, goal_id: int):
     district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
+    return _goal_page(district, goal, {}, {})
+
+
+def _goal_page(district: District, goal: EquityGoal, values, errors: dict):
     figures = goal_figures(goals_with_progress(EquityGoal.district_id == district.id, EquityGoal.id == goal.id)[0])
     return render_template("plans/goal.html", district=district, goal=goal, figures=figures,
-                           can_edit=can_write(district.id))
+                           can_edit=can_write(district.id), values=values, errors=errors)
 
 
 @bp.post("/goals/<int:goal_id>/measurements")
 def add_measurement(slug: str, goal_id: int):
+    """Add a year's figures; a problem is shown on the goal's page, with what was typed (422)."""
     district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
     require_write(district.id)
-    return _inline(lambda: services.save_measurement(goal, load_form(MeasurementSchema(), request.form)),
-                   "Measurement added.", district, url_for("plans.goal", slug=slug, goal_id=goal.id))
+    saved, values, errors = _submitted(MeasurementSchema(), lambda data: services.save_measurement(goal, data), {})
+    if saved:
+        return _saved("Measurement added.", url_for("plans.goal", slug=slug, goal_id=goal.id))
+    return _goal_page(district, goal, values, errors), 422
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
