@@ -2,6 +2,7 @@
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from flask import Response
 from openpyxl import Workbook
