@@ -56,7 +56,7 @@ def _table(lines: Iterator, filename: str, required: Sequence[str], csv_file: bo
     names = [column_name(h) for h in header]
     # Read one row past the limit, no more: that row alone says the file is too long.
     body = list(islice(lines, MAX_ROWS + 1))
-    problem = _layout_problem(names, body, required, csv_file)
+    problem = _layout_problem(header, names, body, required, csv_file)
     if problem:
         raise FileRefused(f"{filename}: {problem}")
     if len(body) > MAX_ROWS:
@@ -68,14 +68,14 @@ def _table(lines: Iterator, filename: str, required: Sequence[str], csv_file: bo
     return rows
 
 
-def _layout_problem(names: list[str], body: list, required: Sequence[str], csv_file: bool) -> str | None:
+def _layout_problem(header: list, names: list[str], body: list, required: Sequence[str], csv_file: bool) -> str | None:
     """What is wrong with the file's layout, in one sentence, or None."""
     missing = [name for name in required if name not in names]
     if not missing:
         return None
     if csv_file and len([n for n in names if n]) <= 1:
         for separator, words in OTHER_SEPARATORS.items():
-            if any(separator in str(cell) for cell in _first_cells(names, body)):
+            if any(separator in str(cell) for cell in _first_cells(header, body)):
                 return (f"its columns are separated by {words}, not commas. In Excel, save it as "
                         "\"CSV UTF-8 (Comma delimited)\"; or upload it as .xlsx.")
     for offset, row in enumerate(body[:HEADER_SEARCH_ROWS], start=2):
@@ -88,8 +88,9 @@ def _layout_problem(names: list[str], body: list, required: Sequence[str], csv_f
             f"{_listed([n for n in names if n]) or 'nothing'}.")
 
 
-def _first_cells(names: list[str], body: list) -> list[str]:
-    return [*names, *(str(row[0]) for row in body[:HEADER_SEARCH_ROWS] if row)]
+def _first_cells(header: list, body: list) -> list[str]:
+    """The header's cells and the first cell of the rows under it: where another separator shows."""
+    return [*(str(cell) for cell in header), *(str(row[0]) for row in body[:HEADER_SEARCH_ROWS] if row)]
 
 
 def _listed(names: list[str]) -> str:
