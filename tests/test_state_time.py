@@ -4,14 +4,19 @@ The clock is frozen through `app.clock.utc_now`, the one function that reads it;
 database is real.
 """
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app import clock
 from app.fieldwork.models import Visit
 from app.extensions import db
-from app.fieldwork.services import caseload_for
+from app.fieldwork.forms import load
+from app.fieldwork.schemas import VisitSchema
+from app.fieldwork.services import InvalidInput, caseload_for
 from app.rollups.filters import DashboardFilters
 from tests import factories
 
@@ -93,3 +98,20 @@ def test_a_follow_up_due_today_is_not_overdue_on_a_massachusetts_evening(world, 
 def test_the_dashboard_period_ends_on_the_state_day(app, frozen):
     frozen(NIGHT_UTC)
     assert DashboardFilters().load({})["criteria"].end == date(2026, 11, 29)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(instant=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)),
+       days=st.integers(min_value=-400, max_value=3))
+def test_a_visit_date_is_accepted_up_to_the_state_day_and_never_after(app, monkeypatch, instant, days):
+    with monkeypatch.context() as patched:
+        patched.setattr(clock, "utc_now", lambda: instant)
+        day = instant.astimezone(ZoneInfo("America/New_York")).date() + timedelta(days=days)
+        raw = {"client_uuid": str(uuid.uuid4()), "visited_on": day.isoformat(), "minutes": 60, "kind": "formal",
+               "purpose": "Coaching"}
+        if days > 0:
+            with pytest.raises(InvalidInput) as refused:
+                load(VisitSchema(), raw)
+            assert refused.value.messages == {"visited_on": ["A visit cannot be dated in the future."]}
+        else:
+            assert load(VisitSchema(), raw)["visited_on"] == day
