@@ -15,9 +15,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.clock import state_today
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
+from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db

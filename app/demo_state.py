@@ -18,9 +18,9 @@ from pathlib import Path
 import click
 from sqlalchemy import func, insert, select, text
 
-from app.clock import state_today
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
+from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db

@@ -11,8 +11,8 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.clock import state_today
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import (

@@ -4,9 +4,9 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.clock import state_today
 from app.accounts.models import RoleGrant, User
 from app.auth.guards import sign_in_required
+from app.clock import state_today
 from app.districts.models import GRADES
 from app.extensions import db
 from app.fieldwork.forms import load, load_form, ratings_from_form

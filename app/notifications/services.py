@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from app.clock import state_today
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import open_follow_ups

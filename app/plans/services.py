@@ -16,8 +16,8 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
-from app.clock import state_today, stored_now
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.fieldwork.services import InvalidInput

@@ -16,9 +16,9 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.clock import state_today
 from app.audit.services import audit_trail
 from app.auth.guards import sign_in_required
+from app.clock import state_today
 from app.exports import export_response
 from app.fieldwork.forms import load_form
 from app.fieldwork.listing import Column
