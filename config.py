@@ -4,6 +4,7 @@ import os
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 BASE_DIR = Path(__file__).resolve().parent
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
@@ -31,6 +32,15 @@ def secret_strength_bits(key: str) -> float:
     counts = Counter(key)
     per_character = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values()) if key else 0.0
     return len(key) * per_character
+
+
+def state_time_zone(name: str) -> str:
+    """The state's IANA time zone name, checked now: a typo must stop the start, not shift every "today"."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"STATE_TIME_ZONE must be an IANA time zone such as America/New_York, not {name!r}") from None
+    return name
 
 
 class Config:
@@ -79,6 +89,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     INVITATION_MAX_AGE_SECONDS = int(os.environ.get("INVITATION_MAX_AGE_SECONDS", str(7 * 24 * 3600)))
     PASSWORD_RESET_MAX_AGE_SECONDS = int(os.environ.get("PASSWORD_RESET_MAX_AGE_SECONDS", "3600"))
+
+    # "Today", overdue, due this week, default periods and schedules are the state's, not the server's (UTC).
+    STATE_TIME_ZONE = state_time_zone(os.environ.get("STATE_TIME_ZONE", "America/New_York"))
 
     # Where the real state directory lives (520 districts, 1,837 schools).
     DIRECTORY_PATH = os.environ.get(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
+from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db
@@ -85,8 +86,8 @@ def load_demo(directory: Path) -> dict[str, int]:
         for email, name, grants in DEMO_PEOPLE:
             _person(email, name, grants, password_hash, regions, by_directory_id)
         db.session.commit()
-        visits = _load_field_work(date.today())
-        load_demo_plans(date.today())
+        visits = _load_field_work(state_today())
+        load_demo_plans(state_today())
         admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
         for district in by_directory_id.values():
             refresh_school_count(district.id, admin.id)
@@ -201,7 +202,7 @@ def _demo_visit(chance, grant, school, visited_on, assignments, rubric, number) 
         shared_notes="Walked classrooms together; agreed on two priorities for the next cycle.",
         internal_notes="Leadership capacity is thin; check in with the superintendent.",
         next_steps="Share the walkthrough summary with the leadership team.",
-        follow_up_on=visited_on + timedelta(days=14), follow_up_done=visited_on < date.today() - timedelta(days=21),
+        follow_up_on=visited_on + timedelta(days=14), follow_up_done=visited_on < state_today() - timedelta(days=21),
     )
     db.session.add(visit)
     db.session.flush()
@@ -215,7 +216,7 @@ def _demo_visit(chance, grant, school, visited_on, assignments, rubric, number) 
             db.session.add(observation)
             db.session.flush()
             # Ratings drift upward over the year, so the trends show change.
-            lift = 1 if visited_on > date.today() - timedelta(days=120) else 0
+            lift = 1 if visited_on > state_today() - timedelta(days=120) else 0
             for look_for in rubric.look_fors:
                 db.session.add(Rating(district_id=visit.district_id, observation_id=observation.id, look_for_id=look_for.id,
                                       rating=min(rubric.scale_max, chance.randint(1, 3) + lift)))

@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, text
 
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
+from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db
@@ -79,7 +80,7 @@ PASSWORD = "demo-password-2026"
 
 def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
     """Build the state-sized data set in an empty database; refuse if districts exist already."""
-    today = today or date.today()
+    today = today or state_today()
     chance = random.Random(SEED)
     with entered(system_task_scope("state-scale demo data")):
         if db.session.scalar(select(func.count()).select_from(District)):
@@ -230,7 +231,7 @@ def _assignments(tables, lead, district_id, schools, support_types, opens, close
         school = chance.choice(schools) if schools and chance.random() < 0.5 else None
         tables["support_assignments"].append((
             district_id, row_id, school["id"] if school else None, support_type_id, lead["id"], opens, closes,
-            chance.choice((30, 40, 60, 80, 120)), "completed" if closes < date.today() else "active",
+            chance.choice((30, 40, 60, 80, 120)), "completed" if closes < state_today() else "active",
         ))
         ids.append(row_id)
     return ids

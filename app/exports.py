@@ -10,6 +10,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from app.clock import state_today
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -25,7 +27,7 @@ def export_response(rows: Iterable, columns: Sequence, file_format: str, name: s
     """
     table = [[column.header for column in columns], *([column.value(row) for column in columns] for row in rows)]
     body = _csv(table) if file_format == "csv" else _xlsx(table, title=name)
-    filename = f"{name}-{date.today().isoformat()}.{file_format}"
+    filename = f"{name}-{state_today().isoformat()}.{file_format}"
     return Response(body, content_type=CONTENT_TYPES[file_format], headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         # Exports may carry internal notes: no shared cache keeps a copy.

@@ -37,7 +37,7 @@ def preview(world, schools=SCHOOLS, people=PEOPLE, schools_name="schools.csv"):
     (b"name,code,grade_span\nA,X1,K-15\n", PEOPLE, "grade_span", "Use a span of grades"),
     (b"name,code,grade_span\nA,X1,K-5\n", b"email,name,role\nnot-an-email,Ann,District leader\n", "email", "Not a valid email"),
     (b"name,code,grade_span\nA,X1,K-5\n", b"email,name,role\nann@example.org,Ann,Janitor\n", "role", "Unknown role"),
-    (b"name,grade_span\nA,K-5\n", PEOPLE, "code", "The file has no code column"),
+    (b"name,grade_span\nA,K-5\n", PEOPLE, "file", "the file has no code column"),
 ])
 def test_each_bad_row_is_reported_and_nothing_is_stored(world, schools, people, column, message):
     result = preview(world, schools, people)

@@ -10,6 +10,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from app.fieldwork.services import InvalidInput
 from app.plans import services
+from app.plans.figures import StateFigure
 from app.plans.health import plan_health
 from app.plans.impact import ImpactAnswers, checklist
 from app.plans.models import (
@@ -102,7 +103,7 @@ def test_a_provider_serving_actions_is_kept(world, ids):
 
 def test_deleting_a_goal_deletes_its_measurements_each_in_the_trail(world, ids):
     goal = _get(EquityGoal, ids["goal"])
-    services.save_measurement(goal, {"year": 2027, "value": Decimal("28"), "comparison_value": None})
+    services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("28")), "comparison_value": None})
     assert services.deletion_of(goal).consequences == [
         "Its measurement of 2026 is deleted too.", "Its measurement of 2027 is deleted too."]
     services.delete(goal)
@@ -129,12 +130,12 @@ def test_a_goal_s_years_must_keep_its_measurements(world, ids):
 
 def test_a_measurement_is_corrected_within_the_goal_s_years_and_once_a_year(world, ids):
     goal, measurement = _get(EquityGoal, ids["goal"]), _get(Measurement, ids["measurement"])
-    other = services.save_measurement(goal, {"year": 2027, "value": Decimal("28"), "comparison_value": None})
+    other = services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("28")), "comparison_value": None})
     with pytest.raises(InvalidInput, match="Give a year from 2025 to 2029."):
-        services.save_measurement(goal, {"year": 2030, "value": Decimal("30")}, measurement)
+        services.save_measurement(goal, {"year": 2030, "value": StateFigure(Decimal("30"))}, measurement)
     with pytest.raises(InvalidInput, match="2027 is already measured."):
-        services.save_measurement(goal, {"year": 2027, "value": Decimal("30")}, measurement)
-    services.save_measurement(goal, {"year": 2026, "value": Decimal("25.50"), "comparison_value": None}, measurement)
+        services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("30"))}, measurement)
+    services.save_measurement(goal, {"year": 2026, "value": StateFigure(Decimal("25.50")), "comparison_value": None}, measurement)
     assert (measurement.value, measurement.comparison_value, other.year) == (Decimal("25.50"), None, 2027)
 
 

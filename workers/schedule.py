@@ -1,8 +1,9 @@
 """The schedule, read by `flask scheduler` (or `rq cron workers.schedule`): what is enqueued, when, on which queue.
 
 Cron expressions are in UTC: rq's cron scheduler reads its clock in UTC. 10:00 and
-11:00 UTC are 5 and 6 a.m. in Massachusetts in winter (6 and 7 a.m. in summer), so
-the jobs' "today" (the worker's date, UTC on our hosts) is already the local day.
+11:00 UTC are 5 and 6 a.m. in Massachusetts in winter (6 and 7 a.m. in summer). The
+jobs' "today" is the state's day (`app.clock.state_today`, setting STATE_TIME_ZONE),
+whatever the hour they run.
 Each job here only finds who or what is due and enqueues one idempotent job per
 district or person, with the usual timeout and retries.
 """

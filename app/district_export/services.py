@@ -1,10 +1,10 @@
 """Build the ZIP: one CSV per tenant table (every TenantScoped model, so new features are included), a README."""
 import io
 import zipfile
-from datetime import date
 
 from sqlalchemy import LargeBinary, select
 
+from app.clock import state_today
 from app.exports import _csv as csv_bytes  # the same CSV (UTF-8 BOM, formula-safe) as every list's download
 from app.extensions import db
 from tenants.base import TenantScoped
@@ -28,7 +28,7 @@ def _columns(model, district_id: int) -> list[tuple]:
 def district_archive(district: District) -> tuple[str, bytes]:
     """The file name and bytes of the district's ZIP, read within the current scope."""
     buffer = io.BytesIO()
-    readme = [f"# Data of {district.name}, exported {date.today().isoformat()}", "",
+    readme = [f"# Data of {district.name}, exported {state_today().isoformat()}", "",
               "One CSV file per table (UTF-8, header row). Ids are the platform's; a column ending in _id",
               "refers to the id column of the file named in its description. Fields that the platform's",
               "visibility rules keep from the person exporting (the support team's internal notes, for the",
@@ -43,7 +43,7 @@ def district_archive(district: District) -> tuple[str, bytes]:
             archive.writestr(f"{model.__table__.name}.csv", csv_bytes(body))
             readme += [f"## {model.__table__.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c, _ in columns), ""]
         archive.writestr("README.md", "\n".join(readme) + "\n")
-    return f"{district.slug}-data-{date.today().isoformat()}.zip", buffer.getvalue()
+    return f"{district.slug}-data-{state_today().isoformat()}.zip", buffer.getvalue()
 
 
 def _attribute(model, column_name: str) -> str:

@@ -1,4 +1,6 @@
 """The rules for a school's fields, once: the district's school form, the import and /admin apply them."""
+import re
+
 from app.districts.models import GRADES
 
 NAME_MAX_LENGTH = 200
@@ -18,8 +20,8 @@ def is_grade_span(text: str) -> bool:
 
 
 def school_code(text: str) -> str:
-    """A school code as stored: trimmed, upper-case."""
-    return text.strip().upper()
+    """A school code as stored: without spaces, upper-case."""
+    return re.sub(r"\s+", "", text).upper()
 
 
 def grade_span(text: str) -> str:

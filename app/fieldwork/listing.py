@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, SupportAssignment, Visit
 from app.fieldwork.services import assignments_with_delivery
@@ -272,7 +273,7 @@ FOLLOW_UP_COLUMNS = (
 
 
 def is_overdue(visit: Visit, today: date | None = None) -> bool:
-    return visit.follow_up_on < (today or date.today())
+    return visit.follow_up_on < (today or state_today())
 
 
 def visible_columns(columns: tuple[Column, ...], district_id: int) -> tuple[Column, ...]:

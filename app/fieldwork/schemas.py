@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.clock import state_today
 from app.districts.models import GRADES
 from app.fields import BoundedList, Day, Id, Text, WholeNumber
 from app.fieldwork.models import AssignmentStatus, VisitKind
@@ -20,8 +21,8 @@ LONG = 10_000
 
 
 def not_in_the_future(value: date) -> None:
-    # One day of slack: a phone in another time zone may already be on tomorrow.
-    if value > date.today() + timedelta(days=1):
+    # The state's day, not the server's: at 8 p.m. in Massachusetts a UTC server is on tomorrow.
+    if value > state_today():
         raise ValidationError("A visit cannot be dated in the future.")
     if value < EARLIEST:
         raise ValidationError("Give a date from 2000 on.")

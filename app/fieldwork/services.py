@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import (
@@ -363,7 +364,7 @@ def lead_district_ids(user: User) -> list[int]:
 
 def caseload_for(user: User, today: date | None = None) -> Caseload:
     """A lead's districts and schools, supports in progress, follow-ups, unvisited schools, recent visits."""
-    today = today or date.today()
+    today = today or state_today()
     district_ids = lead_district_ids(user)
     districts = list(db.session.scalars(select(District).where(District.id.in_(district_ids)).order_by(District.name)))
     follow_ups = open_follow_ups(user, today + timedelta(days=7))

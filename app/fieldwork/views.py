@@ -1,12 +1,12 @@
 """Pages for logging visits and observations, assigning supports and leads."""
 import uuid
-from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import RoleGrant, User
 from app.auth.guards import sign_in_required
+from app.clock import state_today
 from app.districts.models import GRADES
 from app.extensions import db
 from app.fieldwork.forms import load, load_form, ratings_from_form
@@ -57,7 +57,7 @@ sign_in_required(bp)
 def new_visit(slug: str):
     district = district_or_404(slug)
     require_support_team(district.id)
-    values = {"client_uuid": str(uuid.uuid4()), "visited_on": date.today().isoformat(), "kind": "formal",
+    values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": "formal",
               "school_id": request.args.get("school", "")}
     errors = {}
     if request.method == "POST":
@@ -202,7 +202,7 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
         values = {f: getattr(assignment, f) for f in AssignmentSchema().fields if hasattr(assignment, f)}
         values = {k: "" if v is None else v for k, v in values.items()}
     else:
-        values = {"starts_on": date.today().isoformat(), "status": "active"}
+        values = {"starts_on": state_today().isoformat(), "status": "active"}
     errors = {}
     if request.method == "POST":
         values = request.form

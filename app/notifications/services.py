@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import open_follow_ups
@@ -81,7 +82,7 @@ def _active_people(*conditions) -> list[int]:
 
 def enqueue_follow_up_reminders(today: str | None = None) -> int:
     """Queue a reminder job per person with follow-ups due on `today` or overdue."""
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else state_today()
     due = select(Visit.lead_id).where(Visit.follow_up_on <= day, Visit.follow_up_done.is_(False))
     people = _active_people(User.id.in_(due))
     for user_id in people:
@@ -151,7 +152,7 @@ def digest_week(today: date) -> date:
 
 def enqueue_weekly_digests(today: str | None = None) -> int:
     """Queue a digest job per regional director, for the last full week."""
-    week_start = digest_week(date.fromisoformat(today) if today else date.today())
+    week_start = digest_week(date.fromisoformat(today) if today else state_today())
     directors = _active_people(User.id.in_(
         select(RoleGrant.user_id).where(RoleGrant.role == Role.REGIONAL_DIRECTOR)
     ))

@@ -1,4 +1,6 @@
 """The rules for each row of an onboarding file, and the per-row errors shown in the preview."""
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
@@ -99,8 +101,17 @@ class DirectorySchoolRow(RowSchema):
     city = Text(load_default=None, max_length=120)
 
 
-def check_rows(rows: list[dict], schema: Schema, file: str, unique: str) -> tuple[list[dict], list[RowError]]:
-    """Each row loaded by `schema`, and an error for every bad cell and every repeated `unique` value."""
+def school_key(code: str) -> str:
+    """What identifies a school by its code, whatever a spreadsheet did to it: case, spaces, and the
+    leading zeros Excel drops from a code of digits ("00421", "0421" and "421" are one school)."""
+    code = re.sub(r"\s+", "", code).upper()
+    return (code.lstrip("0") or "0") if code.isdigit() else code
+
+
+def check_rows(rows: list[dict], schema: Schema, file: str, unique: str,
+               key: Callable[[object], object] = lambda value: value) -> tuple[list[dict], list[RowError]]:
+    """Each row loaded by `schema`, and an error for every bad cell and every repeated `unique` value
+    (compared through `key`)."""
     loaded, errors, seen = [], [], {}
     for line, row in enumerate(rows, start=2):
         try:
@@ -109,11 +120,12 @@ def check_rows(rows: list[dict], schema: Schema, file: str, unique: str) -> tupl
             errors.extend(RowError(file, line, column, " ".join(_flat(messages)))
                           for column, messages in sorted(error.messages.items()))
             continue
-        key = item[unique]
-        if key in seen:
-            errors.append(RowError(file, line, unique, f"Duplicate {unique.replace('_', ' ')} {key}: also on line {seen[key]}."))
+        key_of_row = key(item[unique])
+        if key_of_row in seen:
+            errors.append(RowError(file, line, unique, f"Duplicate {unique.replace('_', ' ')} {item[unique]}: "
+                                                       f"also on line {seen[key_of_row]}."))
             continue
-        seen[key] = line
+        seen[key_of_row] = line
         loaded.append(item)
     return loaded, errors
 
@@ -124,9 +136,6 @@ def _flat(messages) -> list[str]:
     return [str(m) for m in messages]
 
 
-def missing_columns(rows: list[dict], schema: Schema, file: str) -> list[RowError]:
-    """A header without a required column fails the whole file at line 1, once."""
-    if not rows:
-        return []
-    required = [name for name, field in schema.fields.items() if field.required]
-    return [RowError(file, 1, name, f"The file has no {name} column.") for name in required if name not in rows[0]]
+def required_columns(schema: Schema) -> list[str]:
+    """The columns a file for `schema` must have, in the schema's order."""
+    return [name for name, field in schema.fields.items() if field.required]

@@ -8,7 +8,6 @@ same batch or file changes nothing).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
@@ -18,6 +17,7 @@ from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
 from app.auth.invitations import Invitations, invite_people
 from app.auth.services import person_with_email
+from app.clock import stored_now
 from app.directory import DirectorySchool
 from app.districts.models import School
 from app.extensions import db
@@ -30,7 +30,8 @@ from app.onboarding.rows import (
     RowError,
     SchoolRow,
     check_rows,
-    missing_columns,
+    required_columns,
+    school_key,
 )
 from app.text import slugify
 from tenants.access import is_platform_admin, scope_for_job
@@ -89,15 +90,9 @@ def preview_district_import(district: District, uploads: dict[str, tuple[str, by
             continue
         filename, data = uploads[key]
         sources.append(filename)
-        try:
-            rows = read_table(data, filename)
-        except FileRefused as refused:
-            errors.append(RowError(filename, 0, "file", str(refused)))
-            continue
-        problems = missing_columns(rows, schema, filename)
-        loaded, row_errors = check_rows(rows, schema, filename, unique) if not problems else ([], [])
-        errors += problems + row_errors
-        checked[key] = loaded
+        checked[key], problems = _checked_file(filename, data, schema, unique,
+                                               school_key if key == "schools" else _same)
+        errors += problems
     if not sources:
         errors.append(RowError("", 0, "file", "Choose a schools file, a people file, or both."))
     return _batch_or_errors(ImportKind.DISTRICT, district.id, checked, errors, sources, user)
@@ -109,15 +104,8 @@ def preview_directory_import(districts: tuple[str, bytes], schools: tuple[str, b
     checked = {}
     for key, (filename, data), schema in (("districts", districts, DirectoryDistrictRow()),
                                          ("schools", schools, DirectorySchoolRow())):
-        try:
-            rows = read_table(data, filename)
-        except FileRefused as refused:
-            errors.append(RowError(filename, 0, "file", str(refused)))
-            rows = []
-        problems = missing_columns(rows, schema, filename)
-        loaded, row_errors = check_rows(rows, schema, filename, "source_id") if not problems else ([], [])
-        errors += problems + row_errors
-        checked[key] = loaded
+        checked[key], problems = _checked_file(filename, data, schema, "source_id")
+        errors += problems
     known = {row["source_id"] for row in checked["districts"]} | set(
         db.session.scalars(select(District.directory_id).where(District.directory_id.is_not(None))))
     for line, row in enumerate(checked["schools"], start=2):
@@ -125,6 +113,19 @@ def preview_directory_import(districts: tuple[str, bytes], schools: tuple[str, b
             errors.append(RowError(schools[0], line, "district_source_id",
                                    f"No district with source_id {row['district_source_id']}."))
     return _batch_or_errors(ImportKind.DIRECTORY, None, checked, errors, [districts[0], schools[0]], user)
+
+
+def _same(value):
+    return value
+
+
+def _checked_file(filename: str, data: bytes, schema, unique: str, key=_same) -> tuple[list[dict], list[RowError]]:
+    """The file's rows loaded by `schema`, or the errors: one for the file as a whole (its layout), else per cell."""
+    try:
+        rows = read_table(data, filename, required_columns(schema))
+    except FileRefused as refused:
+        return [], [RowError(filename, 0, "file", str(refused))]
+    return check_rows(rows, schema, filename, unique, key)
 
 
 def _batch_or_errors(kind, district_id, checked: dict, errors, sources, user) -> Preview:
@@ -183,7 +184,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
                 result, newcomers = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress), []
             else:
                 result, newcomers = import_district_rows(batch.district_id, batch.rows, progress)
-            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, datetime.now()
+            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, stored_now()
             db.session.commit()
     except Exception as error:
         db.session.rollback()
@@ -197,7 +198,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
 def _mark_failed(batch_id: int, error: Exception) -> None:
     """Record the error on the batch in its own transaction; the import itself left nothing."""
     batch = db.session.get(ImportBatch, batch_id)
-    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], datetime.now()
+    batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], stored_now()
     db.session.commit()
 
 
@@ -210,15 +211,17 @@ def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_
     total, done = len(schools) + len(people), 0
     counts = dict.fromkeys(("schools_created", "schools_updated", "people_created", "grants_created"), 0)
     changed_people: list[User] = []
-    existing = {s.code: s for s in db.session.scalars(select(School).where(School.district_id == district_id))}
+    # By the code's key, not its text: a file re-saved by a spreadsheet ("421" for "00421") finds its school.
+    existing = {school_key(s.code): s for s in db.session.scalars(select(School).where(School.district_id == district_id))}
     for start in range(0, len(schools), STEP):
         for row in schools[start:start + STEP]:
-            school = existing.get(row["code"])
+            school = existing.get(school_key(row["code"]))
             if school is None:
-                school = existing[row["code"]] = School(district_id=district_id)
+                school = existing[school_key(row["code"])] = School(district_id=district_id, code=row["code"])
                 db.session.add(school)
                 counts["schools_created"] += 1
-            for key in ("name", "code", "grade_span", "enrollment", "accountability_category"):
+            # A school found keeps its code as first written: the spreadsheet's "421" does not replace "00421".
+            for key in ("name", "grade_span", "enrollment", "accountability_category"):
                 setattr(school, key, row[key])
             if school.id is not None and db.session.is_modified(school):
                 counts["schools_updated"] += 1

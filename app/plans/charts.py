@@ -42,7 +42,8 @@ def goal_chart(goal: dict) -> GoalChart:
     """Lay out the trajectory, the student group's and the comparison group's values on shared axes."""
     first, last = goal["baseline_year"], goal["target_year"]
     baseline, target = _number(goal["baseline_value"]), _number(goal["target_value"])
-    points = goal["points"]
+    # A suppressed year has no value to draw: the line joins the years around it.
+    points = [p for p in goal["points"] if p["value"] is not None]
     values = [baseline, target, *(_number(p["value"]) for p in points),
               *(_number(p["comparison_value"]) for p in points if p["comparison_value"] is not None)]
     low, high = min(values), max(values)

@@ -9,6 +9,10 @@
 - on track: the latest value is at or past the expected value of its year, in
   the goal's direction. A goal with no measurement yet is neither.
 
+A suppressed measurement (the state printed "<10" or "-") has no value: it is
+shown as suppressed, has no gap and no trajectory standing, and is never a
+goal's latest figure.
+
 Each is one SQL expression below, used by the goal pages, the reports and the
 rollup alike.
 """
@@ -55,9 +59,10 @@ def on_track_at(year, value):
 
 
 def _latest():
-    """Each goal's latest measurement."""
+    """Each goal's latest reported (not suppressed) measurement."""
     newest = (
         select(Measurement.district_id, Measurement.goal_id, func.max(Measurement.year).label("year"))
+        .where(Measurement.suppressed.is_(False))
         .group_by(Measurement.district_id, Measurement.goal_id)
         .subquery()
     )
@@ -102,9 +107,12 @@ def goals_with_progress(*conditions) -> list[GoalProgress]:
 
 
 def measurement_points(goal: EquityGoal) -> list[dict]:
-    """Every measurement of a goal with its gap and the trajectory's value that year."""
+    """Every measurement of a goal with its gap and the trajectory's value that year.
+
+    A suppressed one has value, gap and on_track None, and `suppressed` true.
+    """
     rows = db.session.execute(
-        select(Measurement.year, Measurement.value, Measurement.comparison_value,
+        select(Measurement.year, Measurement.value, Measurement.suppressed, Measurement.comparison_value,
                gap_of(Measurement.value, Measurement.comparison_value), expected_in(Measurement.year),
                on_track_at(Measurement.year, Measurement.value))
         .join(EquityGoal, and_(EquityGoal.district_id == Measurement.district_id, EquityGoal.id == Measurement.goal_id))
@@ -112,9 +120,9 @@ def measurement_points(goal: EquityGoal) -> list[dict]:
         .order_by(Measurement.year)
     )
     return [
-        {"year": year, "value": value, "comparison_value": comparison, "gap": gap, "expected": expected,
-         "on_track": bool(on_track)}
-        for year, value, comparison, gap, expected, on_track in rows
+        {"year": year, "value": value, "suppressed": suppressed, "comparison_value": comparison, "gap": gap,
+         "expected": expected, "on_track": None if on_track is None else bool(on_track)}
+        for year, value, suppressed, comparison, gap, expected, on_track in rows
     ]
 
 

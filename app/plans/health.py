@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
+from app.clock import state_today
 from app.extensions import db
 from app.plans.models import (
     Action,
@@ -124,7 +125,7 @@ def _by_priority(statement):
 
 def plan_health(plan: ImprovementPlan, today: date | None = None) -> PlanHealth:
     """The health of one plan."""
-    today = today or date.today()
+    today = today or state_today()
     this_plan = ImprovementPlan.id == plan.id
     found = _counts(Action.plan_id, today, this_plan, by_priority=False).get(plan.id, {})
     found["open_high_risks"] = dict(db.session.execute(_open_high_risks(Risk.plan_id, this_plan)).all()).get(plan.id, 0)
@@ -133,7 +134,7 @@ def plan_health(plan: ImprovementPlan, today: date | None = None) -> PlanHealth:
 
 def health_by_priority(plan: ImprovementPlan, today: date | None = None) -> dict[int, PlanHealth]:
     """The health of each priority of a plan; risks count where they block an action of it."""
-    today = today or date.today()
+    today = today or state_today()
     found = _counts(Strategy.priority_id, today, ImprovementPlan.id == plan.id, by_priority=True)
     risks = db.session.execute(
         _by_priority(

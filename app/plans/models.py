@@ -8,15 +8,17 @@ observations to the action they serve; `EquityGoal` -> `Measurement`; frozen
 contract) are never stored: see `health.py` and `equity.py`.
 Money is in integer cents.
 """
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.clock import state_now, stored_now
 from app.extensions import db
+from app.plans.figures import is_percentage_metric
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
 from tenants.models import enum_check
 
@@ -197,6 +199,9 @@ class ProgressUpdate(TenantScoped, db.Model):
     status: Mapped[ActionStatus] = mapped_column(String(20))
     narrative: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id"))
+    # The exact instant it was posted (naive UTC, the app's clock like StatusReport.made_at): a status
+    # report takes the updates posted after the previous report was frozen, not those of a day.
+    posted_at: Mapped[datetime] = mapped_column(default=stored_now)
 
     author: Mapped[User | None] = relationship(lazy="joined")
     milestone: Mapped[Milestone | None] = relationship(viewonly=True, lazy="joined")
@@ -280,26 +285,38 @@ class EquityGoal(TenantScoped, db.Model):
         viewonly=True, lazy="selectin", order_by="Measurement.year"
     )
 
+    @property
+    def is_percentage(self) -> bool:
+        """Whether its metric is a percentage: measurements may then be typed with "%", up to 100."""
+        return is_percentage_metric(self.metric)
+
     def __str__(self) -> str:
         return f"{self.metric}: {self.student_group} compared with {self.comparison_group}"
 
 
 class Measurement(TenantScoped, db.Model):
-    """A goal's value for the student group and the comparison group in one school year (its spring)."""
+    """A goal's value for the student group and the comparison group in one school year (its spring).
+
+    A suppressed measurement is one the state did not print ("<10": a group too small to
+    report, or "-"): it has no value, and stays out of the gap and the trajectory.
+    """
 
     __tablename__ = "equity_measurements"
     __table_args__ = tenant_table_args(
         tenant_foreign_key("goal_id", "equity_goals", ondelete="CASCADE"),
         UniqueConstraint("district_id", "goal_id", "year"),
+        CheckConstraint("(suppressed AND value IS NULL) OR (NOT suppressed AND value IS NOT NULL)",
+                        name="value_or_suppressed"),
     )
 
     goal_id: Mapped[int] = mapped_column(Id)
     year: Mapped[int]
-    value: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    suppressed: Mapped[bool] = mapped_column(default=False, server_default=false())
     comparison_value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.value}"
+        return f"{self.year}: {'suppressed' if self.suppressed else self.value}"
 
 
 class StatusReport(TenantScoped, db.Model):
@@ -323,3 +340,8 @@ class StatusReport(TenantScoped, db.Model):
     snapshot: Mapped[dict] = mapped_column(JSON)
 
     made_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def made_local(self) -> datetime:
+        """When it was frozen, on the state's wall clock (what pages print as the report's date)."""
+        return state_now(self.made_at.replace(tzinfo=UTC))

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.notifications.services import announce_status_report
@@ -70,14 +71,17 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
         existing = _scheduled(plan.district_id, scheduled_for)
         if existing is not None:
             return existing
-    today = today or date.today()
+    today = today or state_today()
+    made_at = stored_now()
     latest = next(iter(reports_of(plan.district_id)), None)
-    since = latest.made_at.date() if latest else plan.starts_on
+    # By the exact instant the previous report was frozen, not its day: an update posted on that day
+    # after it was frozen belongs to this report, and one posted before it must not appear again.
+    since = state_today(latest.made_at.replace(tzinfo=UTC)) if latest else plan.starts_on
     report = StatusReport(
         district_id=plan.district_id, plan_id=plan.id, scheduled_for=scheduled_for,
-        made_by_id=made_by.id if made_by else None,
-        made_at=datetime.now(UTC).replace(tzinfo=None),
-        snapshot=_plain(snapshot_of(plan, today, since)),
+        made_by_id=made_by.id if made_by else None, made_at=made_at,
+        snapshot=_plain(snapshot_of(plan, today, since, posted_after=latest.made_at if latest else None,
+                                    frozen_at=made_at)),
     )
     try:
         with db.session.begin_nested():
@@ -100,8 +104,16 @@ def _scheduled(district_id: int, scheduled_for: date | None) -> StatusReport | N
     ).one_or_none()
 
 
-def snapshot_of(plan: ImprovementPlan, today: date, since: date) -> dict:
-    """Every figure a status report shows, as of `today`; progress and supports since `since`."""
+def snapshot_of(plan: ImprovementPlan, today: date, since: date, posted_after: datetime | None = None,
+                frozen_at: datetime | None = None) -> dict:
+    """Every figure a status report shows, as of `today`; supports (visits) since the day `since`.
+
+    Progress updates are those posted after `posted_after` (the previous report's `made_at`,
+    naive UTC) up to `frozen_at`; with no previous report, those reported on or after `since`.
+    """
+    posted = [ProgressUpdate.posted_at > posted_after] if posted_after else [ProgressUpdate.reported_on >= since]
+    if frozen_at:
+        posted.append(ProgressUpdate.posted_at <= frozen_at)
     district = plan.district
     health = plan_health(plan, today)
     by_priority = health_by_priority(plan, today)
@@ -112,7 +124,7 @@ def snapshot_of(plan: ImprovementPlan, today: date, since: date) -> dict:
     updates = db.session.execute(
         select(ProgressUpdate, Action.title)
         .join(Action, and_(Action.district_id == ProgressUpdate.district_id, Action.id == ProgressUpdate.action_id))
-        .where(Action.plan_id == plan.id, ProgressUpdate.reported_on >= since)
+        .where(Action.plan_id == plan.id, *posted)
         .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)
     )
     milestones = db.session.execute(

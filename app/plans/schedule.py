@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.clock import state_today
 from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
 from app.plans.reports import freeze_status_report, interval_start
@@ -22,7 +23,7 @@ def enqueue_due_status_reports(today: str | None = None) -> int:
 
     The interval (monthly or quarterly) is the district's setting. Runs in the job's scope: every district, read only.
     """
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else state_today()
     plans = db.session.execute(
         select(District.id, District.reporting_interval)
         .join(ImprovementPlan, ImprovementPlan.district_id == District.id)

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.fields import Cents, Day, Id, PlainDecimal, Text, WholeNumber
+from app.plans.figures import NotAFigure, read_state_figure
 from app.plans.models import (
     ActionStatus,
     Direction,
@@ -126,8 +127,17 @@ class EquityGoalSchema(Schema):
             raise ValidationError("The target year comes after the baseline year.", "target_year")
 
 
+class Figure(fields.Field):
+    """A figure as the state prints it ("18", "18%", "<10", "-"), held as a StateFigure."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return read_state_figure(str(value))
+        except NotAFigure as wrong:
+            raise ValidationError(str(wrong)) from None
+
+
 class MeasurementSchema(Schema):
     year = WholeNumber(required=True, minimum=2000, maximum=2100, error="A year from 2000 to 2100.")
-    value = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, max=99999))
-    comparison_value = fields.Decimal(load_default=None, allow_none=True, places=2,
-                                      validate=validate.Range(min=0, max=99999))
+    value = Figure(required=True)
+    comparison_value = Figure(load_default=None, allow_none=True)

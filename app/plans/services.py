@@ -12,14 +12,16 @@ priority's empty strategies) is deleted row by row, so the audit trail keeps
 each one's values.
 """
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
 from app.accounts.models import RoleGrant, User
+from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.fieldwork.services import InvalidInput
+from app.plans.figures import figure_problem
 from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (
     Action,
@@ -47,7 +49,6 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 GOAL_FIELDS = ("metric", "student_group", "comparison_group", "baseline_value", "baseline_year", "target_value",
                "target_year", "direction", "priority_id")
 PROVIDER_FIELDS = ("name", "kind", "contract_cents", "contract_starts_on", "contract_ends_on")
-MEASUREMENT_FIELDS = ("year", "value", "comparison_value")
 
 
 class StillInUse(Exception):
@@ -266,7 +267,7 @@ def post_progress_update(action: Action, author: User, data: dict) -> ProgressUp
         Milestone, action.district_id, data["milestone_id"], Milestone.action_id == action.id
     ) is None:
         raise InvalidInput({"milestone_id": ["Choose a milestone of this action."]})
-    if data["reported_on"] > date.today():
+    if data["reported_on"] > state_today():
         raise InvalidInput({"reported_on": ["A progress update cannot be dated in the future."]})
     update = ProgressUpdate(district_id=action.district_id, action_id=action.id, author_id=author.id,
                             reported_on=data["reported_on"], status=data["status"], narrative=data["narrative"],
@@ -299,7 +300,7 @@ def close_risk(risk: Risk) -> None:
 def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
     """Record the quality review of an action: who, when, and what they said."""
     action.reviewed_by_id = reviewer.id
-    action.reviewed_at = datetime.now(UTC).replace(tzinfo=None)
+    action.reviewed_at = stored_now()
     action.review_comment = data.get("review_comment")
     db.session.commit()
 
@@ -337,14 +338,28 @@ def save_goal(district: District, data: dict, goal: EquityGoal | None = None) ->
 
 
 def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | None = None) -> Measurement:
-    """Record a year's value, or correct one; the year lies within the goal's years and is measured once."""
+    """Record a year's figures, or correct them; the year lies within the goal's years and is measured once.
+
+    `data`: year (int), value and comparison_value (StateFigure; the comparison may be None).
+    A suppressed value is stored as suppressed, with no value; a suppressed comparison as none.
+    Raises InvalidInput with every problem, per field.
+    """
+    errors = {}
     if not goal.baseline_year <= data["year"] <= goal.target_year:
-        raise InvalidInput({"year": [f"Give a year from {goal.baseline_year} to {goal.target_year}."]})
-    if _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
-              Measurement.year == data["year"]):
-        raise InvalidInput({"year": [f"{data['year']} is already measured."]})
+        errors["year"] = [f"Give a year from {goal.baseline_year} to {goal.target_year}."]
+    elif _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
+                Measurement.year == data["year"]):
+        errors["year"] = [f"{data['year']} is already measured."]
+    value, comparison = data["value"], data.get("comparison_value")
+    for name, figure in (("value", value), ("comparison_value", comparison)):
+        problem = figure and figure_problem(goal.metric, figure)
+        if problem:
+            errors[name] = [problem]
+    if errors:
+        raise InvalidInput(errors)
     measurement = measurement or Measurement(district_id=goal.district_id, goal_id=goal.id)
-    _apply(measurement, data, MEASUREMENT_FIELDS)
+    measurement.year, measurement.value, measurement.suppressed = data["year"], value.value, value.suppressed
+    measurement.comparison_value = comparison.value if comparison else None
     return _added(measurement)
 
 

@@ -3,7 +3,6 @@
 Everyone who reads the district reads these pages; its writers (leaders and its
 support team) change them, viewers never do.
 """
-from datetime import date
 from decimal import Decimal
 
 from flask import (
@@ -19,6 +18,7 @@ from flask_login import current_user
 
 from app.audit.services import audit_trail
 from app.auth.guards import sign_in_required
+from app.clock import state_today
 from app.exports import export_response
 from app.fieldwork.forms import load_form
 from app.fieldwork.listing import Column
@@ -100,6 +100,8 @@ def _form_values(row, schema) -> dict:
     for name in ("allocated_cents", "spent_cents", "contract_cents"):
         if name in values:
             values[name] = f"{Decimal(values[name]) / 100:.2f}"
+    if getattr(row, "suppressed", False):
+        values["value"] = "suppressed"  # read back as suppressed when the form is saved unchanged
     return {key: "" if value is None else value for key, value in values.items()}
 
 
@@ -125,7 +127,7 @@ def _submitted(schema, save, values: dict):
 def dashboard(slug: str):
     district = district_or_404(slug)
     plan = services.current_plan(district)
-    today = date.today()
+    today = state_today()
     reports = reports_of(district.id)
     return render_template(
         "plans/dashboard.html", district=district, plan=plan, today=today,
@@ -301,7 +303,7 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
     if action:
         values = _form_values(action, ActionSchema())
     else:
-        values = {"starts_on": date.today().isoformat(), "status": "not_started",
+        values = {"starts_on": state_today().isoformat(), "status": "not_started",
                   "strategy_id": request.args.get("strategy", "")}
     errors = {}
     if request.method == "POST":
@@ -334,7 +336,7 @@ def action(slug: str, action_id: int):
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
         evidence=services.evidence_of(action), trail=audit_trail(action), can_edit=can_write(district.id),
         impact_reviews=impact.reviews_of(action),
-        today=date.today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
+        today=state_today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{v.visited_on:%-d %b %Y} · {v.place} · {v.purpose}")
@@ -371,7 +373,7 @@ def milestone_met(slug: str, milestone_id: int):
     district = district_or_404(slug)
     milestone = get_or_404(Milestone, district_id=district.id, id=milestone_id)
     _, back = _on_action(milestone.action_id, district)
-    services.mark_milestone_met(milestone, date.today())
+    services.mark_milestone_met(milestone, state_today())
     return _saved(f"Milestone met: {milestone.title}.", back + "#milestones")
 
 
@@ -474,18 +476,25 @@ def _goal_options(district: District) -> dict:
 def goal(slug: str, goal_id: int):
     district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
+    return _goal_page(district, goal, {}, {})
+
+
+def _goal_page(district: District, goal: EquityGoal, values, errors: dict):
     figures = goal_figures(goals_with_progress(EquityGoal.district_id == district.id, EquityGoal.id == goal.id)[0])
     return render_template("plans/goal.html", district=district, goal=goal, figures=figures,
-                           can_edit=can_write(district.id))
+                           can_edit=can_write(district.id), values=values, errors=errors)
 
 
 @bp.post("/goals/<int:goal_id>/measurements")
 def add_measurement(slug: str, goal_id: int):
+    """Add a year's figures; a problem is shown on the goal's page, with what was typed (422)."""
     district = district_or_404(slug)
     goal = get_or_404(EquityGoal, district_id=district.id, id=goal_id)
     require_write(district.id)
-    return _inline(lambda: services.save_measurement(goal, load_form(MeasurementSchema(), request.form)),
-                   "Measurement added.", district, url_for("plans.goal", slug=slug, goal_id=goal.id))
+    saved, values, errors = _submitted(MeasurementSchema(), lambda data: services.save_measurement(goal, data), {})
+    if saved:
+        return _saved("Measurement added.", url_for("plans.goal", slug=slug, goal_id=goal.id))
+    return _goal_page(district, goal, values, errors), 422
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])

@@ -1,9 +1,9 @@
 """The dashboard's filters and sort orders, read from the query string (a GET form)."""
-from datetime import date
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from app.fields import Day
+from app.clock import state_today
 from app.fieldwork.filters import FORMATS, QueryFilters, an_id
 from app.rollups.services import SECTIONS, Criteria, school_year_start
 from tenants.models import AccountabilityStatus
@@ -41,7 +41,7 @@ class DashboardFilters(QueryFilters):
     @post_load
     def criteria(self, data, **kwargs):
         """The criteria of every section (the period defaults to this school year), the table and sorts."""
-        end = data["date_to"] or date.today()
+        end = data["date_to"] or state_today()
         start = data["date_from"] or school_year_start(end)
         if start > end:
             raise ValidationError("The period ends today unless you choose an end after its start.", "to")
