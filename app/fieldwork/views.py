@@ -1,6 +1,6 @@
 """Pages for logging visits and observations, assigning supports and leads."""
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,6 +13,7 @@ from app.fieldwork.forms import load, load_form, ratings_from_form
 from app.fieldwork.models import (
     AssignmentStatus,
     Observation,
+    Rubric,
     SupportAssignment,
     Visit,
     VisitKind,
@@ -139,7 +140,8 @@ def new_observation(slug: str, visit_id: int):
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     rubrics = rubrics_in_use()
-    rubric = next((r for r in rubrics if str(r.id) == request.values.get("rubric_id")), rubrics[0])
+    # The version the form was opened with, even if a new version replaced it since: its ratings stay its own.
+    rubric = _chosen_rubric(rubrics)
     values, errors = {}, {}
     if request.method == "POST":
         values = request.form
@@ -148,7 +150,7 @@ def new_observation(slug: str, visit_id: int):
             "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
         }
         try:
-            observation = record_observation(visit, load(ObservationSchema(), raw))
+            observation = record_observation(visit, load(ObservationSchema(), raw), _opened_at(values))
         except InvalidInput as invalid:
             errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
         else:
@@ -157,7 +159,22 @@ def new_observation(slug: str, visit_id: int):
     return render_template(
         "fieldwork/observation_form.html", district=district, visit=visit, rubric=rubric, rubrics=rubrics,
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
+        opened_at=values.get("opened_at") or datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds"),
     ), 422 if errors else 200
+
+
+def _chosen_rubric(rubrics: list[Rubric]) -> Rubric:
+    chosen = request.values.get("rubric_id", type=int)
+    rubric = db.session.get(Rubric, chosen) if chosen else None
+    return rubric if rubric is not None and (rubric.active or request.method == "POST") else rubrics[0]
+
+
+def _opened_at(form) -> datetime | None:
+    """When the form was opened (stamped by the server in the page), or None if it is not a time."""
+    try:
+        return datetime.fromisoformat(form.get("opened_at", ""))
+    except ValueError:
+        return None
 
 
 def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:

@@ -1,0 +1,152 @@
+"""Captures that change hands with their catalogs: rubric versions, look-for series, the visit form's choices."""
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.fieldwork.forms import load
+from app.fieldwork.models import Observation, Rating, Visit
+from app.fieldwork.schemas import VisitSchema
+from app.fieldwork.services import InvalidInput, new_rubric_version, record_observation, record_visit
+from app.fieldwork.trends import walkthrough_trends
+from tests import factories
+
+
+def ten_ratings(rubric) -> list[dict]:
+    return [{"look_for_id": look_for.id, "rating": 1 + index % 4, "evidence": f"Evidence {index}"}
+            for index, look_for in enumerate(rubric.look_fors)]
+
+
+def offline_visit(world, rubric, captured_at: datetime) -> dict:
+    """A visit as the offline app sends it: one observation with a rating and evidence per look-for."""
+    return load(VisitSchema(), {
+        "client_uuid": str(uuid.uuid4()), "captured_at": captured_at.isoformat(), "school_id": world.home_school.id,
+        "visited_on": "2026-10-20", "minutes": 60, "kind": "formal", "purpose": "Walkthrough",
+        "observations": [{"rubric_id": rubric.id, "grade": "3", "subject": "ELA", "minutes": 20,
+                          "feedback": "Strong launch.", "ratings": ten_ratings(rubric)}],
+    })
+
+
+# --- case 1: an observation keeps the rubric version it was rated on ------------------------------
+
+
+def test_a_visit_captured_before_a_new_version_lands_with_every_rating_on_its_version(world):
+    rubric = factories.default_rubric()
+    captured = offline_visit(world, rubric, datetime.now(UTC) - timedelta(hours=2))
+    new_rubric_version(rubric)
+    visit, created = record_visit(world.home, world.lead, captured)
+    observation = visit.observations[0]
+    assert created and observation.rubric_id == rubric.id
+    assert [(r.look_for_id, r.rating, r.evidence) for r in observation.ratings] == [
+        (r["look_for_id"], r["rating"], r["evidence"]) for r in ten_ratings(rubric)]
+    assert len(observation.ratings) == 10
+
+
+def test_a_version_retired_before_the_capture_is_refused_and_nothing_is_stored(world):
+    rubric = factories.default_rubric()
+    new_rubric_version(rubric)
+    visits = db.session.scalar(select(func.count()).select_from(Visit))
+    with pytest.raises(InvalidInput) as refused:
+        record_visit(world.home, world.lead, offline_visit(world, rubric, datetime.now(UTC) + timedelta(minutes=1)))
+    assert refused.value.messages == {"observations.0.rubric_id": [
+        "Classroom walkthrough (version 1) was replaced by a new version before this was captured: "
+        "rate on the version in use."]}
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == visits
+
+
+def test_a_capture_without_its_time_is_held_to_the_versions_in_use(world):
+    rubric = factories.default_rubric()
+    new_rubric_version(rubric)
+    data = offline_visit(world, rubric, datetime.now(UTC)) | {"captured_at": None}
+    with pytest.raises(InvalidInput) as refused:
+        record_visit(world.home, world.lead, data)
+    assert list(refused.value.messages) == ["observations.0.rubric_id"]
+
+
+def test_the_online_observation_form_keeps_its_version_when_a_new_one_comes_mid_form(client, auth, world):
+    rubric = factories.default_rubric()
+    auth.sign_in(world.lead)
+    form = client.get(f"/districts/homeville/visits/{world.home_visit.id}/observations/new").text
+    opened_at = form.split('name="opened_at" value="')[1].split('"')[0]
+    new_rubric_version(rubric)
+    fields = {"rubric_id": rubric.id, "opened_at": opened_at, "grade": "5", "subject": "Science", "minutes": "25",
+              "feedback": "Good questions."}
+    for index, look_for in enumerate(rubric.look_fors):
+        fields |= {f"rating-{look_for.id}": str(1 + index % 4), f"evidence-{look_for.id}": f"Saw {index}"}
+    response = client.post(f"/districts/homeville/visits/{world.home_visit.id}/observations/new", data=fields)
+    assert response.status_code == 302
+    stored = db.session.scalars(select(Observation).where(Observation.subject == "Science")).one()
+    assert stored.rubric_id == rubric.id and len(stored.ratings) == 10
+    assert stored.ratings[9].evidence == "Saw 9"
+
+
+def test_a_record_observation_call_knows_when_the_form_was_opened(world):
+    rubric = factories.default_rubric()
+    opened = datetime.now(UTC) - timedelta(minutes=5)
+    new_rubric_version(rubric)
+    data = {"rubric_id": rubric.id, "grade": "3", "subject": "ELA", "minutes": 20, "ratings": ten_ratings(rubric)}
+    with pytest.raises(InvalidInput):
+        record_observation(world.home_visit, data)
+    assert len(record_observation(world.home_visit, data, opened).ratings) == 10
+
+
+# --- case 3: trends follow a rubric across its versions -----------------------------------------
+
+
+@pytest.fixture
+def two_versions(world):
+    """A year of ratings on version 1, then "New version" (no wording changed) and a quarter on version 2."""
+    first = factories.default_rubric()
+    summer = factories.visit(world.home, world.lead, world.home_school, visited_on=date(2026, 8, 10))
+    factories.observation(summer, ratings=(1, 4))
+    second = new_rubric_version(first)
+    winter = factories.visit(world.home, world.lead, world.home_school, visited_on=date(2027, 1, 12))
+    factories.observation(winter, ratings=(2, 3), rubric=second)
+    return first, second
+
+
+def test_trends_follow_a_rubric_across_its_versions(world, two_versions):
+    first, second = two_versions
+    trends = walkthrough_trends(world.home)
+    assert trends.rubric.id == second.id and trends.across_versions
+    # The world's own observation (5 Oct 2026: 3, 2) on version 1 is in the same series as well.
+    summary = {t.look_for.title: [(q.quarter, q.total) for q in t.quarters] for t in trends.look_fors}
+    assert summary == {
+        "Lesson purpose is clear": [("2026 Q3", 1), ("2026 Q4", 1), ("2027 Q1", 1)],
+        "Grade-level work": [("2026 Q3", 1), ("2026 Q4", 1), ("2027 Q1", 1)],
+    }
+    assert all(t.look_for.rubric_id == second.id for t in trends.look_fors)
+    only_first = walkthrough_trends(world.home, version_id=first.id)
+    assert not only_first.across_versions and [q.quarter for q in only_first.look_fors[0].quarters] == [
+        "2026 Q3", "2026 Q4"]
+
+
+def test_trends_page_offers_the_rubric_once_and_every_version_with_ratings(client, auth, world, two_versions):
+    first, second = two_versions
+    auth.sign_in(world.viewer)
+    page = client.get("/districts/homeville/trends").text
+    assert "No classroom has been rated" not in page
+    assert "The whole district: Classroom walkthrough (all versions)" in page
+    assert page.count(">Classroom walkthrough</option>") == 1
+    assert f'<option value="{first.id}">Version 1 only</option>' in page
+    assert f'<option value="{second.id}">Version 2 only</option>' in page
+    one = client.get(f"/districts/homeville/trends?version={first.id}").text
+    assert "Classroom walkthrough (version 1)" in one and "2027 Q1" not in one
+    old_link = client.get(f"/districts/homeville/trends?rubric={first.id}").text
+    assert "2027 Q1" in old_link and "2026 Q3" in old_link
+
+
+def test_a_version_of_another_rubric_is_explained(client, auth, world, two_versions):
+    auth.sign_in(world.viewer)
+    response = client.get("/districts/homeville/trends?version=999999")
+    assert response.status_code == 400 and "Choose a version of Classroom walkthrough." in response.text
+
+
+def test_observations_can_be_filtered_by_a_retired_version(client, auth, world, two_versions):
+    first, _ = two_versions
+    auth.sign_in(world.viewer)
+    page = client.get("/districts/homeville/observations").text
+    assert f'<option value="{first.id}"' in page and "Classroom walkthrough (version 1)" in page
+    assert db.session.scalar(select(func.count()).select_from(Rating)) >= 6
