@@ -1,6 +1,8 @@
 """Captures that change hands with their catalogs: rubric versions, look-for series, the visit form's choices."""
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -150,3 +152,93 @@ def test_observations_can_be_filtered_by_a_retired_version(client, auth, world, 
     page = client.get("/districts/homeville/observations").text
     assert f'<option value="{first.id}"' in page and "Classroom walkthrough (version 1)" in page
     assert db.session.scalar(select(func.count()).select_from(Rating)) >= 6
+
+
+# --- case 2: one definition of the visit form, online and offline ---------------------------------
+
+
+class FormReader(HTMLParser):
+    """The named fields of one form in a page: their attributes, the options of selects, the checked radios."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.select = form_id, False, None
+        self.fields, self.options, self.json = {}, {}, ""
+        self.in_json = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id or (self.form_id == "" and attrs.get("method") == "post")
+        if not self.inside:
+            return
+        if tag == "script" and attrs.get("id") == "visit-choices":
+            self.in_json = True
+        if tag in ("input", "textarea", "select") and attrs.get("name"):
+            self.fields.setdefault(attrs["name"], []).append(attrs)
+        if tag == "select":
+            self.select = attrs.get("name")
+            self.options[self.select] = []
+        if tag == "option" and self.select:
+            self.options[self.select].append([attrs.get("value"), "", "selected" in attrs])
+
+    def handle_data(self, data):
+        if self.in_json:
+            self.json += data
+        elif self.select and self.options.get(self.select):
+            self.options[self.select][-1][1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        if tag == "select":
+            self.select = None
+        if tag == "script":
+            self.in_json = False
+
+
+def read_form(html: str, form_id: str) -> FormReader:
+    reader = FormReader(form_id)
+    reader.feed(html)
+    return reader
+
+
+LIMITS = ("min", "max", "maxlength", "required", "type")
+
+
+def test_the_offline_and_online_visit_forms_offer_the_same_choices_defaults_and_limits(client, auth, world):
+    second = factories.SchoolFactory(district=world.home, name="Aardvark Academy")
+    auth.sign_in(world.lead)
+    online = read_form(client.get("/districts/homeville/visits/new").text, "")
+    offline = read_form(client.get("/field").text, "visit-form")
+    choices = json.loads(offline.json)[str(world.home.id)]
+    places = [[value, text.strip()] for value, text, _ in online.options["school_id"]]
+    assert choices["places"] == places
+    assert places[0] == ["", "District office"] and [str(second.id), "Aardvark Academy"] in places
+    # Neither form chooses a school for the person: the district office until they say otherwise.
+    assert [value for value, _, selected in online.options["school_id"] if selected] == [""]
+    assert choices["default_place"] == ""
+    online_supports = [[f["value"]] for f in online.fields["support_ids"]]
+    assert [[value] for value, _ in choices["supports"]] == online_supports
+    online_kinds = [(f["value"], "checked" in f) for f in online.fields["kind"]]
+    offline_kinds = [(f["value"], "checked" in f) for f in offline.fields["kind"]]
+    assert online_kinds == offline_kinds == [("formal", True), ("informal", False), ("virtual", False)]
+    for name in ("visited_on", "minutes", "purpose", "participants", "shared_notes", "internal_notes", "next_steps",
+                 "follow_up_on"):
+        online_limits = {key: value for key, value in online.fields[name][0].items() if key in LIMITS}
+        offline_limits = {key: value for key, value in offline.fields[name][0].items() if key in LIMITS}
+        assert online_limits == offline_limits, name
+    assert online.fields["minutes"][0]["max"] == "1440" and online.fields["purpose"][0]["maxlength"] == "300"
+    assert world.foreign_school.name not in offline.json
+
+
+def test_a_visit_saved_without_choosing_where_is_at_the_district_office(client, auth, world):
+    auth.sign_in(world.lead)
+    form = client.get("/districts/homeville/visits/new").text
+    client_uuid = form.split('name="client_uuid" value="')[1].split('"')[0]
+    response = client.post("/districts/homeville/visits/new", data={
+        "client_uuid": client_uuid, "school_id": "", "visited_on": "2026-10-20", "minutes": "45", "kind": "formal",
+        "purpose": "Meeting with the superintendent"})
+    assert response.status_code == 302
+    stored = db.session.scalars(select(Visit).where(Visit.client_uuid == client_uuid)).one()
+    assert stored.school_id is None and stored.place == "District office"

@@ -16,13 +16,11 @@ from app.fieldwork.models import (
     Rubric,
     SupportAssignment,
     Visit,
-    VisitKind,
 )
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from app.fieldwork.services import (
     InvalidInput,
     assign_lead,
-    assignments_with_delivery,
     leads_of,
     mark_follow_up_done,
     record_observation,
@@ -33,6 +31,7 @@ from app.fieldwork.services import (
     unassign_lead,
     update_visit,
 )
+from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
 from app.home.services import schools_of
 from tenants.lookup import (
     district_or_404,
@@ -58,8 +57,8 @@ sign_in_required(bp)
 def new_visit(slug: str):
     district = district_or_404(slug)
     require_support_team(district.id)
-    values = {"client_uuid": str(uuid.uuid4()), "visited_on": date.today().isoformat(), "kind": "formal",
-              "school_id": request.args.get("school", "")}
+    values = {"client_uuid": str(uuid.uuid4()), "visited_on": date.today().isoformat(), "kind": DEFAULT_KIND,
+              "school_id": request.args.get("school", DEFAULT_PLACE)}
     errors = {}
     if request.method == "POST":
         values = request.form
@@ -102,14 +101,10 @@ def _visit_values(visit: Visit) -> dict:
 
 def _visit_form(district: District, values, errors: dict, visit: Visit | None):
     status = 422 if errors else 200
-    supports = assignments_with_delivery(
-        SupportAssignment.district_id == district.id, SupportAssignment.status == AssignmentStatus.ACTIVE
-    )
     chosen = {str(v) for v in (values.getlist("support_ids") if hasattr(values, "getlist") else values.get("support_ids", []))}
     return render_template(
         "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors,
-        school_options=[(s.id, s.name) for s in schools_of(district)], supports=[a for a, _ in supports],
-        chosen_supports=chosen, kinds=list(VisitKind),
+        choices=visit_choices(district), chosen_supports=chosen, limits=field_limits(), required=required_fields(),
     ), status
 
 
