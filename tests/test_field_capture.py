@@ -242,3 +242,63 @@ def test_a_visit_saved_without_choosing_where_is_at_the_district_office(client, 
     assert response.status_code == 302
     stored = db.session.scalars(select(Visit).where(Visit.client_uuid == client_uuid)).one()
     assert stored.school_id is None and stored.place == "District office"
+
+
+# --- case 4: a refused form says what to do, and what was typed is kept --------------------------
+
+
+NOTE = ("Met the principal about the walkthrough schedule; agreed next steps with the ILT. " * 25)[:2000]
+
+
+def test_a_form_sent_after_the_session_ended_says_to_sign_in_again(app, client, auth, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post("/districts/homeville/visits/new", data={"purpose": "Superintendent", "shared_notes": NOTE})
+    assert response.status_code == 400
+    assert "The CSRF session token is missing" not in response.text
+    assert "Your session ended before this form reached us, so it was not saved." in response.text
+    assert "sign in again and the form comes back filled in" in response.text
+    assert 'href="/sign-in?next=/districts/homeville/visits/new">Sign in again</a>' in response.text
+    assert '<meta name="form-not-taken" content="400">' in response.text
+    assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.purpose == "Superintendent")) == 0
+
+
+def test_a_form_opened_before_the_last_sign_in_goes_back_to_the_form(app, client, auth, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    auth_client = client
+    # Signing in with CSRF on needs the sign-in form's own token.
+    page = auth_client.get("/sign-in").text
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    auth_client.post("/sign-in", data={"email": world.lead.email, "password": factories.PASSWORD, "csrf_token": token})
+    response = auth_client.post(f"/districts/homeville/visits/{world.home_visit.id}/observations/new?rubric_id=1",
+                                data={"csrf_token": "from-an-earlier-session", "feedback": NOTE})
+    assert response.status_code == 400
+    assert "This form was opened before your last sign-in, so it was not saved." in response.text
+    assert (f'href="/districts/homeville/visits/{world.home_visit.id}/observations/new?rubric_id=1">'
+            "Back to the form</a>") in response.text
+    # The header lists the lead's roles with their districts, once each.
+    assert "everything" not in response.text
+    assert response.text.count("<li>Assistance lead · Homeville</li>") == 1
+
+
+def test_a_refused_post_only_action_leads_home_not_to_a_405(app, client, auth, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post(f"/districts/homeville/visits/{world.home_visit.id}/follow-up-done")
+    assert response.status_code == 400 and 'href="/sign-in?next=/">Sign in again</a>' in response.text
+
+
+def test_a_rate_limited_form_says_that_what_was_typed_is_kept(app, client, world):
+    limit = int(app.config["SIGN_IN_RATE_LIMIT"].split()[0])
+    for _ in range(limit):
+        client.post("/sign-in", data={"email": world.leader.email, "password": "wrong"})
+    response = client.post("/sign-in", data={"email": world.leader.email, "password": "wrong"})
+    assert response.status_code == 429
+    assert "Wait a minute, then try again." in response.text
+    assert "What you typed is kept on this device" in response.text
+    assert 'href="/sign-in">Back to the form</a>' in response.text
+
+
+def test_the_api_says_the_session_ended_in_json(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post("/districts/homeville/visits/new", json={"purpose": "x"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.json["error"]["message"].startswith("Your session ended")

@@ -140,28 +140,29 @@ function fillForm(item) {
   }
   for (const input of supportsGroup.querySelectorAll("input")) input.checked = visit.support_ids.includes(Number(input.value));
   observations.replaceChildren();
-  for (const observation of visit.observations) {
-    const block = addObservation(observation.rubric_id);
-    for (const name of ["grade", "subject", "minutes", "feedback"]) {
-      block.querySelector(`[data-field="${name}"]`).value = observation[name] ?? "";
-    }
-    const kept = [];
-    for (const rating of observation.ratings) {
-      const group = block.querySelector(`[data-look-for="${rating.look_for_id}"]`);
-      const point = group?.querySelector(`input[value="${rating.rating}"]`);
-      if (!point) { kept.push(rating); continue; }
-      point.checked = true;
-      group.querySelector("textarea").value = rating.evidence ?? "";
-    }
-    if (Number(block.dataset.rubric) !== observation.rubric_id || kept.length) {
-      // A version this page no longer has: every rating is kept as captured and sent back with the visit.
-      block.dataset.kept = JSON.stringify(observation.ratings);
-      block.dataset.keptRubric = observation.rubric_id;
-      block.querySelectorAll(".look-for").forEach((group) => group.remove());
-      const note = block.querySelector(".kept-ratings");
-      note.textContent = `${observation.ratings.length} ratings kept as captured, on a rubric version this page no longer shows.`;
-      note.hidden = false;
-    }
+  for (const observation of visit.observations) fillObservation(addObservation(observation.rubric_id), observation);
+}
+
+function fillObservation(block, observation) {
+  for (const name of ["grade", "subject", "minutes", "feedback"]) {
+    block.querySelector(`[data-field="${name}"]`).value = observation[name] ?? "";
+  }
+  const kept = [];
+  for (const rating of observation.ratings) {
+    const group = block.querySelector(`[data-look-for="${rating.look_for_id}"]`);
+    const point = group?.querySelector(`input[value="${rating.rating}"]`);
+    if (!point) { kept.push(rating); continue; }
+    point.checked = true;
+    group.querySelector("textarea").value = rating.evidence ?? "";
+  }
+  if (Number(block.dataset.rubric) !== observation.rubric_id || kept.length) {
+    // A version this page no longer has: every rating is kept as captured and sent back with the visit.
+    block.dataset.kept = JSON.stringify(observation.ratings);
+    block.dataset.keptRubric = observation.rubric_id;
+    block.querySelectorAll(".look-for").forEach((group) => group.remove());
+    const note = block.querySelector(".kept-ratings");
+    note.textContent = `${observation.ratings.length} ratings kept as captured, on a rubric version this page no longer shows.`;
+    note.hidden = false;
   }
 }
 
@@ -298,7 +299,47 @@ districtSelect.addEventListener("change", showDistrict);
 addObservationButton?.addEventListener("click", () => {
   addObservation().querySelector("select").focus();
 });
+// The look-for of the version in use that a look-for of an earlier version was carried into, if any.
+function carriedInto(lookForId) {
+  const current = document.getElementById(`observation-template-${form.dataset.rubric}`).content;
+  const earlier = new Map([...document.querySelectorAll("template")].flatMap((t) =>
+    [...t.content.querySelectorAll(".look-for")].map((g) => [g.dataset.lookFor, g.dataset.carriedFrom])));
+  for (const group of current.querySelectorAll(".look-for")) {
+    for (let id = group.dataset.lookFor; id; id = earlier.get(id)) if (id === String(lookForId)) return group.dataset.lookFor;
+  }
+  return null;
+}
+
+// A capture rated on a version retired before it was made: its ratings move to the look-fors they were carried
+// into; any without one stay listed in the new block, so that nothing typed disappears.
+function moveToCurrentVersion(block) {
+  const captured = observationFrom(block);
+  const moved = { ...captured, rubric_id: Number(form.dataset.rubric), ratings: [] };
+  const notCarried = [];
+  for (const rating of captured.ratings) {
+    const into = carriedInto(rating.look_for_id);
+    if (into) moved.ratings.push({ ...rating, look_for_id: Number(into) });
+    else notCarried.push(rating);
+  }
+  const fresh = addObservation();
+  block.replaceWith(fresh);
+  numberObservations();
+  fillObservation(fresh, moved);
+  if (notCarried.length) {
+    const note = fresh.querySelector(".kept-ratings");
+    note.textContent = "Not in the version in use, as you rated them: " + notCarried
+      .map((r) => `look-for ${r.look_for_id}: ${r.rating}${r.evidence ? ` (${r.evidence})` : ""}`).join("; ");
+    note.hidden = false;
+  }
+  fresh.querySelector("select").focus();
+}
+
 observations.addEventListener("click", (event) => {
+  const move = event.target.closest(".move-to-current");
+  if (move) {
+    moveToCurrentVersion(move.closest(".observation"));
+    return;
+  }
   const remove = event.target.closest(".remove-observation");
   if (!remove) return;
   remove.closest(".observation").remove();
