@@ -38,6 +38,8 @@ def new_version_later(app):
 
     def undo():
         for rubric_id in made:
+            # Ratings go with their observations (ON DELETE CASCADE).
+            db.session.execute(delete(Observation).where(Observation.rubric_id == rubric_id))
             db.session.execute(delete(LookFor).where(LookFor.rubric_id == rubric_id))
             db.session.execute(delete(Rubric).where(Rubric.id == rubric_id))
         first = factories.default_rubric()
@@ -72,7 +74,7 @@ def capture_observed_visit(tab, purpose: str, support: str | None = None):
     page = tab.page
     form = page.locator("#visit-form")
     form.locator("#minutes").fill("90")
-    form.get_by_label("Purpose").fill(purpose)
+    form.get_by_label("Purpose", exact=True).fill(purpose)
     if support:
         form.get_by_label(support).check()
     page.get_by_role("button", name="Add a classroom observation").click()
@@ -126,7 +128,7 @@ def test_fix_and_save_again_keeps_every_value_typed(visit, app, new_version_late
 
     tab.goto("/field")  # the page now comes with the new version of the rubric
     page.get_by_role("button", name="Fix and save again").click()
-    expect(page.get_by_label("Purpose")).to_have_value("Network walkthrough")
+    expect(page.get_by_label("Purpose", exact=True)).to_have_value("Network walkthrough")
     expect(page.get_by_label("Where").locator("option:checked")).to_have_text("Homeville High")
     withdrawn = page.get_by_label("Networking · district-wide (as captured, no longer offered)")
     expect(withdrawn).to_be_checked()
@@ -151,7 +153,7 @@ def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(visit, app
     tab.goto("/districts/homeville/visits/new")
     expect(page.get_by_label("Where")).to_have_value("")
     page.get_by_label("Minutes").fill("45")
-    page.get_by_label("Purpose").fill("Superintendent check-in")
+    page.get_by_label("Purpose", exact=True).fill("Superintendent check-in")
     page.get_by_label("Notes shared with the district").fill(NOTE)
     context.clear_cookies()  # the phone's browser restarted, or the secret changed at a deploy
     page.get_by_role("button", name="Save visit").click()
@@ -169,7 +171,7 @@ def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(visit, app
     expect(page.get_by_role("heading", level=1)).to_have_text("Log a visit")
     expect(page.get_by_role("status").filter(has_text="was not saved then")).to_be_visible()
     expect(page.get_by_label("Notes shared with the district")).to_have_value(NOTE)
-    expect(page.get_by_label("Purpose")).to_have_value("Superintendent check-in")
+    expect(page.get_by_label("Purpose", exact=True)).to_have_value("Superintendent check-in")
     expect(page.get_by_label("Minutes")).to_have_value("45")
     page.get_by_role("button", name="Save visit").click()
     tab.check()

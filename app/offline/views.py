@@ -20,7 +20,7 @@ from app.offline.services import field_district_ids, field_kit
 bp = Blueprint("offline", __name__)
 
 # Static files the field form needs offline, relative to app/static; the service worker caches them on install.
-FIELD_ASSETS = ("app.css", "offline/session.js", "offline/outbox.js", "offline/field.js",
+FIELD_ASSETS = ("app.css", "drafts.js", "offline/session.js", "offline/outbox.js", "offline/field.js",
                 "offline/icon-192.png", "offline/icon-512.png")
 
 
