@@ -175,6 +175,10 @@ def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app)
 
     page.get_by_role("button", name="Fix and save again").click()
     expect(page.get_by_label("Purpose")).to_have_value("Refused data meeting")
+    # The withdrawn support comes back as captured, never dropped without a word: the lead unticks it.
+    withdrawn = page.get_by_label("Data inquiry · district-wide (as captured, no longer offered)")
+    expect(withdrawn).to_be_checked()
+    withdrawn.uncheck()
     page.get_by_role("button", name="Save visit").click()
     expect(page.locator("#connection")).to_have_text("Online · nothing waiting")
     assert visits_with_purpose(app, "Refused data meeting") == [("Refused data meeting", 0)]
