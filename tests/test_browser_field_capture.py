@@ -9,11 +9,10 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.fieldwork.models import LookFor, Observation, Rubric, SupportAssignment, Visit
 from app.fieldwork.services import new_rubric_version
-from tenants.models import District
 from tests import factories
 from tests.factories import PASSWORD
 from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
-from tests.test_browser_offline import in_system_scope, open_field_form
+from tests.test_browser_offline import add_district_support, in_system_scope, open_field_form
 
 pytestmark = pytest.mark.browser
 
@@ -89,11 +88,16 @@ def capture_observed_visit(tab, purpose: str, support: str | None = None):
     expect(page.locator("#field-message")).to_contain_text("Saved on this phone")
 
 
-def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(visit, app, new_version_later):
+def lead_on_field_form(visit):
+    """A lead's phone on /field, its service worker in control: (tab, page, browser context)."""
     tab = visit()
     tab.sign_in("assistance_lead")
-    page, context = tab.page, tab.context
     open_field_form(tab)
+    return tab, tab.page, tab.context
+
+
+def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(visit, app, new_version_later):
+    tab, page, context = lead_on_field_form(visit)
     # "Where" starts at the district office, as online: no school is chosen for the lead.
     expect(page.get_by_label("Where")).to_have_value("")
     assert page.get_by_label("Where").locator("option:checked").inner_text() == "District office"
@@ -107,16 +111,8 @@ def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(v
 
 
 def test_fix_and_save_again_keeps_every_value_typed(visit, app, new_version_later):
-    def add_support():
-        home = db.session.scalars(select(District).where(District.slug == "homeville")).one()
-        lead = db.session.scalars(select(SupportAssignment).where(SupportAssignment.district_id == home.id)).first().lead
-        return factories.assignment(home, lead, support_type_id=factories.support_type("Networking").id).id
-    support_id = in_system_scope(app, add_support)
-
-    tab = visit()
-    tab.sign_in("assistance_lead")
-    page, context = tab.page, tab.context
-    open_field_form(tab)
+    support_id = add_district_support(app, "Networking")
+    tab, page, context = lead_on_field_form(visit)
     page.get_by_label("Where").select_option(label="Homeville High")
     context.set_offline(True)
     capture_observed_visit(tab, "Network walkthrough", support="Networking · district-wide")
@@ -186,10 +182,7 @@ def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(visit, app
 
 
 def test_a_capture_made_after_the_new_version_moves_its_ratings_to_it(visit, app, new_version_later):
-    tab = visit()
-    tab.sign_in("assistance_lead")
-    page, context = tab.page, tab.context
-    open_field_form(tab)
+    tab, page, context = lead_on_field_form(visit)
     context.set_offline(True)
     new_version_later()  # the phone's cached page still has version 1
     capture_observed_visit(tab, "Late walkthrough")
