@@ -71,6 +71,9 @@ def _answers_get(path: str) -> bool:
 
 def form_not_sent(error: CSRFError):
     """The session ended (a restarted phone browser, a new secret at a deploy) or the form predates a sign-in."""
+    if wants_json():
+        # A program (the offline outbox) fetches a fresh token from /field/session, or asks its person to sign in.
+        return render_error(400, f"Not saved: {error.description} Sign in again or get a fresh token, then send again.")
     if request.blueprint == "auth":
         message = ("This page was opened in an earlier session, so it was not sent. "
                    "Go back to the form and send it again; what you typed is kept on this device, except passwords.")

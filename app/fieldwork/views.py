@@ -104,7 +104,7 @@ def _visit_form(district: District, values, errors: dict, visit: Visit | None):
     chosen = {str(v) for v in (values.getlist("support_ids") if hasattr(values, "getlist") else values.get("support_ids", []))}
     return render_template(
         "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors,
-        choices=visit_choices(district), chosen_supports=chosen, limits=field_limits(), required=required_fields(),
+        choices=visit_choices(district, visit.supports if visit else ()), chosen_supports=chosen, limits=field_limits(), required=required_fields(),
     ), status
 
 

@@ -39,14 +39,19 @@ class VisitChoices:
         return asdict(self)
 
 
-def visit_choices(district: District) -> VisitChoices:
-    """The places, supports and kinds a visit in `district` may have, with the form's defaults."""
-    supports = assignments_with_delivery(
+def visit_choices(district: District, served=()) -> VisitChoices:
+    """The places, supports and kinds a visit in `district` may have, with the form's defaults.
+
+    `served`: the support assignments a stored visit already served; they stay offered (and ticked) after
+    they end, so that saving the visit again never drops them unseen.
+    """
+    supports = [assignment for assignment, _ in assignments_with_delivery(
         SupportAssignment.district_id == district.id, SupportAssignment.status == AssignmentStatus.ACTIVE
-    )
+    )]
+    ended = [assignment for assignment in served if assignment not in supports]
     return VisitChoices(
         places=[DISTRICT_OFFICE] + [(str(school.id), school.name) for school in schools_of(district)],
-        supports=[(str(assignment.id), str(assignment)) for assignment, _ in supports],
+        supports=[(str(a.id), str(a)) for a in supports] + [(str(a.id), f"{a} ({a.status})") for a in ended],
         kinds=VISIT_KINDS,
     )
 

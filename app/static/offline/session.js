@@ -1,4 +1,5 @@
 // On every signed-in page: what this phone keeps for field capture belongs to one person.
+// Importing drafts.js also runs it on every signed-in page: forms typed here are kept until the server takes them.
 // Someone else signing in (after a sign-out, or after the first person's session ran out) wipes it first,
 // and signing out wipes it after a warning if visits have not reached the server.
 import { clearFieldData, unsentCount } from "./outbox.js";
