@@ -74,9 +74,12 @@ def register_tenancy(app: Flask) -> None:
     from tenants.access import scope_for_user
     from tenants.scope import enter, leave
 
-    @app.before_request
     def enter_user_scope():
         g.tenant_scope_token = enter(scope_for_user(current_user))
+
+    # First of all: a request refused early (CSRF, a rate limit) still renders its page in the user's scope,
+    # or the header's roles lose their districts ("Assistance lead · everything").
+    app.before_request_funcs.setdefault(None, []).insert(0, enter_user_scope)
 
     @app.teardown_request
     def leave_user_scope(exc):

@@ -1,6 +1,8 @@
 """Error pages in the site's layout, and JSON errors for JSON requests."""
-from flask import current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
 
 from app.extensions import db
 from tenants.scope import TenantWriteRefused
@@ -37,13 +39,61 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or (request.is_json and best != "text/html") or best == "application/json"
 
 
-def render_error(status: int, message: str | None = None, errors: dict[str, list[str]] | None = None):
-    """The error page, or for JSON `{"error": {"status", "message"}}` with `errors` by field name if given."""
+def render_error(status: int, message: str | None = None, errors: dict[str, list[str]] | None = None,
+                 title: str | None = None):
+    """The error page, or for JSON `{"error": {"status", "message"}}` with `errors` by field name if given.
+
+    A refused form (a POST) also says that what was typed is kept, and links back to the form.
+    """
     message = message or MESSAGES.get(status) or (too_large_message() if status == 413 else None) \
         or TITLES.get(status, "Error")
     if wants_json():
         return jsonify(error={"status": status, "message": message, **({"errors": errors} if errors else {})}), status
-    return render_template("errors/error.html", status=status, title=TITLES.get(status, "Error"), message=message), status
+    return render_template("errors/error.html", status=status, title=title or TITLES.get(status, "Error"),
+                           message=message, refused_form=refused_form_link()), status
+
+
+def refused_form_link() -> dict | None:
+    """For a refused form: where to get it back, filled in (static/drafts.js kept what was typed), and how.
+
+    {"href", "text"}, or None for anything but a form's POST.
+    """
+    if request.method != "POST" or wants_json():
+        return None
+    form_page = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    if not _answers_get(request.path):
+        form_page = url_for("home.index")
+    # The sign-in, password and invitation forms are for people not signed in: they just go back.
+    if not current_user.is_authenticated and request.blueprint != "auth":
+        return {"href": url_for("auth.sign_in", next=form_page), "text": "Sign in again"}
+    return {"href": form_page, "text": "Back to the form"}
+
+
+def _answers_get(path: str) -> bool:
+    try:
+        current_app.url_map.bind(request.host).match(path, method="GET")
+    except (NotFound, MethodNotAllowed):
+        return False
+    except HTTPException:  # a redirect: a page is there
+        return True
+    return True
+
+
+def form_not_sent(error: CSRFError):
+    """The session ended (a restarted phone browser, a new secret at a deploy) or the form predates a sign-in."""
+    if wants_json():
+        # A program (the offline outbox) fetches a fresh token from /field/session, or asks its person to sign in.
+        return render_error(400, f"Not saved: {error.description} Sign in again or get a fresh token, then send again.")
+    if request.blueprint == "auth":
+        message = ("This page was opened in an earlier session, so it was not sent. "
+                   "Go back to the form and send it again; what you typed is kept on this device, except passwords.")
+    elif current_user.is_authenticated:
+        message = ("This form was opened before your last sign-in, so it was not saved. "
+                   "What you typed is kept on this device: go back to the form, check it and save again.")
+    else:
+        message = ("Your session ended before this form reached us, so it was not saved. "
+                   "What you typed is kept on this device: sign in again and the form comes back filled in.")
+    return render_error(400, message, title="Not saved yet")
 
 
 def init_errors(app) -> None:
@@ -52,7 +102,11 @@ def init_errors(app) -> None:
         if error.code is None or error.code < 400:
             return error
         custom = error.description if error.description != type(error).description else None
+        if error.code == 429:
+            custom = None  # the limiter's own description ("10 per 1 minute") does not say what to do
         return render_error(error.code, custom)
+
+    app.register_error_handler(CSRFError, form_not_sent)
 
     @app.errorhandler(TenantWriteRefused)
     @app.errorhandler(ScopeBypassRefused)

@@ -39,9 +39,11 @@ def content_security_policy(nonce: str, admin: bool) -> str:
 
 
 def init_security_headers(app) -> None:
-    @app.before_request
     def make_nonce():
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    # First of all: a page refused early (a CSRF failure, a rate limit) is rendered with a nonce too.
+    app.before_request_funcs.setdefault(None, []).insert(0, make_nonce)
 
     @app.after_request
     def add_headers(response):

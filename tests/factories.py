@@ -78,7 +78,9 @@ class UserFactory(Base):
 
 def default_rubric() -> Rubric:
     """The walkthrough rubric every installation ships (migration 0002)."""
-    return db.session.scalars(db.select(Rubric).where(Rubric.name == "Classroom walkthrough")).first()
+    return db.session.scalars(
+        db.select(Rubric).where(Rubric.name == "Classroom walkthrough").order_by(Rubric.version)
+    ).first()
 
 
 def support_type(name: str = "Direct coaching") -> SupportType:
@@ -111,8 +113,8 @@ def visit(district: District, lead: User, school: School | None = None, supports
     return row
 
 
-def observation(visit_row: Visit, ratings=(3, 2), **fields) -> Observation:
-    rubric = default_rubric()
+def observation(visit_row: Visit, ratings=(3, 2), rubric: Rubric | None = None, **fields) -> Observation:
+    rubric = rubric or default_rubric()
     row = Observation(
         district_id=visit_row.district_id, visit_id=visit_row.id, rubric_id=rubric.id,
         grade=fields.pop("grade", "4"), subject=fields.pop("subject", "Mathematics"),

@@ -147,12 +147,17 @@ def test_visits_captured_offline_are_kept_and_land_exactly_once(visit, app):
     expect(page.locator("#outbox-empty")).to_be_visible()
 
 
-def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app):
-    def add_support():
+def add_district_support(app, support_type: str) -> int:
+    """A district-wide support of Homeville's lead, committed; its id."""
+    def add():
         home = db.session.scalars(select(District).where(District.slug == "homeville")).one()
         lead = db.session.scalars(select(SupportAssignment).where(SupportAssignment.district_id == home.id)).first().lead
-        return factories.assignment(home, lead, support_type_id=factories.support_type("Data inquiry").id).id
-    support_id = in_system_scope(app, add_support)
+        return factories.assignment(home, lead, support_type_id=factories.support_type(support_type).id).id
+    return in_system_scope(app, add)
+
+
+def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app):
+    support_id = add_district_support(app, "Data inquiry")
 
     tab = visit()
     tab.sign_in("assistance_lead")
@@ -175,6 +180,10 @@ def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app)
 
     page.get_by_role("button", name="Fix and save again").click()
     expect(page.get_by_label("Purpose")).to_have_value("Refused data meeting")
+    # The withdrawn support comes back as captured, never dropped without a word: the lead unticks it.
+    withdrawn = page.get_by_label("Data inquiry · district-wide (as captured, no longer offered)")
+    expect(withdrawn).to_be_checked()
+    withdrawn.uncheck()
     page.get_by_role("button", name="Save visit").click()
     expect(page.locator("#connection")).to_have_text("Online · nothing waiting")
     assert visits_with_purpose(app, "Refused data meeting") == [("Refused data meeting", 0)]

@@ -1,4 +1,5 @@
 """Offline field capture on the server's side: the form's kit, the session check, the manifest, the worker."""
+import json
 import uuid
 from datetime import date
 
@@ -13,8 +14,12 @@ def test_field_form_offers_the_lead_s_own_districts_only(client, auth, world):
     auth.sign_in(world.lead)
     page = client.get("/field")
     assert page.status_code == 200
-    assert "Homeville Elementary" in page.text and "Homeville High" in page.text
-    assert "Direct coaching · Homeville Elementary" in page.text
+    # The places and supports come as data, the online form's own lists (app/fieldwork/visit_form.py).
+    choices = json.loads(page.text.split('<script type="application/json" id="visit-choices">')[1].split("</script>")[0])
+    home = choices[str(world.home.id)]
+    assert [label for _, label in home["places"]] == ["District office", "Homeville Elementary", "Homeville High"]
+    assert "Direct coaching · Homeville Elementary" in [label for _, label in home["supports"]]
+    assert list(choices) == [str(world.home.id)]
     assert "Faraway" not in page.text and world.foreign_school.name not in page.text
     for look_for in default_rubric().look_fors:
         assert look_for.title in page.text

@@ -18,7 +18,7 @@ class VisitChanges(VisitSchema):
     """The details of a visit that may change; load it with `partial=True`."""
 
     class Meta:
-        exclude = ("client_uuid", "observations")
+        exclude = ("client_uuid", "captured_at", "observations")
 
 
 class VisitOut(VisitSchema):

@@ -82,3 +82,4 @@ class FollowUpFilters(DateRange):
 class TrendFilters(QueryFilters):
     school = an_id()
     rubric = an_id()
+    version = an_id()  # one version of the rubric; none: every version, followed as one series

@@ -39,10 +39,9 @@ from app.fieldwork.services import (
     InvalidInput,
     flatten_errors,
     leads_of,
-    rubrics_in_use,
     support_types,
 )
-from app.fieldwork.trends import walkthrough_trends
+from app.fieldwork.trends import rated_versions, rubric_versions_for, rubrics_to_follow, walkthrough_trends
 from app.home.services import schools_of
 from tenants.lookup import district_or_404
 from tenants.models import District
@@ -69,7 +68,7 @@ def observations(slug: str):
     return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "grades": [(grade, grade) for grade in GRADES],
-        "rubrics": _choices(rubrics_in_use(), str),
+        "rubrics": _choices(rubric_versions_for(district), str),
     })
 
 
@@ -94,13 +93,15 @@ def follow_ups(slug: str):
 @bp.get("/trends")
 def trends(slug: str):
     district = district_or_404(slug)
-    choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_in_use(), str)}
+    choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_to_follow(district)),
+               "versions": []}
     try:
         filters = TrendFilters().load(request.args)
-        found = walkthrough_trends(district, filters["rubric"], filters["school"])
+        found = walkthrough_trends(district, filters["rubric"], filters["school"], filters["version"])
     except (ValidationError, InvalidInput) as error:
         return render_template("fieldwork/lists/trends.html", district=district, trends=None,
                                errors=flatten_errors(error.messages), **choices), 400
+    choices["versions"] = _choices(rated_versions(district, found.rubric), lambda v: f"Version {v.version} only")
     return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **choices)
 
 

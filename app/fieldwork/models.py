@@ -61,6 +61,8 @@ class Rubric(db.Model):
     scale_labels: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # When "New version" replaced it (UTC): captures made before then may still be rated on it.
+    retired_at: Mapped[datetime | None]
 
     look_fors: Mapped[list["LookFor"]] = relationship(
         back_populates="rubric", order_by="LookFor.position", cascade="all, delete-orphan"
@@ -89,6 +91,8 @@ class LookFor(db.Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
+    # The look-for of the previous version this one was copied from: one series across versions, for trends.
+    carried_from_id: Mapped[int | None] = mapped_column(Id, ForeignKey("look_fors.id", ondelete="SET NULL"))
 
     rubric: Mapped[Rubric] = relationship(back_populates="look_fors")
 

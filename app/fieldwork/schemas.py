@@ -4,7 +4,7 @@ They check what can be checked without the database (types, ranges, lengths,
 dates); the services check the rest (a school of the district, a look-for of
 the rubric, a rating on its scale) and report it under the same field names.
 """
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -64,6 +64,8 @@ class VisitSchema(FollowsTheBook):
     district_id = fields.Integer(dump_only=True)
     lead_id = fields.Integer(dump_only=True)
     client_uuid = fields.UUID(required=True)
+    # When the visit was captured (an offline one may reach the server days later): see rubric_accepts.
+    captured_at = fields.AwareDateTime(load_default=None, allow_none=True, load_only=True, default_timezone=UTC)
     school_id = Id(load_default=None, allow_none=True)
     visited_on = Day(required=True, validate=not_in_the_future)
     minutes = WholeNumber(required=True, minimum=1, maximum=1440, error="Between 1 and 1440 minutes (a day).")

@@ -5,7 +5,7 @@ current tenant scope; they raise `InvalidInput` with messages per field
 (dotted names: `observations.0.ratings.2.rating`) and store nothing then.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -74,7 +74,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
     errors: dict[str, list[str]] = {}
     _check_visit(district, data, errors)
     for index, observation in enumerate(data.get("observations", [])):
-        _check_observation(observation, errors, f"observations.{index}.")
+        _check_observation(observation, errors, f"observations.{index}.", data.get("captured_at"))
     if errors:
         raise InvalidInput(errors)
     try:
@@ -155,10 +155,13 @@ def _fresh(row):
 # --- observations -------------------------------------------------------------------------------
 
 
-def record_observation(visit: Visit, data: dict) -> Observation:
-    """Add a rated classroom observation to a visit."""
+def record_observation(visit: Visit, data: dict, captured_at: datetime | None = None) -> Observation:
+    """Add a rated classroom observation to a visit.
+
+    `captured_at`: when the form was filled in; a rubric version retired since then is still accepted.
+    """
     errors: dict[str, list[str]] = {}
-    _check_observation(data, errors)
+    _check_observation(data, errors, captured_at=captured_at)
     if errors:
         raise InvalidInput(errors)
     observation = _add_observation(visit, data)
@@ -175,10 +178,32 @@ def update_observation(observation: Observation, data: dict) -> Observation:
     return _fresh(observation)
 
 
-def _check_observation(data: dict, errors: dict, prefix: str = "") -> None:
+def rubric_accepts(rubric: Rubric | None, captured_at: datetime | None) -> bool:
+    """Whether a capture made at `captured_at` (None: now) may be rated on this rubric version.
+
+    The version in use, or one retired after the capture: an observation keeps the version it was rated on.
+    """
+    if rubric is None:
+        return False
+    if rubric.active:
+        return True
+    if captured_at is None or rubric.retired_at is None:
+        return False
+    return _utc(captured_at) < rubric.retired_at
+
+
+def _utc(moment: datetime) -> datetime:
+    """A naive UTC datetime, as stored, from an aware or naive (taken as UTC) one."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: datetime | None = None) -> None:
     rubric = db.session.get(Rubric, data["rubric_id"])
-    if rubric is None or not rubric.active:
-        errors[f"{prefix}rubric_id"] = ["Choose one of the rubrics in use."]
+    if not rubric_accepts(rubric, captured_at):
+        errors[f"{prefix}rubric_id"] = [
+            f"{rubric} was replaced by a new version before this was captured: rate on the version in use."
+            if rubric else "Choose one of the rubrics in use."
+        ]
         return
     look_for_ids = {look_for.id for look_for in rubric.look_fors}
     seen = set()
@@ -234,8 +259,10 @@ def new_rubric_version(rubric: Rubric) -> Rubric:
     latest = db.session.scalar(select(func.max(Rubric.version)).where(Rubric.name == rubric.name))
     copy = Rubric(name=rubric.name, version=latest + 1, scale_min=rubric.scale_min, scale_max=rubric.scale_max,
                   scale_labels=rubric.scale_labels, active=True)
-    copy.look_fors = [LookFor(position=lf.position, title=lf.title, description=lf.description) for lf in rubric.look_fors]
+    copy.look_fors = [LookFor(position=lf.position, title=lf.title, description=lf.description, carried_from_id=lf.id)
+                      for lf in rubric.look_fors]
     rubric.active = False
+    rubric.retired_at = _utc(datetime.now(UTC))
     db.session.add(copy)
     db.session.commit()
     return copy

@@ -1,27 +1,27 @@
 """Pages for logging visits and observations, assigning supports and leads."""
 import uuid
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import RoleGrant, User
 from app.auth.guards import sign_in_required
-from app.clock import state_today
+from app.clock import state_today, stored_now
 from app.districts.models import GRADES
 from app.extensions import db
 from app.fieldwork.forms import load, load_form, ratings_from_form
 from app.fieldwork.models import (
     AssignmentStatus,
     Observation,
+    Rubric,
     SupportAssignment,
     Visit,
-    VisitKind,
 )
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from app.fieldwork.services import (
     InvalidInput,
     assign_lead,
-    assignments_with_delivery,
     leads_of,
     mark_follow_up_done,
     record_observation,
@@ -32,6 +32,7 @@ from app.fieldwork.services import (
     unassign_lead,
     update_visit,
 )
+from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
 from app.home.services import schools_of
 from tenants.lookup import (
     district_or_404,
@@ -57,8 +58,8 @@ sign_in_required(bp)
 def new_visit(slug: str):
     district = district_or_404(slug)
     require_support_team(district.id)
-    values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": "formal",
-              "school_id": request.args.get("school", "")}
+    values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": DEFAULT_KIND,
+              "school_id": request.args.get("school", DEFAULT_PLACE)}
     errors = {}
     if request.method == "POST":
         values = request.form
@@ -101,14 +102,10 @@ def _visit_values(visit: Visit) -> dict:
 
 def _visit_form(district: District, values, errors: dict, visit: Visit | None):
     status = 422 if errors else 200
-    supports = assignments_with_delivery(
-        SupportAssignment.district_id == district.id, SupportAssignment.status == AssignmentStatus.ACTIVE
-    )
     chosen = {str(v) for v in (values.getlist("support_ids") if hasattr(values, "getlist") else values.get("support_ids", []))}
     return render_template(
         "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors,
-        school_options=[(s.id, s.name) for s in schools_of(district)], supports=[a for a, _ in supports],
-        chosen_supports=chosen, kinds=list(VisitKind),
+        choices=visit_choices(district, visit.supports if visit else ()), chosen_supports=chosen, limits=field_limits(), required=required_fields(),
     ), status
 
 
@@ -139,7 +136,8 @@ def new_observation(slug: str, visit_id: int):
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     rubrics = rubrics_in_use()
-    rubric = next((r for r in rubrics if str(r.id) == request.values.get("rubric_id")), rubrics[0])
+    # The version the form was opened with, even if a new version replaced it since: its ratings stay its own.
+    rubric = _chosen_rubric(rubrics)
     values, errors = {}, {}
     if request.method == "POST":
         values = request.form
@@ -148,7 +146,7 @@ def new_observation(slug: str, visit_id: int):
             "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
         }
         try:
-            observation = record_observation(visit, load(ObservationSchema(), raw))
+            observation = record_observation(visit, load(ObservationSchema(), raw), _opened_at(values))
         except InvalidInput as invalid:
             errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
         else:
@@ -157,7 +155,22 @@ def new_observation(slug: str, visit_id: int):
     return render_template(
         "fieldwork/observation_form.html", district=district, visit=visit, rubric=rubric, rubrics=rubrics,
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
+        opened_at=values.get("opened_at") or stored_now().isoformat(timespec="seconds"),
     ), 422 if errors else 200
+
+
+def _chosen_rubric(rubrics: list[Rubric]) -> Rubric:
+    chosen = request.values.get("rubric_id", type=int)
+    rubric = db.session.get(Rubric, chosen) if chosen else None
+    return rubric if rubric is not None and (rubric.active or request.method == "POST") else rubrics[0]
+
+
+def _opened_at(form) -> datetime | None:
+    """When the form was opened (stamped by the server in the page), or None if it is not a time."""
+    try:
+        return datetime.fromisoformat(form.get("opened_at", ""))
+    except ValueError:
+        return None
 
 
 def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:

@@ -3,10 +3,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import AssignmentStatus, Rubric, SupportAssignment
+from app.fieldwork.models import Rubric
 from app.fieldwork.services import lead_district_ids, rubrics_in_use
+from app.fieldwork.visit_form import VisitChoices, visit_choices
 from tenants.lookup import on_support_team
 from tenants.models import District
 
@@ -14,9 +14,12 @@ from tenants.models import District
 @dataclass
 class FieldKit:
     districts: list[District]
-    schools: list[School]
-    supports: list[SupportAssignment]
-    rubric: Rubric | None
+    choices: dict[int, VisitChoices]  # per district id: the same places, supports and defaults as the online form
+    rubric: Rubric | None  # the version new observations are rated on
+    rubric_versions: list[Rubric]  # every version of the rubrics in use: a refused capture is fixed on its own
+
+    def choices_json(self) -> dict[str, dict]:
+        return {str(district_id): choices.as_json() for district_id, choices in self.choices.items()}
 
 
 def field_district_ids(user) -> list[int]:
@@ -29,20 +32,15 @@ def field_district_ids(user) -> list[int]:
 
 
 def field_kit(user) -> FieldKit:
-    """A lead's districts, their schools and active supports, and the rubric for new observations."""
+    """A lead's districts with their visit form choices, and the rubric versions observations are rated on."""
     district_ids = field_district_ids(user)
+    districts = list(db.session.scalars(select(District).where(District.id.in_(district_ids)).order_by(District.name)))
     rubrics = rubrics_in_use()
     return FieldKit(
-        districts=list(db.session.scalars(
-            select(District).where(District.id.in_(district_ids)).order_by(District.name)
-        )),
-        schools=list(db.session.scalars(
-            select(School).where(School.district_id.in_(district_ids)).order_by(School.name)
-        )),
-        supports=list(db.session.scalars(
-            select(SupportAssignment).where(
-                SupportAssignment.district_id.in_(district_ids), SupportAssignment.status == AssignmentStatus.ACTIVE
-            ).order_by(SupportAssignment.starts_on.desc(), SupportAssignment.id)
-        )),
+        districts=districts,
+        choices={district.id: visit_choices(district) for district in districts},
         rubric=rubrics[0] if rubrics else None,
+        rubric_versions=list(db.session.scalars(
+            select(Rubric).where(Rubric.name.in_([r.name for r in rubrics])).order_by(Rubric.name, Rubric.version.desc())
+        )),
     )

@@ -14,13 +14,13 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from app.districts.models import GRADES
-from app.fieldwork.models import VisitKind
+from app.fieldwork.visit_form import DEFAULT_KIND, VISIT_KINDS, field_limits, required_fields
 from app.offline.services import field_district_ids, field_kit
 
 bp = Blueprint("offline", __name__)
 
 # Static files the field form needs offline, relative to app/static; the service worker caches them on install.
-FIELD_ASSETS = ("app.css", "offline/session.js", "offline/outbox.js", "offline/field.js",
+FIELD_ASSETS = ("app.css", "drafts.js", "offline/session.js", "offline/outbox.js", "offline/field.js",
                 "offline/icon-192.png", "offline/icon-512.png")
 
 
@@ -35,7 +35,8 @@ def field_capture_context():
 @bp.get("/field")
 @login_required
 def field():
-    return render_template("offline/field.html", kit=field_kit(current_user), kinds=list(VisitKind), grades=GRADES)
+    return render_template("offline/field.html", kit=field_kit(current_user), grades=GRADES, kinds=VISIT_KINDS,
+                           default_kind=DEFAULT_KIND, limits=field_limits(), required=required_fields())
 
 
 @bp.get("/field/session")

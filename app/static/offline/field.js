@@ -11,12 +11,10 @@ const TEXT_FIELDS = ["visited_on", "minutes", "purpose", "participants", "shared
 const form = document.getElementById("visit-form");
 const districtSelect = document.getElementById("district_id");
 const schoolSelect = document.getElementById("school_id");
-const districtOffice = schoolSelect.options[0];
-const schoolOptions = [...schoolSelect.querySelectorAll("option[data-district]")];
 const supportsGroup = document.getElementById("supports");
-const supportChoices = [...form.querySelectorAll("#supports [data-district]")];
+// Per district: {places, supports, kinds, default_place, default_kind}, the online form's own lists.
+const choices = JSON.parse(document.getElementById("visit-choices").textContent);
 const observations = document.getElementById("observations");
-const observationTemplate = document.getElementById("observation-template");
 const addObservationButton = document.getElementById("add-observation");
 const connection = document.getElementById("connection");
 const message = document.getElementById("field-message");
@@ -37,21 +35,45 @@ function today() {
   return new Date().toLocaleDateString("en-CA"); // YYYY-MM-DD in the phone's own time zone
 }
 
-// Only the chosen district's schools and supports are offered.
-function showDistrict() {
-  const district = districtSelect.value;
-  // Options are taken out rather than hidden: hidden options still show in some phones' pickers.
-  schoolSelect.replaceChildren(districtOffice, ...schoolOptions.filter((o) => o.dataset.district === district));
-  for (const choice of supportChoices) {
-    choice.hidden = choice.dataset.district !== district;
-    if (choice.hidden) choice.querySelector("input").checked = false;
-  }
-  if (supportsGroup) supportsGroup.hidden = supportChoices.every((choice) => choice.hidden);
+function option(value, label) {
+  const node = document.createElement("option");
+  node.value = value;
+  node.textContent = label;
+  return node;
 }
 
-function addObservation() {
+function supportChoice(value, label) {
+  const node = element("label", null, "choice");
+  const input = document.createElement("input");
+  input.type = "checkbox";
+  input.name = "support_ids";
+  input.value = value;
+  node.append(input, ` ${label}`);
+  return node;
+}
+
+// Only the chosen district's places and supports are offered, with the online form's default place.
+function showDistrict() {
+  const offered = choices[districtSelect.value] ?? { places: [], supports: [], default_place: "" };
+  schoolSelect.replaceChildren(...offered.places.map(([value, label]) => option(value, label)));
+  schoolSelect.value = offered.default_place;
+  supportsGroup.querySelectorAll("label").forEach((node) => node.remove());
+  supportsGroup.append(...offered.supports.map(([value, label]) => supportChoice(value, label)));
+  supportsGroup.hidden = offered.supports.length === 0;
+}
+
+// A value captured earlier that is no longer offered (a school moved, a support ended, a district unassigned)
+// stays chosen, marked as such: the server says what to do with it, and nothing typed is dropped.
+function keepChosen(select, value, label) {
+  if (value === "" || [...select.options].some((o) => o.value === value)) return;
+  select.append(option(value, `${label} (as captured, no longer offered)`));
+}
+
+function addObservation(rubricId = form.dataset.rubric) {
   observationsAdded += 1;
-  observations.insertAdjacentHTML("beforeend", observationTemplate.innerHTML.replaceAll("__N__", observationsAdded));
+  const template = document.getElementById(`observation-template-${rubricId}`)
+    ?? document.getElementById(`observation-template-${form.dataset.rubric}`);
+  observations.insertAdjacentHTML("beforeend", template.innerHTML.replaceAll("__N__", observationsAdded));
   numberObservations();
   return observations.lastElementChild;
 }
@@ -72,52 +94,75 @@ function observationFrom(block) {
     const evidence = group.querySelector("textarea").value.trim() || null;
     return [{ look_for_id: Number(group.dataset.lookFor), rating: Number(chosen.value), evidence }];
   });
+  // Ratings this page could not show (a rubric version it no longer knows) go back as they were captured.
+  const kept = JSON.parse(block.dataset.kept ?? "[]");
   return {
-    rubric_id: Number(form.dataset.rubric), grade: field("grade").value, subject: field("subject").value.trim(),
-    minutes: Number(field("minutes").value), feedback: field("feedback").value.trim() || null, ratings,
+    rubric_id: Number(block.dataset.kept ? block.dataset.keptRubric : block.dataset.rubric), grade: field("grade").value,
+    subject: field("subject").value.trim(), minutes: Number(field("minutes").value),
+    feedback: field("feedback").value.trim() || null, ratings: [...ratings, ...kept],
   };
 }
 
-// The body of POST /api/v1/visits, exactly as the API takes it.
-function visitFromForm(clientUuid) {
+// The body of POST /api/v1/visits, exactly as the API takes it; captured_at is when it was first saved here.
+function visitFromForm(clientUuid, capturedAt) {
   const visit = Object.fromEntries(TEXT_FIELDS.map((id) => [id, valueOf(id)]));
   return {
     ...visit,
     client_uuid: clientUuid,
+    captured_at: capturedAt,
     district_id: Number(districtSelect.value),
     school_id: schoolSelect.value ? Number(schoolSelect.value) : null,
     minutes: Number(visit.minutes),
     kind: form.querySelector("input[name=kind]:checked").value,
-    support_ids: supportChoices.filter((c) => !c.hidden).map((c) => c.querySelector("input"))
-      .filter((input) => input.checked).map((input) => Number(input.value)),
+    support_ids: [...supportsGroup.querySelectorAll("input:checked")].map((input) => Number(input.value)),
     observations: [...observations.children].map(observationFrom),
   };
 }
 
-function fillForm(visit) {
+// Everything the item holds goes back into the form: no value is dropped, even one no longer offered.
+function fillForm(item) {
+  const { visit } = item;
+  const labels = item.labels ?? {};
+  keepChosen(districtSelect, String(visit.district_id), labels.district ?? "District");
   districtSelect.value = String(visit.district_id);
   showDistrict();
-  schoolSelect.value = visit.school_id ?? "";
+  keepChosen(schoolSelect, String(visit.school_id ?? ""), labels.place ?? "School");
+  schoolSelect.value = String(visit.school_id ?? "");
   for (const id of TEXT_FIELDS) document.getElementById(id).value = visit[id] ?? "";
   const kind = form.querySelector(`input[name=kind][value="${visit.kind}"]`);
   if (kind) kind.checked = true;
-  for (const choice of supportChoices) {
-    const input = choice.querySelector("input");
-    input.checked = !choice.hidden && visit.support_ids.includes(Number(input.value));
+  for (const id of visit.support_ids) {
+    if (!supportsGroup.querySelector(`input[value="${id}"]`)) {
+      const label = labels.supports?.[id] ?? "A support";
+      supportsGroup.append(supportChoice(String(id), `${label} (as captured, no longer offered)`));
+      supportsGroup.hidden = false;
+    }
   }
+  for (const input of supportsGroup.querySelectorAll("input")) input.checked = visit.support_ids.includes(Number(input.value));
   observations.replaceChildren();
-  for (const observation of visit.observations) {
-    const block = addObservation();
-    for (const name of ["grade", "subject", "minutes", "feedback"]) {
-      block.querySelector(`[data-field="${name}"]`).value = observation[name] ?? "";
-    }
-    for (const rating of observation.ratings) {
-      const group = block.querySelector(`[data-look-for="${rating.look_for_id}"]`);
-      if (!group) continue; // a look-for of a rubric version no longer offered
-      const point = group.querySelector(`input[value="${rating.rating}"]`);
-      if (point) point.checked = true;
-      group.querySelector("textarea").value = rating.evidence ?? "";
-    }
+  for (const observation of visit.observations) fillObservation(addObservation(observation.rubric_id), observation);
+}
+
+function fillObservation(block, observation) {
+  for (const name of ["grade", "subject", "minutes", "feedback"]) {
+    block.querySelector(`[data-field="${name}"]`).value = observation[name] ?? "";
+  }
+  const kept = [];
+  for (const rating of observation.ratings) {
+    const group = block.querySelector(`[data-look-for="${rating.look_for_id}"]`);
+    const point = group?.querySelector(`input[value="${rating.rating}"]`);
+    if (!point) { kept.push(rating); continue; }
+    point.checked = true;
+    group.querySelector("textarea").value = rating.evidence ?? "";
+  }
+  if (Number(block.dataset.rubric) !== observation.rubric_id || kept.length) {
+    // A version this page no longer has: every rating is kept as captured and sent back with the visit.
+    block.dataset.kept = JSON.stringify(observation.ratings);
+    block.dataset.keptRubric = observation.rubric_id;
+    block.querySelectorAll(".look-for").forEach((group) => group.remove());
+    const note = block.querySelector(".kept-ratings");
+    note.textContent = `${observation.ratings.length} ratings kept as captured, on a rubric version this page no longer shows.`;
+    note.hidden = false;
   }
 }
 
@@ -131,6 +176,13 @@ function clearForm() {
   fixing = null;
 }
 
+// What the form showed for the chosen ids, so that a fix can name a choice the page no longer offers.
+function labelsOf() {
+  const supports = Object.fromEntries([...supportsGroup.querySelectorAll("input:checked")]
+    .map((input) => [input.value, input.parentElement.textContent.trim()]));
+  return { district: districtSelect.selectedOptions[0].text, place: schoolSelect.selectedOptions[0].text, supports };
+}
+
 function summaryOf(visit) {
   const place = schoolSelect.selectedOptions[0].text;
   const district = districtSelect.selectedOptions[0].text;
@@ -142,10 +194,10 @@ function summaryOf(visit) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const clientUuid = fixing?.client_uuid ?? crypto.randomUUID();
-  const visit = visitFromForm(clientUuid);
+  const savedAt = fixing?.saved_at ?? new Date().toISOString();
+  const visit = visitFromForm(clientUuid, savedAt);
   const summary = summaryOf(visit);
-  await keepItem({ client_uuid: clientUuid, state: "waiting", saved_at: fixing?.saved_at ?? new Date().toISOString(),
-    summary, visit });
+  await keepItem({ client_uuid: clientUuid, state: "waiting", saved_at: savedAt, summary, visit, labels: labelsOf() });
   clearForm();
   announce(`Saved on this phone: ${summary}. Waiting to send.`);
   await showOutbox();
@@ -201,7 +253,7 @@ function itemView(item) {
 }
 
 function fix(item) {
-  fillForm(item.visit);
+  fillForm(item);
   fixing = item;
   announce(`Fixing: ${item.summary}. Save the visit again to send it.`);
   districtSelect.focus();
@@ -247,7 +299,47 @@ districtSelect.addEventListener("change", showDistrict);
 addObservationButton?.addEventListener("click", () => {
   addObservation().querySelector("select").focus();
 });
+// The look-for of the version in use that a look-for of an earlier version was carried into, if any.
+function carriedInto(lookForId) {
+  const current = document.getElementById(`observation-template-${form.dataset.rubric}`).content;
+  const earlier = new Map([...document.querySelectorAll("template")].flatMap((t) =>
+    [...t.content.querySelectorAll(".look-for")].map((g) => [g.dataset.lookFor, g.dataset.carriedFrom])));
+  for (const group of current.querySelectorAll(".look-for")) {
+    for (let id = group.dataset.lookFor; id; id = earlier.get(id)) if (id === String(lookForId)) return group.dataset.lookFor;
+  }
+  return null;
+}
+
+// A capture rated on a version retired before it was made: its ratings move to the look-fors they were carried
+// into; any without one stay listed in the new block, so that nothing typed disappears.
+function moveToCurrentVersion(block) {
+  const captured = observationFrom(block);
+  const moved = { ...captured, rubric_id: Number(form.dataset.rubric), ratings: [] };
+  const notCarried = [];
+  for (const rating of captured.ratings) {
+    const into = carriedInto(rating.look_for_id);
+    if (into) moved.ratings.push({ ...rating, look_for_id: Number(into) });
+    else notCarried.push(rating);
+  }
+  const fresh = addObservation();
+  block.replaceWith(fresh);
+  numberObservations();
+  fillObservation(fresh, moved);
+  if (notCarried.length) {
+    const note = fresh.querySelector(".kept-ratings");
+    note.textContent = "Not in the version in use, as you rated them: " + notCarried
+      .map((r) => `look-for ${r.look_for_id}: ${r.rating}${r.evidence ? ` (${r.evidence})` : ""}`).join("; ");
+    note.hidden = false;
+  }
+  fresh.querySelector("select").focus();
+}
+
 observations.addEventListener("click", (event) => {
+  const move = event.target.closest(".move-to-current");
+  if (move) {
+    moveToCurrentVersion(move.closest(".observation"));
+    return;
+  }
   const remove = event.target.closest(".remove-observation");
   if (!remove) return;
   remove.closest(".observation").remove();

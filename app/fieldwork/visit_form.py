@@ -1,0 +1,82 @@
+"""The visit form's choices, defaults and limits: one definition for the online form and the offline app.
+
+The online form renders these; `/field` receives the same lists (as JSON, per district) and
+builds its selects from them, so that both offer the same places and supports, start from
+the same defaults and hold typing to the same limits as `VisitSchema`.
+"""
+from dataclasses import asdict, dataclass
+
+from markupsafe import Markup, escape
+from marshmallow import validate
+
+from app.fieldwork.models import AssignmentStatus, SupportAssignment, VisitKind
+from app.fieldwork.schemas import VisitSchema
+from app.fieldwork.services import assignments_with_delivery
+from app.home.services import schools_of
+from tenants.models import District
+
+DISTRICT_OFFICE = ("", "District office")
+# Where a visit happens unless the person says otherwise: never a school chosen for them.
+DEFAULT_PLACE = DISTRICT_OFFICE[0]
+DEFAULT_KIND = VisitKind.FORMAL.value
+VISIT_KINDS = [(kind.value, kind.value.capitalize()) for kind in VisitKind]
+# The visit's fields a person types, and whether the form requires them (the schema's `required`).
+TYPED_FIELDS = ("visited_on", "minutes", "purpose", "participants", "shared_notes", "internal_notes",
+                "next_steps", "follow_up_on")
+
+
+@dataclass(frozen=True)
+class VisitChoices:
+    """What a district's visit form offers: (value, label) pairs, values as the form sends them (strings)."""
+
+    places: list[tuple[str, str]]  # the district office first, then the district's schools by name
+    supports: list[tuple[str, str]]  # the district's active support assignments
+    kinds: list[tuple[str, str]]
+    default_place: str = DEFAULT_PLACE
+    default_kind: str = DEFAULT_KIND
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def visit_choices(district: District, served=()) -> VisitChoices:
+    """The places, supports and kinds a visit in `district` may have, with the form's defaults.
+
+    `served`: the support assignments a stored visit already served; they stay offered (and ticked) after
+    they end, so that saving the visit again never drops them unseen.
+    """
+    supports = [assignment for assignment, _ in assignments_with_delivery(
+        SupportAssignment.district_id == district.id, SupportAssignment.status == AssignmentStatus.ACTIVE
+    )]
+    ended = [assignment for assignment in served if assignment not in supports]
+    return VisitChoices(
+        places=[DISTRICT_OFFICE] + [(str(school.id), school.name) for school in schools_of(district)],
+        supports=[(str(a.id), str(a)) for a in supports] + [(str(a.id), f"{a} ({a.status})") for a in ended],
+        kinds=VISIT_KINDS,
+    )
+
+
+def field_limits() -> dict[str, Markup]:
+    """HTML attributes limiting each typed field, read from VisitSchema: {"minutes": ' min="1" max="1440"', ...}.
+
+    `required` is left to the templates, which also mark the label; `required_fields()` names them.
+    """
+    limits = {}
+    for name, field in _typed_fields():
+        attributes = {}
+        for rule in field.validators:
+            if isinstance(rule, validate.Range):
+                attributes |= {key: value for key, value in (("min", rule.min), ("max", rule.max)) if value is not None}
+            if isinstance(rule, validate.Length) and rule.max is not None:
+                attributes["maxlength"] = rule.max
+        limits[name] = Markup("".join(f' {key}="{escape(value)}"' for key, value in attributes.items()))
+    return limits
+
+
+def required_fields() -> frozenset[str]:
+    return frozenset(name for name, field in _typed_fields() if field.required)
+
+
+def _typed_fields():
+    schema = VisitSchema()
+    return [(name, schema.fields[name]) for name in TYPED_FIELDS]
