@@ -1,8 +1,10 @@
 """Error pages in the site's layout, and JSON errors for JSON requests."""
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from tenants.rls import refused_by_row_security
 from tenants.scope import TenantWriteRefused
 from tenants.session import ScopeBypassRefused
 
@@ -50,6 +52,15 @@ def init_errors(app) -> None:
         db.session.rollback()
         app.logger.warning("tenant guard refused: %s", error)
         return render_error(403, "That change is outside the districts you may change.")
+
+    @app.errorhandler(DBAPIError)
+    def refused_by_postgresql(error):
+        # The second wall held where the first did not: a 404 like any row out of reach, and a warning.
+        if not refused_by_row_security(error):
+            raise error
+        db.session.rollback()
+        app.logger.warning("row-level security refused: %s", error.orig)
+        return render_error(404)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
