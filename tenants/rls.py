@@ -35,6 +35,8 @@ EVERY_DISTRICT = "*"
 INSUFFICIENT_PRIVILEGE = "42501"
 
 _DECLARE = f"SELECT set_config('{READ_SETTING}', %s, true), set_config('{WRITE_SETTING}', %s, true)"
+# Statements that read and write no rows: declaring before them would only be undone by them.
+_TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 # Kept in the DBAPI connection's info: the (readable, writable) its open transaction declared.
 _DECLARED = "tenant_rls_declared"
 
@@ -58,12 +60,15 @@ def refused_by_row_security(error: BaseException) -> bool:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _declare_scope(conn, cursor, statement, parameters, context, executemany):
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or statement.startswith(_TRANSACTION_CONTROL):
         return
     scope = current_scope()
     wanted = (scope.readable, scope.writable)
     raw = cursor.connection  # psycopg's connection: the declaration shares the statement's transaction
-    if conn.info.get(_DECLARED) == wanted and _in_transaction(raw):
+    status = raw.info.transaction_status
+    if status == TransactionStatus.INERROR:
+        return  # a failed transaction runs nothing but the ROLLBACK (TO SAVEPOINT) on its way
+    if status == TransactionStatus.INTRANS and conn.info.get(_DECLARED) == wanted:
         return
     # A cursor of its own: the statement's may be a server-side (named) one.
     raw.execute(_DECLARE, declaration(scope))
@@ -74,8 +79,3 @@ def _declare_scope(conn, cursor, statement, parameters, context, executemany):
 def _savepoint_undone(conn, name, context):
     # ROLLBACK TO SAVEPOINT also undoes a set_config made after it: declare again at the next statement.
     conn.info.pop(_DECLARED, None)
-
-
-def _in_transaction(raw) -> bool:
-    """An open transaction (idle in it, or failed): outside one, the last declaration has ended with it."""
-    return raw.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
