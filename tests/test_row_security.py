@@ -1,6 +1,6 @@
 """PostgreSQL row-level security: the second wall, tested with the ORM filter switched off."""
 import pytest
-from sqlalchemy import delete, inspect, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import ProgrammingError
 
 from app import create_app

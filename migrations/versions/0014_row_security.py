@@ -39,6 +39,18 @@ FUNCTIONS = [
     $$""",
 ]
 POLICIES = ("tenant_read", "tenant_insert", "tenant_update", "tenant_delete")
+# Read and write, nothing more: not TRUNCATE (it passes by row-level security), not the migrations' own table.
+GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+)
+REVOKES = (
+    "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}",
+    "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+    "REVOKE USAGE ON SCHEMA public FROM {role}",
+)
 
 
 def tenant_tables(connection) -> list[tuple[str, str]]:
@@ -66,12 +78,13 @@ def _allowed(setting: str, column: str) -> str:
             f"OR {column} = ANY ((SELECT tenant_declared_ids('{setting}'))::bigint[]))")
 
 
-def _app_role(connection) -> str | None:
-    """The role to grant to, or None when the app connects as the migrating role itself."""
+def _to_app_role(connection, statements) -> None:
+    """Run GRANTS or REVOKES for the app's role; none when the app connects as the migrating role itself."""
     role = current_app.config.get("APP_DATABASE_ROLE")
     if not role or role == connection.exec_driver_sql("SELECT current_user").scalar():
-        return None
-    return role
+        return
+    for statement in statements:
+        op.execute(statement.format(role=connection.dialect.identifier_preparer.quote(role)))
 
 
 def upgrade():
@@ -85,25 +98,14 @@ def upgrade():
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         for policy in _policies(table, column):
             op.execute(policy)
-    role = _app_role(connection)
-    if role is not None:
-        role = connection.dialect.identifier_preparer.quote(role)
-        op.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
-        op.execute(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}")
-        op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    _to_app_role(connection, GRANTS)
 
 
 def downgrade():
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
-    role = _app_role(connection)
-    if role is not None:
-        role = connection.dialect.identifier_preparer.quote(role)
-        op.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}")
-        op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
-        op.execute(f"REVOKE USAGE ON SCHEMA public FROM {role}")
+    _to_app_role(connection, REVOKES)
     for table, _column in tenant_tables(connection):
         for policy in POLICIES:
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
