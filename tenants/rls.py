@@ -54,8 +54,12 @@ def declaration(scope: Scope) -> tuple[str, str]:
 
 
 def refused_by_row_security(error: BaseException) -> bool:
-    """True for a write PostgreSQL refused because a row is outside the declared districts."""
-    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE
+    """True for a write PostgreSQL refused because a row is outside the declared districts.
+
+    Not for a missing GRANT (the same SQLSTATE): that is a deployment error, and stays a 500."""
+    if not isinstance(error, DBAPIError) or getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return False
+    return "row-level security" in (error.orig.diag.message_primary or "")
 
 
 @event.listens_for(Engine, "before_cursor_execute")
