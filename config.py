@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+
 BASE_DIR = Path(__file__).resolve().parent
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
@@ -43,11 +45,29 @@ def state_time_zone(name: str) -> str:
     return name
 
 
+def app_role_of(url: str) -> str | None:
+    """The PostgreSQL role a URL signs in as (None for SQLite)."""
+    parsed = make_url(url)
+    return parsed.username if parsed.get_backend_name() == "postgresql" else None
+
+
+def as_role(url: str, role: str) -> str:
+    """The same database, signed in as `role` (no password: trust or a ~/.pgpass entry)."""
+    return make_url(url).set(username=role, password=None).render_as_string(hide_password=False)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # Two connections on PostgreSQL (README, "Running in production"). The app's: a role that owns
+    # nothing and is not a superuser, so that row-level security holds it to the request's districts.
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'app.db'}")
     )
+    # `flask db upgrade`'s: the owner of the tables. Unset, migrations use DATABASE_URL (development).
+    MIGRATION_DATABASE_URL = database_url(os.environ.get("MIGRATION_DATABASE_URL") or SQLALCHEMY_DATABASE_URI)
+    # The role migration 0014 grants the app's privileges to: DATABASE_URL's user unless set.
+    # Nothing is granted when it is the migrating role itself (one URL, development).
+    APP_DATABASE_ROLE = os.environ.get("APP_DATABASE_ROLE") or app_role_of(SQLALCHEMY_DATABASE_URI)
     # No REDIS_URL: jobs run in-process and rate limits are kept in memory.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -116,9 +136,16 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = database_url(
+    # Tests migrate as TEST_DATABASE_URL's user (the owner, `postgres`) and run the app and the
+    # tests' session as APP_DATABASE_ROLE, a login role that owns nothing (tests/conftest.py creates
+    # it if missing), so that row-level security really applies in tests.
+    MIGRATION_DATABASE_URL = database_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     )
+    APP_DATABASE_ROLE = os.environ.get("TEST_APP_DATABASE_ROLE", "platform_app")
+    SQLALCHEMY_DATABASE_URI = as_role(MIGRATION_DATABASE_URL, APP_DATABASE_ROLE)
+    # Cheap Argon2 (a hash carries its cost): signing in is not what tests measure. Never set elsewhere.
+    PASSWORD_HASH_COST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
     REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     RATELIMIT_STORAGE_URI = REDIS_URL
     # Tests post forms without tokens; tests/test_security.py turns CSRF back on.

@@ -71,6 +71,7 @@ def register_tenancy(app: Flask) -> None:
     from flask import g
     from flask_login import current_user
 
+    import tenants.rls  # noqa: F401  (declares each transaction's districts to PostgreSQL's row-level security)
     from tenants.access import scope_for_user
     from tenants.scope import enter, leave
 

@@ -3,8 +3,10 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
+from tenants.rls import refused_by_row_security
 from tenants.scope import TenantWriteRefused
 from tenants.session import ScopeBypassRefused
 
@@ -114,6 +116,15 @@ def init_errors(app) -> None:
         db.session.rollback()
         app.logger.warning("tenant guard refused: %s", error)
         return render_error(403, "That change is outside the districts you may change.")
+
+    @app.errorhandler(DBAPIError)
+    def refused_by_postgresql(error):
+        # The second wall held where the first did not: a 404 like any row out of reach, and a warning.
+        if not refused_by_row_security(error):
+            raise error
+        db.session.rollback()
+        app.logger.warning("row-level security refused: %s", error.orig)
+        return render_error(404)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -2,6 +2,8 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from alembic import context
 
@@ -17,8 +19,19 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 
+_migration_engine = None
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The owner's connection (MIGRATION_DATABASE_URL); the app's own engine when they are the same."""
+    global _migration_engine
+    app_engine = current_app.extensions['migrate'].db.engine
+    url = current_app.config.get('MIGRATION_DATABASE_URL')
+    if not url or url == current_app.config['SQLALCHEMY_DATABASE_URI']:
+        return app_engine
+    if _migration_engine is None:
+        _migration_engine = create_engine(url, poolclass=NullPool)
+    return _migration_engine
 
 
 def get_engine_url():

@@ -1,11 +1,18 @@
 """Fixtures: the app on real PostgreSQL (schema migrated once per run, one rolled-back
-transaction per test), real Redis, factories and an `auth` helper."""
+transaction per test), real Redis, factories and an `auth` helper.
+
+Two roles, as in production: the schema is migrated as TEST_DATABASE_URL's user (the
+owner, `postgres`); the app and each test's session connect as APP_DATABASE_ROLE
+(`platform_app`, created here if missing: a login role that owns nothing and is not a
+superuser), so that PostgreSQL's row-level security really applies in every test.
+"""
 import pytest
-from flask import g, request_started
+from flask import current_app, g, request_started
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.extensions import db, limiter
@@ -17,15 +24,22 @@ PASSWORD = factories.PASSWORD
 SHIPPED_CATALOGS = {"support_types", "rubrics", "look_fors", "equity_impact_questions"}
 
 
+def owner_engine():
+    """A connection as the owner of the tables (MIGRATION_DATABASE_URL), for what the app's role may not do."""
+    return create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
+
+
 def _reset_schema(app) -> None:
-    """Drop everything and migrate from empty: the schema every test runs on."""
+    """Drop everything, make sure the app's role exists, and migrate from empty as the owner."""
     from flask_migrate import upgrade
 
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    url = app.config["MIGRATION_DATABASE_URL"]
+    owner = owner_engine()
     try:
-        with db.engine.begin() as connection:
+        with owner.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
+            _create_app_role(connection, app.config["APP_DATABASE_ROLE"])
     except OperationalError as error:
         pytest.exit(
             f"PostgreSQL is not reachable at {url} ({error.orig}). Start it with "
@@ -33,15 +47,28 @@ def _reset_schema(app) -> None:
             "or set TEST_DATABASE_URL.",
             returncode=3,
         )
+    finally:
+        owner.dispose()
     upgrade()
 
 
+def _create_app_role(connection, role: str) -> None:
+    """The app's login role, if missing (roles belong to the whole cluster: another run may make it first)."""
+    connection.execute(text(
+        f'DO $$ BEGIN CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; '
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    ))
+
+
 def clear_committed_data() -> None:
-    """Truncate every table but the shipped catalogs, after a test that had to commit (browser, concurrency)."""
-    with entered(system_scope("clean-up of committed test data")):
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in SHIPPED_CATALOGS)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Truncate every table but the shipped catalogs, after a test that had to commit (browser, concurrency).
+
+    As the owner: TRUNCATE passes by row-level security, so the app's role is never granted it."""
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in SHIPPED_CATALOGS)
+    owner = owner_engine()
+    with owner.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    owner.dispose()
 
 
 @pytest.fixture(scope="session")

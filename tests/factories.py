@@ -8,6 +8,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
+from config import TestingConfig
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import (
@@ -23,8 +24,8 @@ from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
 
 PASSWORD = "correct horse battery staple"
-# Hashing is deliberately slow: hash once, share it among every test user.
-PASSWORD_HASH = hash_password(PASSWORD)
+# Made before any app exists, so with the tests' cheap cost named here: signing in then checks it cheaply.
+PASSWORD_HASH = hash_password(PASSWORD, cost=TestingConfig.PASSWORD_HASH_COST)
 
 
 class Base(SQLAlchemyModelFactory):

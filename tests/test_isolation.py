@@ -1,22 +1,33 @@
-"""The isolation matrix: every route of the app, every role, an own and a foreign district.
+"""The isolation matrix: every route of the app, every role, an own and a foreign district,
+behind both walls (the ORM filter and PostgreSQL's row-level security) and behind row-level
+security alone (the ORM filter switched off on purpose: tests/orm_filter.py).
 
 A route that is added to the app without a row here makes `test_every_route_is_in_the_matrix` fail.
+
+The world of two districts is built once for the module, in one transaction rolled back at its
+end; each test runs in a savepoint of it, and each request in a savepoint of that.
 """
+import re
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.districts.models import School
-from app.extensions import db
+from app.extensions import db, limiter
+from tenants.base import Tenanted
 from tenants.models import Region
+from tenants.scope import entered, system_scope
+from tests import factories
 from tests.conftest import Auth
 from tests.matrix import ROLES, all_routes
 from tests.matrix_districts import SCHOOL_FORM
+from tests.orm_filter import orm_filter_off
 
 TENANT_ROUTES = all_routes()
+WALLS = {"both walls": nullcontext, "row security alone": orm_filter_off}
 
 # Routes that show no tenant data of their own, each with tests elsewhere.
 PLATFORM_ROUTES = {
@@ -64,30 +75,111 @@ def test_every_route_is_in_the_matrix(app):
     assert not missing, "routes missing from the isolation matrix: " + ", ".join(missing)
 
 
+@pytest.fixture(scope="module")
+def world(app):
+    """One world for the module (overrides conftest's), in a transaction of its own rolled back at the end."""
+    with app.app_context():
+        engine = db.engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        db.engines[None] = connection
+        db.session.remove()
+        try:
+            with entered(system_scope("the isolation matrix's world")):
+                world = factories.make_world()
+                db.session.commit()  # releases the session's savepoint: the world stays in `outer`
+            yield world
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            db.engines[None] = engine
+
+
+@pytest.fixture(autouse=True)
+def _database(world, redis):
+    """Overrides conftest's: each test in a savepoint of the module's transaction, as the system."""
+    limiter.reset()
+    with entered(system_scope("test setup")), _undone():
+        yield
+
+
 @pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
 @pytest.mark.parametrize("target", ["own", "foreign"])
-def test_tenant_route(app, world, route, target):
+@pytest.mark.parametrize("wall", WALLS)
+def test_tenant_route(app, world, route, target, wall):
     """Every role, then a stranger, on one route against an own or a foreign district.
 
-    One world per route and target; each person's request runs in a savepoint that is
-    rolled back, so a write by one role never changes what the next one sees.
+    Each person's request runs in a savepoint that is rolled back, so a write by one
+    role never changes what the next one sees.
     """
     ids = world.ids(target)
-    for role in ROLES:
-        with _undone():
-            client = app.test_client()  # each person in a browser of their own
-            Auth(client).sign_in(world.people()[role])
-            response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route, ids))
-            # Downloads (a PDF) are bytes: read them as text without failing on what is not UTF-8.
-            text = response.get_data().decode("utf-8", "replace")
-            assert response.status_code == route.expected(role, target), f"{role}: {text[:400]}"
-            if role != "platform_admin":
-                for foreign_text in ("Faraway", world.foreign_school.name, world.FOREIGN_INTERNAL, world.FOREIGN_SHARED):
-                    assert foreign_text not in text, role
-            if role not in ("platform_admin", "regional_director", "assistance_lead"):
-                assert world.HOME_INTERNAL not in text, role
+    with WALLS[wall]():
+        for role in ROLES:
+            with _undone():
+                response, text = _request(app, world.people()[role], route, ids)
+                assert response.status_code == route.expected(role, target), f"{role}: {text[:400]}"
+                if role != "platform_admin":
+                    _assert_nothing_foreign(world, text, role)
+                if role not in ("platform_admin", "regional_director", "assistance_lead"):
+                    assert world.HOME_INTERNAL not in text, role
+        _assert_a_stranger_is_sent_to_sign_in(app, route, ids)
+
+
+# The held-out attack: a person of one district asks for the other district's objects through their
+# own district's URLs (and bodies), with the ORM filter off: PostgreSQL alone must refuse.
+SINGLE_DISTRICT_PEOPLE = ("assistance_lead", "district_leader", "district_viewer")
+# Placeholders that name no tenant object (the district's own, or platform catalogs).
+NOT_TENANT_OBJECTS = {"slug", "district", "support_type", "rubric"}
+
+
+@pytest.mark.parametrize("role", SINGLE_DISTRICT_PEOPLE)
+def test_the_held_out_attack_with_row_security_alone(app, world, role):
+    own, foreign = world.ids("own"), world.ids("foreign")
+    mixed = {**own, **{key: value for key, value in foreign.items() if key not in NOT_TENANT_OBJECTS}}
+    before = _foreign_fingerprint(world)
+    with orm_filter_off():
+        for route in TENANT_ROUTES:
+            with _undone():
+                response, text = _request(app, world.people()[role], route, mixed)
+                where = f"{route.method} {route.url(mixed)}: {response.status_code} {text[:300]}"
+                assert response.status_code < 500, where
+                _assert_nothing_foreign(world, text, where)
+                if set(re.findall(r"{(\w+)}", route.path)) - NOT_TENANT_OBJECTS:  # a foreign object in the URL
+                    assert 400 <= response.status_code < 500, where  # refused: not found, not allowed, invalid
+                assert _foreign_fingerprint(world) == before, where
+
+
+def _request(app, person, route, ids):
+    """`person` signs in in a browser of their own and makes the route's request; the response and its text."""
+    client = app.test_client()
+    limiter.reset()  # the sign-in limit is not under test here, and one test signs in once per route
+    Auth(client).sign_in(person)
+    response = client.open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route, ids))
+    # Downloads (a PDF) are bytes: read them as text without failing on what is not UTF-8.
+    return response, response.get_data().decode("utf-8", "replace")
+
+
+def _assert_nothing_foreign(world, text, where) -> None:
+    for foreign_text in ("Faraway", world.foreign_school.name, world.FOREIGN_INTERNAL, world.FOREIGN_SHARED):
+        assert foreign_text not in text, where
+
+
+def _foreign_fingerprint(world) -> str:
+    """A digest of every row of the foreign district in every tenant table, read as the system."""
+    tables = sorted({m.local_table.name for m in db.Model.registry.mappers if issubclass(m.class_, Tenanted)})
+    column = {"districts": "id"}
+    digests = " UNION ALL ".join(
+        f"SELECT '{table}' || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') "
+        f"FROM {table} t WHERE {column.get(table, 'district_id')} = :foreign" for table in tables)
+    with entered(system_scope("the held-out attack's check")):
+        return ",".join(db.session.scalars(text(digests), {"foreign": world.foreign.id}))
+
+
+def _assert_a_stranger_is_sent_to_sign_in(app, route, ids) -> None:
     with _undone():
-        response = app.test_client().open(route.url(ids), method=route.method, data=_form(route, ids), json=_body(route, ids))
+        response = app.test_client().open(route.url(ids), method=route.method, data=_form(route, ids),
+                                          json=_body(route, ids))
         if route.path.startswith("/api/"):
             assert response.status_code == 401 and response.is_json
         else:

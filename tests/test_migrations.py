@@ -15,7 +15,7 @@ from tenants.scope import entered, system_scope
 @pytest.fixture
 def scratch_postgres(app):
     """An empty PostgreSQL database of its own, so the shared test schema is left alone."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = make_url(app.config["MIGRATION_DATABASE_URL"])  # the owner: the app's role may not create databases
     scratch = f"{url.database}_migrations"  # beside, not instead of, the run's own test database
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -27,11 +27,17 @@ def scratch_postgres(app):
     admin.dispose()
 
 
-def _upgrade_and_diff(database_url: str, monkeypatch) -> list:
+def _scratch_app(database_url: str, monkeypatch):
+    """The app on a scratch database, migrating and connecting as its owner."""
     import config
 
     monkeypatch.setattr(config.TestingConfig, "SQLALCHEMY_DATABASE_URI", database_url)
-    scratch = create_app("testing")
+    monkeypatch.setattr(config.TestingConfig, "MIGRATION_DATABASE_URL", database_url)
+    return create_app("testing")
+
+
+def _upgrade_and_diff(database_url: str, monkeypatch) -> list:
+    scratch = _scratch_app(database_url, monkeypatch)
     with scratch.app_context(), entered(system_scope("migration test")):
         upgrade()
         downgrade(revision="base")
@@ -58,10 +64,7 @@ PLANS = [  # district, status, starts_on, reporting_interval, stale_after_days: 
 
 def _settings_move_to_the_district(database_url: str, monkeypatch) -> list:
     """Upgrade to 0005 with plans, then to 0006: each district takes its current plan's settings."""
-    import config
-
-    monkeypatch.setattr(config.TestingConfig, "SQLALCHEMY_DATABASE_URI", database_url)
-    scratch = create_app("testing")
+    scratch = _scratch_app(database_url, monkeypatch)
     with scratch.app_context(), entered(system_scope("migration test")):
         upgrade(revision="0005_onboarding")
         with db.engine.begin() as connection:
