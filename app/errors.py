@@ -6,7 +6,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
-from tenants.rls import refused_by_row_security
 from tenants.scope import TenantWriteRefused
 from tenants.session import ScopeBypassRefused
 
@@ -98,6 +97,15 @@ def form_not_sent(error: CSRFError):
     return render_error(400, message, title="Not saved yet")
 
 
+def refused_by_postgresql(error: DBAPIError):
+    """The second wall held where the first did not: a 404 like any row out of reach, and a warning.
+
+    Called by the one DBAPIError handler (app/resilience.py), which also handles lost connections."""
+    db.session.rollback()
+    current_app.logger.warning("row-level security refused: %s", error.orig)
+    return render_error(404)
+
+
 def init_errors(app) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -116,15 +124,6 @@ def init_errors(app) -> None:
         db.session.rollback()
         app.logger.warning("tenant guard refused: %s", error)
         return render_error(403, "That change is outside the districts you may change.")
-
-    @app.errorhandler(DBAPIError)
-    def refused_by_postgresql(error):
-        # The second wall held where the first did not: a 404 like any row out of reach, and a warning.
-        if not refused_by_row_security(error):
-            raise error
-        db.session.rollback()
-        app.logger.warning("row-level security refused: %s", error.orig)
-        return render_error(404)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

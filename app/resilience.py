@@ -12,8 +12,9 @@ a failover, a terminated backend). This handles the connection lost in the middl
 from flask import Flask, request
 from sqlalchemy.exc import DBAPIError
 
-from app.errors import render_error
+from app.errors import refused_by_postgresql, render_error
 from app.extensions import db, limiter
+from tenants.rls import refused_by_row_security
 
 # Set by the error handler on a read that lost its connection; read by the middleware below.
 RETRY_READ = "app.retry_read_on_disconnect"
@@ -26,7 +27,9 @@ def init_resilience(app: Flask) -> None:
     limiter.logger = app.logger
 
     @app.errorhandler(DBAPIError)
-    def database_connection_lost(error: DBAPIError):
+    def database_error(error: DBAPIError):
+        if refused_by_row_security(error):
+            return refused_by_postgresql(error)
         if not error.connection_invalidated:
             raise error
         db.session.rollback()
