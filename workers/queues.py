@@ -16,6 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
+from app.clock import stored_now
+
 QUEUES = ("default", "imports", "reports", "notifications")
 # A Redis that is down refuses at once; one that does not answer at all must not hold a page for long.
 REDIS_CONNECT_TIMEOUT_SECONDS = 2
@@ -109,5 +111,5 @@ def finish_record(rq_id: str, at: datetime | None = None) -> None:
 
     with own_session() as session:
         session.execute(update(BackgroundJob).where(BackgroundJob.rq_id == rq_id, BackgroundJob.finished_at.is_(None))
-                        .values(finished_at=at or datetime.now()))
+                        .values(finished_at=at or stored_now()))
         session.commit()

@@ -6,6 +6,7 @@ from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import delete, select
 
+from app.clock import stored_now
 from workers.failures import remember_error
 from workers.queues import QUEUES, RecordedJob, own_session, push, redis_connection
 
@@ -25,7 +26,7 @@ def reconcile_jobs(now: datetime | None = None) -> dict[str, int]:
     """
     from app.jobs.models import BackgroundJob
 
-    now = now or datetime.now()
+    now = now or stored_now()
     connection = redis_connection()
     # A job whose worker was killed stays "started" until its heartbeat lapses (90 s): after that,
     # cleanup hands it to its retry, or to the failed list with Retry when it has none left.

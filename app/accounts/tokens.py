@@ -6,11 +6,12 @@ their deactivation (`withdraw_access`).
 """
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from app.accounts.models import ApiToken, User
+from app.clock import stored_now
 from app.extensions import db
 
 # A recognisable prefix, so that a token pasted into a chat or a repository is easy to spot.
@@ -19,11 +20,6 @@ TOKEN_PREFIX = "rsp_"
 LAST_USED_PRECISION = timedelta(minutes=1)
 # Long enough for a district's yearly data sync, short enough that a forgotten token dies on its own.
 TOKEN_DAYS_MIN, TOKEN_DAYS_MAX, TOKEN_DAYS_DEFAULT = 1, 365, 90
-
-
-def utc_now() -> datetime:
-    """Now in UTC, naive, as the database's DateTime columns hold it."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:
@@ -39,7 +35,7 @@ def issue_token(user: User, name: str, days: int = TOKEN_DAYS_DEFAULT, read_only
         raise ValueError(f"A token lives {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX} days, not {days}.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret), read_only=read_only,
-                            expires_at=utc_now() + timedelta(days=days), issued_for=user.credentials_fingerprint))
+                            expires_at=stored_now() + timedelta(days=days), issued_for=user.credentials_fingerprint))
     db.session.commit()
     return secret
 
@@ -70,7 +66,7 @@ def is_live(token: ApiToken, now: datetime) -> bool:
 def live_token(secret: str) -> ApiToken | None:
     """The live token with this secret, noting when it was used; None for any other."""
     token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(secret))).one_or_none()
-    now = utc_now()
+    now = stored_now()
     if token is None or not is_live(token, now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:

@@ -11,7 +11,8 @@ from flask import (
 from flask_login import current_user
 
 from app.accounts.forms import NewTokenForm, RevokeTokenForm
-from app.accounts.tokens import issue_token, revoke_token, tokens_of, utc_now
+from app.accounts.tokens import issue_token, revoke_token, tokens_of
+from app.clock import stored_now
 from app.auth.guards import sign_in_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -29,7 +30,7 @@ def tokens():
         form = NewTokenForm(formdata=None)
     status = 422 if form.errors else 200
     page = render_template("accounts/tokens.html", form=form, secret=secret, tokens=tokens_of(current_user),
-                           now=utc_now())
+                           now=stored_now())
     response = make_response(page, status)
     # The new secret is in this page only: keep it out of every cache.
     response.headers["Cache-Control"] = "no-store"

@@ -14,7 +14,8 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, or_, select, update
 
 from app.accounts.models import User, UserSession
-from app.accounts.tokens import LAST_USED_PRECISION, digest, revoke_every_token_of, utc_now
+from app.accounts.tokens import LAST_USED_PRECISION, digest, revoke_every_token_of
+from app.clock import stored_now
 from app.extensions import db
 
 SESSION_SECRET_KEY = "session_secret"  # the key of the secret in the cookie
@@ -26,7 +27,7 @@ def _idle_lifetime() -> timedelta:
 
 def start_session(user: User) -> None:
     """Sign `user` in in this browser (the caller commits), forgetting their sessions that have ended."""
-    now = utc_now()
+    now = stored_now()
     db.session.execute(delete(UserSession).where(
         UserSession.user_id == user.id,
         or_(UserSession.ended_at.is_not(None), UserSession.last_seen_at < now - _idle_lifetime())))
@@ -43,7 +44,7 @@ def end_session() -> None:
     secret = session.get(SESSION_SECRET_KEY)
     if secret:
         db.session.execute(update(UserSession).where(UserSession.secret_hash == digest(secret),
-                                                     UserSession.ended_at.is_(None)).values(ended_at=utc_now()))
+                                                     UserSession.ended_at.is_(None)).values(ended_at=stored_now()))
     logout_user()
     session.clear()
 
@@ -64,7 +65,7 @@ def user_for_session(user_key: str) -> User | None:
     open_session = db.session.scalars(select(UserSession).where(
         UserSession.secret_hash == digest(secret), UserSession.user_id == user.id,
         UserSession.ended_at.is_(None))).one_or_none()
-    now = utc_now()
+    now = stored_now()
     if open_session is None or now - open_session.last_seen_at > _idle_lifetime():
         return None
     # One write a minute at most, as for API tokens.
@@ -77,5 +78,5 @@ def user_for_session(user_key: str) -> User | None:
 def withdraw_access(user_id: int) -> None:
     """End every session and revoke every API token of a person (deactivated, say); the caller commits."""
     db.session.execute(update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-                       .values(ended_at=utc_now()), execution_options={"synchronize_session": False})
+                       .values(ended_at=stored_now()), execution_options={"synchronize_session": False})
     revoke_every_token_of(user_id)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
-from app.clock import state_today
+from app.clock import state_today, stored_now
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import (
@@ -262,7 +262,7 @@ def new_rubric_version(rubric: Rubric) -> Rubric:
     copy.look_fors = [LookFor(position=lf.position, title=lf.title, description=lf.description, carried_from_id=lf.id)
                       for lf in rubric.look_fors]
     rubric.active = False
-    rubric.retired_at = _utc(datetime.now(UTC))
+    rubric.retired_at = stored_now()
     db.session.add(copy)
     db.session.commit()
     return copy
