@@ -150,6 +150,17 @@ def wait_until_ready(client: Client, processes: list[subprocess.Popen], seconds:
     raise Failed(f"/readyz did not answer 200 within {seconds:.0f} s")
 
 
+def wait_for_worker(redis: Redis, worker: subprocess.Popen, seconds: float = 60) -> set:
+    """The RQ workers registered in Redis, once the one started here has registered."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and worker.poll() is None:
+        workers = redis.smembers("rq:workers")
+        if workers:
+            return workers
+        time.sleep(0.5)
+    raise Failed(f"no RQ worker registered in Redis within {seconds:.0f} s (worker exit code {worker.poll()})")
+
+
 def stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
@@ -192,10 +203,8 @@ def run(keep_logs: bool) -> int:
                                           stdout=worker_log.open("w"), stderr=subprocess.STDOUT))
         client = Client(port)
         wait_until_ready(client, processes)
-        workers = Redis.from_url(redis_url).smembers("rq:workers")
         checks = smoke_test(client, web_log)
-        if not workers:
-            raise Failed("no RQ worker registered in Redis")
+        workers = wait_for_worker(Redis.from_url(redis_url), processes[1])
         checks.append(f"{len(workers)} RQ worker registered in Redis")
         print(f"deploy check passed in {time.monotonic() - started:.0f} s (gunicorn on 127.0.0.1:{port}, "
               f"database {database}):")

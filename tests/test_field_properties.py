@@ -116,7 +116,8 @@ def _fuzz(schema, name, field, strategy):
             loaded = schema().load({key: value}, partial=required)
         except ValidationError:
             return
-        if name in loaded and loaded[name] is not None and value is not None:
+        blank = isinstance(value, str) and not value.strip()  # "not given" in a form, a query or a file: the default
+        if name in loaded and loaded[name] is not None and value is not None and not blank:
             _check_loaded(field, value, loaded[name])
 
     load_one()
