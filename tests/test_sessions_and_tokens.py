@@ -9,7 +9,8 @@ from markupsafe import escape
 from sqlalchemy import func, select, update
 
 from app.accounts.models import ApiToken, UserSession
-from app.accounts.tokens import issue_token, utc_now
+from app.accounts.tokens import issue_token
+from app.clock import stored_now
 from app.auth.services import set_password_from_link
 from app.auth.sessions import withdraw_access
 from app.extensions import db
@@ -74,23 +75,23 @@ def test_deactivation_ends_the_sessions_and_reactivation_does_not_revive_them(ap
 def test_an_idle_session_ends_after_the_idle_lifetime(app, lead_browser, world, idle_hours, still_signed_in):
     assert app.config["SESSION_IDLE_HOURS"] == 72
     db.session.execute(update(UserSession).where(UserSession.user_id == world.lead.id)
-                       .values(last_seen_at=utc_now() - timedelta(hours=idle_hours)))
+                       .values(last_seen_at=stored_now() - timedelta(hours=idle_hours)))
     assert signed_in(lead_browser) is still_signed_in
 
 
 def test_the_idle_lifetime_is_a_setting(app, lead_browser, world, monkeypatch):
     monkeypatch.setitem(app.config, "SESSION_IDLE_HOURS", 0.5)
     db.session.execute(update(UserSession).where(UserSession.user_id == world.lead.id)
-                       .values(last_seen_at=utc_now() - timedelta(minutes=31)))
+                       .values(last_seen_at=stored_now() - timedelta(minutes=31)))
     assert not signed_in(lead_browser)
 
 
 def test_use_keeps_a_session_open(app, lead_browser, world):
     db.session.execute(update(UserSession).where(UserSession.user_id == world.lead.id)
-                       .values(last_seen_at=utc_now() - timedelta(hours=71)))
+                       .values(last_seen_at=stored_now() - timedelta(hours=71)))
     assert signed_in(lead_browser)
     seen = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == world.lead.id))
-    assert utc_now() - seen < timedelta(minutes=1)
+    assert stored_now() - seen < timedelta(minutes=1)
 
 
 def test_the_session_cookie_outlives_a_browser_restart_for_the_idle_lifetime(client, world):
@@ -113,9 +114,9 @@ def test_a_token_lives_the_days_chosen_at_creation(app, lead_browser, world):
     page = lead_browser.post("/account/tokens", data={"name": "District sync", "days": "30"})
     secret = re.search(r'value="(rsp_[^"]+)"', page.text).group(1)
     token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == world.lead.id)).one()
-    assert abs(token.expires_at - (utc_now() + timedelta(days=30))) < timedelta(minutes=1)
+    assert abs(token.expires_at - (stored_now() + timedelta(days=30))) < timedelta(minutes=1)
     assert api_get(app, secret).status_code == 200
-    token.expires_at = utc_now() - timedelta(seconds=1)
+    token.expires_at = stored_now() - timedelta(seconds=1)
     db.session.commit()
     response = api_get(app, secret)
     assert response.status_code == 401 and response.is_json
@@ -125,7 +126,7 @@ def test_a_token_lives_the_days_chosen_at_creation(app, lead_browser, world):
 def test_a_token_made_without_choosing_lives_ninety_days(lead_browser, world):
     lead_browser.post("/account/tokens", data={"name": "Script"})
     token = db.session.scalars(select(ApiToken).where(ApiToken.user_id == world.lead.id)).one()
-    assert abs(token.expires_at - (utc_now() + timedelta(days=90))) < timedelta(minutes=1)
+    assert abs(token.expires_at - (stored_now() + timedelta(days=90))) < timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("typed, message", [
