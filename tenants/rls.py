@@ -64,15 +64,17 @@ def refused_by_row_security(error: BaseException) -> bool:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _declare_scope(conn, cursor, statement, parameters, context, executemany):
-    if conn.dialect.name != "postgresql" or statement.startswith(_TRANSACTION_CONTROL):
+    if conn.dialect.name != "postgresql":
         return
-    scope = current_scope()
-    wanted = (scope.readable, scope.writable)
     raw = cursor.connection  # psycopg's connection: the declaration shares the statement's transaction
     status = raw.info.transaction_status
-    if status == TransactionStatus.INERROR:
-        return  # a failed transaction runs nothing but the ROLLBACK (TO SAVEPOINT) on its way
-    if status == TransactionStatus.INTRANS and conn.info.get(_DECLARED) == wanted:
+    if status == TransactionStatus.IDLE:
+        conn.info.pop(_DECLARED, None)  # this statement opens a transaction: the last one's declaration is gone
+    if status == TransactionStatus.INERROR or statement.startswith(_TRANSACTION_CONTROL):
+        return  # a failed transaction runs nothing but its ROLLBACK; a SAVEPOINT reads no rows
+    scope = current_scope()
+    wanted = (scope.readable, scope.writable)
+    if conn.info.get(_DECLARED) == wanted:
         return
     # A cursor of its own: the statement's may be a server-side (named) one.
     raw.execute(_DECLARE, declaration(scope))

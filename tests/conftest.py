@@ -66,7 +66,7 @@ def clear_committed_data() -> None:
     As the owner: TRUNCATE passes by row-level security, so the app's role is never granted it."""
     tables = ", ".join(t.name for t in db.metadata.sorted_tables if t.name not in SHIPPED_CATALOGS)
     owner = owner_engine()
-    with owner.begin() as connection:
+    with entered(system_scope("clean-up of committed test data")), owner.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     owner.dispose()
 

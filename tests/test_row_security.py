@@ -141,3 +141,13 @@ def test_a_write_refused_by_postgresql_answers_404_and_stores_nothing(leaky_app,
         response = client.post(f"/districts/{world.home.slug}/plant-a-school")
     assert response.status_code == 404
     assert "Planted" not in school_names()
+
+
+def test_a_transaction_opened_by_a_savepoint_declares_afresh(app):
+    """The connection forgets a finished transaction's declaration, even when the next one starts with SAVEPOINT."""
+    declared = text(f"SELECT current_setting('{READ_SETTING}', true)")
+    with db.engines[None].engine.connect() as connection, entered(system_scope("two transactions")):
+        assert connection.execute(declared).scalar() == "*"
+        connection.commit()
+        with connection.begin_nested():
+            assert connection.execute(declared).scalar() == "*"
