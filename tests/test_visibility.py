@@ -165,6 +165,15 @@ def _tested_fields(test) -> set[str]:
             if isinstance(t, nodes.Test) and t.name == "visible" and t.args and isinstance(t.args[0], nodes.Const)}
 
 
+# Template names that describe a form's fields (app/fieldwork/visit_form.py: their input's maxlength,
+# required, ...), never a record's values: `limits.internal_notes` reads no note.
+FIELD_DESCRIPTIONS = {"limits"}
+
+
+def _describes_fields(node) -> bool:
+    return isinstance(node, nodes.Name) and node.name in FIELD_DESCRIPTIONS
+
+
 def _unguarded(node, named: set[str], guarded: frozenset = frozenset()):
     """Line numbers where a template reads a named field outside an `if ... is visible("field")`."""
     if isinstance(node, (nodes.If, nodes.CondExpr)):
@@ -176,7 +185,8 @@ def _unguarded(node, named: set[str], guarded: frozenset = frozenset()):
             if child is not None:
                 yield from _unguarded(child, named, guarded)
         return
-    if isinstance(node, nodes.Getattr) and node.attr in named and node.attr not in guarded:
+    if (isinstance(node, nodes.Getattr) and node.attr in named and node.attr not in guarded
+            and not _describes_fields(node.node)):
         yield node.lineno
     for child in node.iter_child_nodes():
         yield from _unguarded(child, named, guarded)

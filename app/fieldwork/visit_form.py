@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from markupsafe import Markup, escape
 from marshmallow import validate
 
+from app.fields import WholeNumber
 from app.fieldwork.models import AssignmentStatus, SupportAssignment, VisitKind
 from app.fieldwork.schemas import VisitSchema
 from app.fieldwork.services import assignments_with_delivery
@@ -64,6 +65,8 @@ def field_limits() -> dict[str, Markup]:
     limits = {}
     for name, field in _typed_fields():
         attributes = {}
+        if isinstance(field, WholeNumber):
+            attributes |= {"min": field.minimum, "max": field.maximum}
         for rule in field.validators:
             if isinstance(rule, validate.Range):
                 attributes |= {key: value for key, value in (("min", rule.min), ("max", rule.max)) if value is not None}
