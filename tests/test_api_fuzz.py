@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.test_api import bearer
 
 ROLES = ("lead", "leader", "viewer", "director", "admin")
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 
 
 @pytest.fixture(scope="module")
