@@ -229,6 +229,8 @@ def test_the_offline_and_online_visit_forms_offer_the_same_choices_defaults_and_
         offline_limits = {key: value for key, value in offline.fields[name][0].items() if key in LIMITS}
         assert online_limits == offline_limits, name
     assert online.fields["minutes"][0]["max"] == "1440" and online.fields["purpose"][0]["maxlength"] == "300"
+    # A phone shows its number pad for minutes on both forms.
+    assert online.fields["minutes"][0]["inputmode"] == offline.fields["minutes"][0]["inputmode"] == "numeric"
     assert world.foreign_school.name not in offline.json
 
 
