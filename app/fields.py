@@ -10,7 +10,7 @@ Limits on request shape (lists, nesting) are here too, documented in the README.
 """
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from marshmallow import ValidationError, fields, validate
 
@@ -31,6 +31,7 @@ MAX_CENTS = 10_000_000_000
 _EXACT_FLOAT = 2**53
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _WHOLE = re.compile(r"[+-]?\d+", re.ASCII)
+_PLAIN_DECIMAL_DIGITS = 40  # characters of a plain decimal as typed, sign and point included
 _PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 # "12500", "12,500", "$12,500.00", "0.5": digits grouped by thousands or not, at most cents.
 # "-5" or "12.345": a number, but not an amount of money (negative, or fractions of a cent).
@@ -118,13 +119,17 @@ class PlainDecimal(fields.Decimal):
             raise ValidationError("Give a number, such as 42.5.")
         # str() of a float is its shortest exact form ("12.5"); an infinity or a huge one fails the pattern.
         text = value.strip() if isinstance(value, str) else str(value)
-        if len(text) > 40 or not _PLAIN_DECIMAL.fullmatch(text):
+        if len(text) > _PLAIN_DECIMAL_DIGITS or not _PLAIN_DECIMAL.fullmatch(text):
             raise ValidationError("Give a number, such as 42.5: digits and a decimal point only.")
         number = Decimal(text)
         step = Decimal(1).scaleb(-self.decimals)
-        if number != number.quantize(step):
+        # Room for the 40 characters let through above plus the decimals: the default 28 digits would make
+        # quantize raise on a long whole number (found by hypothesis) instead of leaving it to the range check.
+        with localcontext(prec=_PLAIN_DECIMAL_DIGITS + self.decimals):
+            exact = number.quantize(step)
+        if number != exact:
             raise ValidationError(f"Give at most {self.decimals} decimal places.")
-        return number.quantize(step)
+        return exact
 
 
 class Cents(fields.Field):
