@@ -103,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
     from app.audit.views import bp as audit_bp
+    from app.audit.views import district_bp as district_audit_bp
+    from app.districts.blueprint import init_district_urls
     from app.district_export.views import bp as district_export_bp
     from app.jobs.views import bp as jobs_bp
     from app.onboarding.views import bp as onboarding_bp
@@ -120,12 +122,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(onboarding_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(district_audit_bp)
     app.register_blueprint(district_export_bp)
     app.register_blueprint(rollups_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(notifications_bp)
 
+    init_district_urls(app)
     register_api(app)
 
 

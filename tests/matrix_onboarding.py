@@ -13,6 +13,6 @@ ROUTES = [
     # The own district's lead, or the foreign one's: a person of the district named in the path.
     TenantRoute("onboarding.resend_invitation", "POST", "/onboarding/districts/{slug}/people/{lead}/invitation", ADMINS,
                 data={}),
-    TenantRoute("audit.district_log", "GET", "/districts/{slug}/audit", RECORD_KEEPERS),
+    TenantRoute("district_audit.district_log", "GET", "/districts/{slug}/audit", RECORD_KEEPERS),
     TenantRoute("district_export.download", "GET", "/districts/{slug}/export.zip", RECORD_KEEPERS),
 ]

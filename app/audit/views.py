@@ -1,17 +1,18 @@
 """The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
 from app.auth.guards import sign_in_required
+from app.districts.blueprint import district_blueprint
 from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
 from tenants.access import can_see_district_records, is_platform_admin
-from tenants.lookup import district_or_404
 from tenants.models import District
 from tenants.visibility import visible_changes
 
 bp = Blueprint("audit", __name__)
+district_bp = district_blueprint("district_audit", __name__)
 
 
 class AuditFilters(Schema):
@@ -40,9 +41,9 @@ def platform_log():
     return _log(None)
 
 
-@bp.get("/districts/<slug>/audit")
-def district_log(slug: str):
-    district = district_or_404(slug)
+@district_bp.get("/audit")
+def district_log():
+    district = g.district
     if not can_see_district_records(current_user, district.id):
         abort(403, "A district's audit log is for its district leaders and platform admins.")
     return _log(district)
