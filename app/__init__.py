@@ -97,21 +97,21 @@ def register_input_limits(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.audit.views import bp as audit_bp
+    from app.audit.views import district_bp as district_audit_bp
     from app.auth.views import bp as auth_bp
+    from app.district_export.views import bp as district_export_bp
+    from app.districts.blueprint import init_district_urls
     from app.districts.views import bp as districts_bp
     from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
-    from app.audit.views import bp as audit_bp
-    from app.audit.views import district_bp as district_audit_bp
-    from app.districts.blueprint import init_district_urls
-    from app.district_export.views import bp as district_export_bp
     from app.jobs.views import bp as jobs_bp
-    from app.onboarding.views import bp as onboarding_bp
-    from app.rollups.views import bp as rollups_bp
-    from app.offline.views import bp as offline_bp
-    from app.plans.views import bp as plans_bp
     from app.notifications.views import bp as notifications_bp
+    from app.offline.views import bp as offline_bp
+    from app.onboarding.views import bp as onboarding_bp
+    from app.plans.views import bp as plans_bp
+    from app.rollups.views import bp as rollups_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)

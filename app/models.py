@@ -3,9 +3,6 @@ from app.accounts.models import ApiToken, RoleGrant, User, UserSession
 from app.audit import recording  # noqa: F401  (records every flushed change)
 from app.audit.models import AuditEvent
 from app.districts.models import School
-from app.notifications.models import NotificationOptOut, SentNotification
-from app.onboarding.models import ImportBatch
-from app.jobs.models import BackgroundJob
 from app.fieldwork.models import (
     LookFor,
     Observation,
@@ -16,6 +13,9 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from app.jobs.models import BackgroundJob
+from app.notifications.models import NotificationOptOut, SentNotification
+from app.onboarding.models import ImportBatch
 from app.plans.impact import EquityImpactQuestion, ImpactAnswer, ImpactReview
 from app.plans.models import (
     Action,
@@ -31,9 +31,10 @@ from app.plans.models import (
     StatusReport,
     Strategy,
 )
-from tenants.models import District, Region
+
 # Indexes on the tables above that the regional dashboard reads.
 from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
+from tenants.models import District, Region
 
 __all__ = [
     "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",

@@ -8,7 +8,7 @@ from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.fieldwork.services import InvalidInput
+from app.forms import InvalidInput
 from app.plans.impact import (
     CREATED,
     EquityImpactQuestion,

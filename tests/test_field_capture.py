@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.fieldwork.forms import load
 from app.fieldwork.models import Observation, Rating, Visit
 from app.fieldwork.schemas import VisitSchema
-from app.fieldwork.services import InvalidInput, new_rubric_version, record_observation, record_visit
+from app.fieldwork.services import new_rubric_version, record_observation, record_visit
 from app.fieldwork.trends import walkthrough_trends
+from app.forms import InvalidInput, load
 from tests import factories
 
 

@@ -7,7 +7,6 @@ from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.fieldwork.forms import load
 from app.fieldwork.models import (
     Observation,
     Rating,
@@ -18,7 +17,6 @@ from app.fieldwork.models import (
 )
 from app.fieldwork.schemas import VisitSchema
 from app.fieldwork.services import (
-    InvalidInput,
     caseload_for,
     new_rubric_version,
     record_observation,
@@ -26,6 +24,7 @@ from app.fieldwork.services import (
     rubric_has_ratings,
     update_visit,
 )
+from app.forms import InvalidInput, load
 from tenants.roles import Role
 from tests import factories
 from tests.factories import SchoolFactory

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.fieldwork.services import InvalidInput
+from app.forms import InvalidInput
 from app.plans import services
 from app.plans.figures import StateFigure
 from app.plans.health import plan_health

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import clock
-from app.fieldwork.models import Visit
 from app.extensions import db
-from app.fieldwork.forms import load
+from app.fieldwork.models import Visit
 from app.fieldwork.schemas import VisitSchema
-from app.fieldwork.services import InvalidInput, caseload_for
+from app.fieldwork.services import caseload_for
+from app.forms import InvalidInput, load
 from app.rollups.filters import DashboardFilters
 from tests import factories
 

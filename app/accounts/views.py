@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from app.accounts.forms import NewTokenForm, RevokeTokenForm
 from app.accounts.tokens import issue_token, revoke_token, tokens_of
-from app.clock import stored_now
 from app.auth.guards import sign_in_required
+from app.clock import stored_now
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

@@ -7,9 +7,9 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.accounts.tokens import live_token
 from app.errors import render_error
-from app.fields import MAX_PAGE
 from app.extensions import csrf
-from app.fieldwork.services import InvalidInput, flatten_errors
+from app.fields import MAX_PAGE
+from app.forms import InvalidInput, flatten_errors
 from tenants.scope import current_scope
 
 URL_PREFIX = "/api/v1"

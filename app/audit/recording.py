@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 
 from app.accounts.models import RoleGrant
 from app.audit.models import AuditEvent

@@ -36,12 +36,16 @@ from app.fieldwork.listing import (
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from app.fieldwork.services import (
-    InvalidInput,
-    flatten_errors,
     leads_of,
     support_types,
 )
-from app.fieldwork.trends import rated_versions, rubric_versions_for, rubrics_to_follow, walkthrough_trends
+from app.fieldwork.trends import (
+    rated_versions,
+    rubric_versions_for,
+    rubrics_to_follow,
+    walkthrough_trends,
+)
+from app.forms import InvalidInput, flatten_errors
 from app.home.services import schools_of
 from tenants.lookup import district_or_404
 from tenants.models import District

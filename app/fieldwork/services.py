@@ -27,6 +27,7 @@ from app.fieldwork.models import (
     VisitSupport,
 )
 from app.fieldwork.schemas import follow_up_problem
+from app.forms import InvalidInput
 from tenants.models import District
 from tenants.roles import Role
 
@@ -34,24 +35,6 @@ VISIT_FIELDS = ("school_id", "visited_on", "minutes", "kind", "purpose", "partic
                 "internal_notes", "next_steps", "follow_up_on", "follow_up_done")
 OBSERVATION_FIELDS = ("grade", "subject", "minutes", "feedback")
 ASSIGNMENT_FIELDS = ("school_id", "support_type_id", "lead_id", "starts_on", "ends_on", "planned_hours", "status")
-
-
-class InvalidInput(ValueError):
-    """Input that breaks a rule; `messages` maps field names to what is wrong."""
-
-    def __init__(self, messages: dict[str, list[str]]):
-        super().__init__(messages)
-        self.messages = messages
-
-
-def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
-    """Marshmallow's nested messages as dotted field names."""
-    if isinstance(messages, list):
-        return {prefix.rstrip("."): [str(m) for m in messages]}
-    flat = {}
-    for key, value in messages.items():
-        flat.update(flatten_errors(value, f"{prefix}{key}."))
-    return flat
 
 
 # --- visits -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Observation, Rating, Rubric, Visit
-from app.fieldwork.services import InvalidInput
+from app.forms import InvalidInput
 from tenants.models import District
 
 DEFAULT_RUBRIC = "Classroom walkthrough"

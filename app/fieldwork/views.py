@@ -10,7 +10,7 @@ from app.auth.guards import sign_in_required
 from app.clock import state_today, stored_now
 from app.districts.models import GRADES
 from app.extensions import db
-from app.fieldwork.forms import load, load_form, ratings_from_form
+from app.fieldwork.forms import ratings_from_form
 from app.fieldwork.models import (
     AssignmentStatus,
     Observation,
@@ -20,7 +20,6 @@ from app.fieldwork.models import (
 )
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from app.fieldwork.services import (
-    InvalidInput,
     assign_lead,
     leads_of,
     mark_follow_up_done,
@@ -32,7 +31,14 @@ from app.fieldwork.services import (
     unassign_lead,
     update_visit,
 )
-from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
+from app.fieldwork.visit_form import (
+    DEFAULT_KIND,
+    DEFAULT_PLACE,
+    field_limits,
+    required_fields,
+    visit_choices,
+)
+from app.forms import InvalidInput, load, load_form
 from app.home.services import schools_of
 from tenants.lookup import (
     district_or_404,

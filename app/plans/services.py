@@ -20,7 +20,7 @@ from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
-from app.fieldwork.services import InvalidInput
+from app.forms import InvalidInput
 from app.plans.figures import figure_problem
 from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from app.exports import export_response
-from app.fieldwork.services import flatten_errors
+from app.forms import flatten_errors
 from app.rollups.exports import COLUMNS, FLAGS
 from app.rollups.filters import DashboardFilters
 from app.rollups.services import (

@@ -1,0 +1,49 @@
+"""The one way a submitted form or JSON body becomes checked input: marshmallow schemas.
+
+A form's fields are reshaped here (empty strings become "not given", checkbox groups
+become lists) and then loaded by the same schema the API uses; what breaks a rule
+raises `InvalidInput` with messages per field, and nothing is stored.
+"""
+from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
+
+
+class InvalidInput(ValueError):
+    """Input that breaks a rule; `messages` maps field names to what is wrong."""
+
+    def __init__(self, messages: dict[str, list[str]]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as dotted field names."""
+    if isinstance(messages, list):
+        return {prefix.rstrip("."): [str(m) for m in messages]}
+    flat = {}
+    for key, value in messages.items():
+        flat.update(flatten_errors(value, f"{prefix}{key}."))
+    return flat
+
+
+def load_form(schema: Schema, form: MultiDict, lists=(), checkboxes=()) -> dict:
+    """Load a submitted form through `schema`, raising InvalidInput with messages per field."""
+    raw = {key: value.strip() for key, value in form.items() if key != "csrf_token" and value.strip() != ""}
+    for name in lists:
+        raw[name] = [value for value in form.getlist(name) if value]
+    for name in checkboxes:
+        raw[name] = name in form
+    for name in schema.fields:
+        if name in raw:
+            continue
+        field = schema.fields[name]
+        if field.allow_none and not field.required:
+            raw[name] = None
+    return load(schema, raw)
+
+
+def load(schema: Schema, raw: dict, **options) -> dict:
+    try:
+        return schema.load(raw, **options)
+    except ValidationError as error:
+        raise InvalidInput(flatten_errors(error.messages)) from None
