@@ -8,7 +8,6 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
-from config import TestingConfig
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import (
@@ -20,6 +19,7 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+from config import TestingConfig
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
 

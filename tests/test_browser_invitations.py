@@ -7,7 +7,6 @@ from rq import Queue, SimpleWorker
 from app.extensions import db
 from tenants.scope import entered, system_scope
 from tests.factories import UserFactory
-
 from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
 
 pytestmark = pytest.mark.browser

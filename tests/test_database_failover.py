@@ -12,10 +12,10 @@ from sqlalchemy import event, func, make_url, select
 from app.accounts.tokens import issue_token
 from app.extensions import db
 from app.fieldwork.models import Visit
+from config import TestingConfig
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.conftest import clear_committed_data
-from config import TestingConfig
 from tests.test_api import new_visit
 
 TEST_URL = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)

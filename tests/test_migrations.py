@@ -11,7 +11,6 @@ from app.extensions import db
 from tenants.scope import entered, system_scope
 
 
-
 @pytest.fixture
 def scratch_postgres(app):
     """An empty PostgreSQL database of its own, so the shared test schema is left alone."""

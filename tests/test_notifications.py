@@ -15,8 +15,8 @@ from app.plans.models import StatusReport
 from tenants.models import AccountabilityStatus
 from tests import factories
 from tests.factories import Role
-from tests.test_fieldwork import statements
 from tests.mailbox import Mailbox, free_port
+from tests.test_fieldwork import statements
 from workers.jobs import send_follow_up_reminder, send_report_ready
 from workers.queues import enqueue
 

@@ -1,7 +1,6 @@
 """Redis killed under a running app (its own redis-server, on its own port): sign-in, password reset and every
 job page keep working, Confirm never answers 500, and the work the database records is done once Redis is back."""
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import requests

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from app.accounts.models import ApiToken, UserSession
 from app.accounts.tokens import issue_token
-from app.clock import stored_now
 from app.auth.services import set_password_from_link
 from app.auth.sessions import withdraw_access
+from app.clock import stored_now
 from app.extensions import db
 from app.fieldwork.models import Visit
 from tests.factories import PASSWORD

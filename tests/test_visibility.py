@@ -17,15 +17,15 @@ from jinja2 import nodes
 from marshmallow import Schema
 
 from app.extensions import db
+from app.plans.models import StatusReport
 from tenants import visibility
 from tenants.access import scope_for_user
 from tenants.base import Tenanted
 from tenants.scope import entered
 from tenants.visibility import EVERY_FIELD, RULES, SUPPORT_TEAM, FollowsTheBook, Rule, may_see
-from app.plans.models import StatusReport
 from tests.conftest import Auth
-from tests.matrix import all_routes
 from tests.mailbox import Mailbox
+from tests.matrix import all_routes
 from tests.test_api import keys_anywhere
 from tests.test_lists import exported
 from workers.jobs import send_follow_up_reminder

@@ -4,44 +4,16 @@ Every list takes `page` and `format` (html, csv, xlsx) besides its own filters;
 an empty form field means "any", and parameters a list does not know are ignored.
 """
 from marshmallow import (
-    EXCLUDE,
-    Schema,
     ValidationError,
     fields,
-    pre_load,
     validate,
     validates_schema,
 )
 
 from app.districts.models import GRADES
-from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
+from app.fields import Day, Text
 from app.fieldwork.models import AssignmentStatus, VisitKind
-
-FORMATS = ("html", "csv", "xlsx")
-
-
-def an_id() -> Id:
-    """An optional id of something to filter by (a school, a lead, a rubric)."""
-    return Id(load_default=None)
-
-
-class QueryFilters(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    @pre_load
-    def drop_blanks(self, data, **kwargs):
-        # A GET form sends every field, the ones left on "any" as empty strings.
-        return {key: value for key, value in data.items() if value.strip()}
-
-    def keys(self) -> frozenset[str]:
-        """The query-string names this schema reads: what page and export links carry on."""
-        return frozenset(field.data_key or name for name, field in self.load_fields.items())
-
-
-class ListFilters(QueryFilters):
-    page = WholeNumber(load_default=1, minimum=1, maximum=MAX_PAGE, error=f"Pages are numbered from 1 to {MAX_PAGE:,}.")
-    format = fields.String(load_default="html", validate=validate.OneOf(FORMATS, error="Export as csv or xlsx."))
+from app.lists import ListFilters, QueryFilters, an_id
 
 
 class DateRange(ListFilters):

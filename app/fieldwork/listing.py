@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
-from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, lazyload
@@ -20,8 +19,9 @@ from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, SupportAssignment, Visit
 from app.fieldwork.services import assignments_with_delivery
+from app.lists import Column, yes_no
 from tenants.models import District
-from tenants.visibility import badge, may_see_field, visible_value
+from tenants.visibility import badge, visible_value
 
 PER_PAGE = 25
 
@@ -204,18 +204,6 @@ def follow_up_listing(district: District, filters: dict) -> Listing:
 # --- export columns -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Any], Any]
-    # The (model, field) shown, when the visibility book may withhold it.
-    shows: tuple[str, str] | None = None
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
-
 INTERNAL_NOTES = Column(f"Internal notes ({badge('Visit', 'internal_notes')})",
                         lambda visit: visible_value(visit, "internal_notes"), shows=("Visit", "internal_notes"))
 
@@ -231,7 +219,7 @@ VISIT_COLUMNS = (
     Column("Shared notes", lambda v: v.shared_notes),
     Column("Next steps", lambda v: v.next_steps),
     Column("Follow-up on", lambda v: v.follow_up_on),
-    Column("Follow-up done", lambda v: _yes_no(v.follow_up_done)),
+    Column("Follow-up done", lambda v: yes_no(v.follow_up_done)),
     INTERNAL_NOTES,
 )
 
@@ -262,7 +250,7 @@ ASSIGNMENT_COLUMNS = (
 
 FOLLOW_UP_COLUMNS = (
     Column("Follow-up on", lambda v: v.follow_up_on),
-    Column("Overdue", lambda v: _yes_no(is_overdue(v))),
+    Column("Overdue", lambda v: yes_no(is_overdue(v))),
     Column("Visit date", lambda v: v.visited_on),
     Column("Place", lambda v: v.place),
     Column("Lead", lambda v: v.lead.name),
@@ -274,8 +262,3 @@ FOLLOW_UP_COLUMNS = (
 
 def is_overdue(visit: Visit, today: date | None = None) -> bool:
     return visit.follow_up_on < (today or state_today())
-
-
-def visible_columns(columns: tuple[Column, ...], district_id: int) -> tuple[Column, ...]:
-    """The columns the current viewer may see in the district's lists, as the visibility book says."""
-    return tuple(column for column in columns if column.shows is None or may_see_field(*column.shows, district_id))

@@ -15,7 +15,6 @@ from app.exports import export_response
 from app.fieldwork.filters import (
     AssignmentFilters,
     FollowUpFilters,
-    ListFilters,
     ObservationFilters,
     TrendFilters,
     VisitFilters,
@@ -25,13 +24,11 @@ from app.fieldwork.listing import (
     FOLLOW_UP_COLUMNS,
     OBSERVATION_COLUMNS,
     VISIT_COLUMNS,
-    Column,
     Listing,
     assignment_listing,
     follow_up_listing,
     is_overdue,
     observation_listing,
-    visible_columns,
     visit_listing,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
@@ -47,6 +44,7 @@ from app.fieldwork.trends import (
 )
 from app.forms import InvalidInput, flatten_errors
 from app.home.services import schools_of
+from app.lists import Column, ListFilters, visible_columns
 from tenants.lookup import district_or_404
 from tenants.models import District
 

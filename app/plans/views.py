@@ -20,8 +20,8 @@ from app.audit.services import audit_trail
 from app.auth.guards import sign_in_required
 from app.clock import state_today
 from app.exports import export_response
-from app.fieldwork.listing import Column
 from app.forms import InvalidInput, load_form
+from app.lists import Column
 from app.plans import impact, services
 from app.plans.charts import goal_chart
 from app.plans.equity import goal_figures, goals_with_progress

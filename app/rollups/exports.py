@@ -1,5 +1,5 @@
 """The columns of each dashboard table in a CSV or Excel download (the same figures as on the page)."""
-from app.fieldwork.listing import Column
+from app.lists import Column
 from tenants.models import AccountabilityStatus
 
 FLAGS = {"over": "Over-loaded", "under": "Under-loaded", "below": "Far below the median", "above": "Far above the median"}

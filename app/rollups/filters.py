@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from app.clock import state_today
 from app.fields import Day
-from app.fieldwork.filters import FORMATS, QueryFilters, an_id
+from app.lists import FORMATS, QueryFilters, an_id
 from app.rollups.services import SECTIONS, Criteria, school_year_start
 from tenants.models import AccountabilityStatus
 
