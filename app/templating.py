@@ -2,6 +2,7 @@
 from flask_login import current_user
 
 from app.auth.forms import SignOutForm
+from app.text import day, dollars
 from tenants.access import is_platform_admin
 from tenants.roles import Role
 from tenants.visibility import init_templates as init_visibility_templates
@@ -14,6 +15,8 @@ def scope_in_words(user) -> list[str]:
 
 def init_templating(app) -> None:
     init_visibility_templates(app)
+    app.add_template_filter(day)
+    app.add_template_filter(dollars)
 
     @app.context_processor
     def layout_context():

@@ -1,5 +1,7 @@
 import re
 import unicodedata
+from datetime import date
+from decimal import Decimal
 
 
 def slugify(text: str) -> str:
@@ -15,3 +17,13 @@ def duration_in_words(seconds: int) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{seconds} seconds"
+
+
+def day(value: date) -> str:
+    """A date as people here write it: date(2026, 11, 4) -> '4 Nov 2026'. Templates: `{{ visit.visited_on|day }}`."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def dollars(cents: int | None) -> str:
+    """Integer cents as dollars: 850050 -> '$8,500.50'; None -> '—'. Templates: `{{ action.spent_cents|dollars }}`."""
+    return "—" if cents is None else f"${Decimal(cents) / 100:,.2f}"

@@ -26,6 +26,7 @@ from app.plans.models import (
     StatusReport,
 )
 from app.plans.services import risks_of
+from app.text import dollars
 from tenants.models import ReportingInterval
 
 HEALTH_LABELS = {
@@ -232,7 +233,7 @@ def csv_rows(snapshot: dict) -> list[tuple]:
     rows += [("Plan health", HEALTH_LABELS[key], None, None, value) for key, value in snapshot["health"].items()]
     rows += [("Priority", p["title"], p["summary"], None, None) for p in snapshot["priorities"]]
     rows += [("Action", a["title"], _words(a["status"]), a["due_on"],
-              f"spent {_dollars(a['spent_cents'])} of {_dollars(a['allocated_cents'])}") for a in snapshot["actions"]]
+              f"spent {dollars(a['spent_cents'])} of {dollars(a['allocated_cents'])}") for a in snapshot["actions"]]
     rows += [("Progress update", u["action"], _words(u["status"]), u["reported_on"], u["narrative"])
              for u in snapshot["updates"]]
     rows += [("Risk", r["title"], r["status"], None, r["severity"]) for r in snapshot["risks"]]
@@ -244,10 +245,6 @@ def csv_rows(snapshot: dict) -> list[tuple]:
              ("Supports delivered", "Minutes", None, None, supports["minutes"]),
              ("Supports delivered", "Classroom observations", None, None, supports["observations"])]
     return rows
-
-
-def _dollars(cents: int) -> str:
-    return f"${Decimal(cents) / 100:,.2f}"
 
 
 def _plain(value):

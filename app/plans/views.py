@@ -67,6 +67,7 @@ from app.plans.schemas import (
     RiskSchema,
     StrategySchema,
 )
+from app.text import day
 from tenants.lookup import can_write, district_or_404, get_or_404, require_write
 from tenants.models import District, ReportingInterval
 
@@ -77,11 +78,6 @@ REPORT_COLUMNS = [Column(header, lambda row, i=i: row[i])
 
 
 sign_in_required(bp)
-
-
-@bp.app_template_filter("dollars")
-def dollars(cents: int | None) -> str:
-    return "—" if cents is None else f"${Decimal(cents) / 100:,.2f}"
 
 
 @bp.app_template_global("goal_chart")
@@ -338,7 +334,7 @@ def action(slug: str, action_id: int):
         today=state_today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
-        visit_options=[(v.id, f"{v.visited_on:%-d %b %Y} · {v.place} · {v.purpose}")
+        visit_options=[(v.id, f"{day(v.visited_on)} · {v.place} · {v.purpose}")
                        for v in services.recent_visits(district, 50)],
         observations=services.recent_observations(district),
     )
