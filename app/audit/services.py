@@ -1,10 +1,12 @@
 """Reading the audit trail."""
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent
+from app.audit.words import kind_in_words
+from app.clock import state_zone
 from app.extensions import db
 
 
@@ -23,7 +25,7 @@ PAGE_SIZE = 50
 def audit_events(filters: dict, page: int = 1) -> tuple[list[AuditEvent], bool]:
     """One page of recorded changes, newest first, within the current scope; and whether more follow.
 
-    `filters` may name a district, a person, an object type (and id) and a date range.
+    `filters` may name a district, a person, an object type (and id) and a date range (days on the state's clock).
     """
     query = select(AuditEvent)
     if filters.get("district_id"):
@@ -35,19 +37,25 @@ def audit_events(filters: dict, page: int = 1) -> tuple[list[AuditEvent], bool]:
     if filters.get("object_id"):
         query = query.where(AuditEvent.object_id == filters["object_id"])
     if filters.get("start"):
-        query = query.where(AuditEvent.at >= datetime.combine(filters["start"], time.min))
+        query = query.where(AuditEvent.at >= _stored_midnight(filters["start"]))
     if filters.get("end"):
-        query = query.where(AuditEvent.at < datetime.combine(filters["end"] + timedelta(days=1), time.min))
+        query = query.where(AuditEvent.at < _stored_midnight(filters["end"] + timedelta(days=1)))
     rows = list(db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def _stored_midnight(on: date) -> datetime:
+    """The start of a day in the state, as `at` is stored (naive UTC)."""
+    return datetime.combine(on, time.min, tzinfo=state_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
 def audit_filter_choices(district_id: int | None) -> dict:
-    """The people and object types that appear in the trail (of one district, or all in scope)."""
+    """The people and kinds of record (in words) that appear in the trail (of one district, or all in scope)."""
     where = [AuditEvent.district_id == district_id] if district_id else []
     people = db.session.execute(
         select(User.id, User.name).join(AuditEvent, AuditEvent.user_id == User.id).where(*where).distinct().order_by(User.name))
     kinds = db.session.scalars(select(AuditEvent.object_type).where(*where).distinct().order_by(AuditEvent.object_type))
-    return {"people": [(i, n) for i, n in people], "object_types": [(k, k) for k in kinds]}
+    kinds = sorted(((k, kind_in_words(k)) for k in kinds), key=lambda choice: choice[1])
+    return {"people": [(i, n) for i, n in people], "object_types": kinds}
 

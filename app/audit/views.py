@@ -4,12 +4,12 @@ from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
+from app.audit.words import events_in_words
 from app.auth.guards import sign_in_required
 from app.districts.blueprint import district_blueprint
 from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
 from tenants.access import can_see_district_records, is_platform_admin
 from tenants.models import District
-from tenants.visibility import visible_changes
 
 bp = Blueprint("audit", __name__)
 district_bp = district_blueprint("district_audit", __name__)
@@ -58,7 +58,6 @@ def _log(district: District | None):
         filters, errors = {"page": 1}, error.messages
     page = filters.pop("page")
     events, more = audit_events({**filters, "district_id": district.id if district else None}, page)
-    changes = {event.id: visible_changes(event.object_type, event.district_id, event.changes) for event in events}
-    return render_template("audit/log.html", district=district, events=events, changes=changes, page=page, more=more,
+    return render_template("audit/log.html", district=district, events=events_in_words(events), page=page, more=more,
                            values=values, errors=errors, **audit_filter_choices(district.id if district else None)
                            ), 422 if errors else 200
