@@ -47,7 +47,13 @@ $(PANGO):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
 
-test: $(VENV)/.test $(CHROMIUM) $(PANGO)
+# The status report tests look at every PDF page as an image: poppler's pdftoppm, from Debian's packages.
+PDFTOPPM := /usr/bin/pdftoppm
+$(PDFTOPPM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null
+
+test: $(VENV)/.test $(CHROMIUM) $(PANGO) $(PDFTOPPM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The production stack on this machine (gunicorn.conf.py, a worker, a scratch PostgreSQL database, a Redis db),

@@ -256,7 +256,7 @@ def test_an_update_changes_the_status_and_the_history_shows_who(client, auth, wo
                            follow_redirects=True)
     assert response.status_code == 200
     assert "Vendor late." in response.text
-    assert "Lia Leader · update: status on_track → at_risk" in response.text
+    assert "Lia Leader · Changed: Status On track → At risk" in response.text
 
 
 def test_another_district_s_action_is_not_found(client, auth, world):

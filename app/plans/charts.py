@@ -7,8 +7,14 @@ Coordinates are screen positions, not amounts: floats are fine here.
 from dataclasses import dataclass
 from decimal import Decimal
 
+# Colours as SVG attributes, not only CSS classes: WeasyPrint (the PDF) draws lines from the attributes.
+# The legend's keys in app.css and plans-print.css use the same values.
+GROUP_COLOUR, COMPARISON_COLOUR, TRAJECTORY_COLOUR, GRID_COLOUR = "#0b4f8a", "#c05200", "#4a5360", "#c9d0d8"
+
 WIDTH, HEIGHT = 480, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
+# Room for the labels: y values right-aligned left of the plot, years centred under their points; the last
+# year sits at the plot's right edge, so RIGHT holds half of "2029" at 12px (about 15px) with room to spare.
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 12, 28
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,12 @@ class GoalChart:
     comparison: list[Point]
     y_ticks: list[tuple[float, Decimal]]
     x_ticks: list[tuple[float, int]]
+    plot_left: float = LEFT
+    plot_right: float = WIDTH - RIGHT
+    group_colour: str = GROUP_COLOUR
+    comparison_colour: str = COMPARISON_COLOUR
+    trajectory_colour: str = TRAJECTORY_COLOUR
+    grid_colour: str = GRID_COLOUR
 
     @staticmethod
     def path(points: list[Point]) -> str:
