@@ -187,11 +187,32 @@ def test_the_admin_school_form_has_the_district_forms_rules(client, admin, world
     assert (world.home_school.enrollment, world.home_school.grade_span, world.home_school.code) == before
 
 
-def test_a_taken_school_code_is_refused_without_database_text(client, admin, world):
+def test_a_taken_school_code_is_said_on_its_field_without_database_text(client, admin, world):
     sibling = factories.SchoolFactory(district=world.home, name="Homeville Middle", code="HM-1")
     response = edit(client, "school", school_key(world.home_school), code=sibling.code)
-    assert not saved(response) and "another record already has one of these values" in response.text
+    assert not saved(response) and "Another school in this district already has this code." in response.text
     assert "UniqueViolation" not in response.text and "schools" not in response.text.split("<main")[-1].lower()
+    db.session.expire_all()
+    assert world.home_school.code != sibling.code
+
+
+def test_a_duplicate_email_the_form_s_check_missed_is_said_on_the_field(client, admin, world, monkeypatch):
+    # Two admins saving at once: the form's check passed, the database's unique key refuses.
+    monkeypatch.setattr("app.admin.person_with_email", lambda email: None)
+    people = db.session.scalar(select(func.count(User.id)))
+    response = client.post("/admin/user/new/", data={"name": "Nia New", "email": world.leader.email.upper(),
+                                                     "active": "y"})
+    assert response.status_code == 200 and "Another person already has this email." in response.text
+    assert not any(word in response.text for word in ("IntegrityError", "INSERT", "users_email", "psycopg"))
+    assert db.session.scalar(select(func.count(User.id))) == people
+
+
+def test_a_delete_the_database_refuses_is_said_in_words(client, admin, world):
+    response = client.post("/admin/region/delete/", data={"id": world.home_region.id}, follow_redirects=True)
+    assert "Not deleted: other records still depend on this one." in response.text
+    assert not any(word in response.text for word in ("IntegrityError", "DELETE", "UPDATE", "violates", "psycopg"))
+    db.session.expire_all()
+    assert world.home.region_id == world.home_region.id
 
 
 def test_an_admin_renames_and_retires_a_support_type(client, admin, world):

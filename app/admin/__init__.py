@@ -14,22 +14,23 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from app.accounts.emails import EmailRule, email_address
 from app.accounts.models import RoleGrant, User
+from app.admin.rules import followed_rules, say_taken_on_the_field
 from app.auth.invitations import Invitations, invite_people
 from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_password
 from app.auth.services import person_with_email
 from app.auth.sessions import withdraw_access
 from app.districts import rules as school_rules
-from app.districts.forms import SCHOOL_VALIDATORS
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
+from app.onboarding.rows import SchoolRow
 from app.plans.impact import EquityImpactQuestion, question_has_answers
 from app.text import slugify
 from tenants.access import is_platform_admin
@@ -75,12 +76,27 @@ class PlatformView(PlatformAdminOnly, ModelView):
     # No bulk delete: a district's data goes by archiving, and one row at a time is deliberate.
     action_disallowed_list = ["delete"]
 
+    # The form being saved, for a refusal from the database to be said on its field (one request, one form).
+    def create_model(self, form):
+        g.admin_form = form
+        return super().create_model(form)
+
+    def update_model(self, form, model):
+        g.admin_form = form
+        return super().update_model(form, model)
+
     def handle_view_exception(self, exc: Exception) -> bool:
         """A refusal from the database is said in words; its SQL and parameters go to the log, never the page."""
+        if isinstance(exc, IntegrityError) and say_taken_on_the_field(exc, g.get("admin_form"), self.model):
+            current_app.logger.info("admin save refused as a duplicate: %s", exc.orig)
+            return True
         if isinstance(exc, SQLAlchemyError):
             current_app.logger.warning("admin save refused by the database: %s", exc)
-            flash("Not saved: another record already has one of these values, or a value does not fit. "
-                  "Check the fields and try again.", "error")
+            if request.endpoint and request.endpoint.endswith(".delete_view"):
+                flash("Not deleted: other records still depend on this one.", "error")
+            else:
+                flash("Not saved: another record already has one of these values, or a value does not fit. "
+                      "Check the fields and try again.", "error")
             return True
         return super().handle_view_exception(exc)
 
@@ -162,8 +178,8 @@ class SchoolView(PlatformView):
     column_searchable_list = ("name", "code")
     form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
     form_choices = {"accountability_category": _choices(AccountabilityStatus)}
-    # The district's school form's rules, field by field (app/districts/forms.py).
-    form_args = {name: {"validators": validators} for name, validators in SCHOOL_VALIDATORS.items()}
+    # The rules the import loads a school with (app/onboarding/rows.py: app/fields.py and app/districts/rules.py).
+    form_args = followed_rules(SchoolRow(), ("name", "code", "grade_span", "enrollment"))
 
     def on_model_change(self, form, model, is_created):
         model.code = school_rules.school_code(model.code)

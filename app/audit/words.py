@@ -46,6 +46,7 @@ KIND_NAMES = {
     "Rating": "Look-for rating",
     "SupportAssignment": "Support",
     "SupportType": "Kind of support",
+    "User": "Person",
     "VisitSupport": "Support served by a visit",
 }
 
