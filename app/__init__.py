@@ -67,13 +67,17 @@ def register_ops(app: Flask) -> None:
 
 
 def register_tenancy(app: Flask) -> None:
-    """Each request runs in the scope of its user, computed once, reset afterwards."""
+    """Each request runs in the scope of its user, computed once, reset afterwards; a job's from its user's id."""
     from flask import g
     from flask_login import current_user
 
     import tenants.rls  # noqa: F401  (declares each transaction's districts to PostgreSQL's row-level security)
-    from tenants.access import scope_for_user
+    from app.accounts.models import User
+    from app.extensions import db
+    from tenants.access import person_loader, scope_for_user
     from tenants.scope import enter, leave
+
+    person_loader(lambda user_id: db.session.get(User, user_id))
 
     def enter_user_scope():
         g.tenant_scope_token = enter(scope_for_user(current_user))
