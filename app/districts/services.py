@@ -12,6 +12,13 @@ class SchoolCodeTaken(ValueError):
     """Another school of the district already has this code."""
 
 
+def schools_of(district: District) -> list[School]:
+    """The district's schools, by name."""
+    return list(
+        db.session.scalars(select(School).where(School.district_id == district.id).order_by(School.name))
+    )
+
+
 def save_school(district: District, details: dict, acting_user_id: int, school: School | None = None) -> School:
     """Create or update a school of `district`; a new school refreshes the district's count."""
     code = rules.school_code(details["code"])
