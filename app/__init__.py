@@ -176,7 +176,10 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.demo import demo_cli
     from app.onboarding.cli import import_cli
+    from workers import context as jobs_context
     from workers.cli import scheduler_command, worker_command
+
+    jobs_context.init_app(app)
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)
