@@ -115,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from app.offline.views import bp as offline_bp
     from app.onboarding.views import bp as onboarding_bp
     from app.plans.views import bp as plans_bp
-    from app.rollups.views import bp as rollups_bp
+    from app.regional.views import bp as regional_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
@@ -128,7 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(district_audit_bp)
     app.register_blueprint(district_export_bp)
-    app.register_blueprint(rollups_bp)
+    app.register_blueprint(regional_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(notifications_bp)

@@ -32,7 +32,7 @@ from app.plans.models import (
 )
 
 # Indexes on the tables above that the regional dashboard reads.
-from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
+from app.regional.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 from tenants.models import District, Region
 from workers.models import BackgroundJob
 

@@ -22,7 +22,7 @@ from app.fieldwork.services import open_follow_ups
 from app.mail import MAIL_QUEUE, link_to, render_mail, send_mail
 from app.notifications.models import NotificationKind, NotificationOptOut, SentNotification
 from app.plans.models import StatusReport
-from app.rollups.services import (
+from app.regional.services import (
     COVERAGE_WINDOWS,
     Criteria,
     Section,
