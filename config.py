@@ -57,6 +57,8 @@ def as_role(url: str, role: str) -> str:
 
 
 class Config:
+    # The product's name, in every page's footer; a deployment may give its own.
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "Regional support platform")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # Two connections on PostgreSQL (README, "Running in production"). The app's: a role that owns
     # nothing and is not a superuser, so that row-level security holds it to the request's districts.

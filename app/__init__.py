@@ -67,13 +67,17 @@ def register_ops(app: Flask) -> None:
 
 
 def register_tenancy(app: Flask) -> None:
-    """Each request runs in the scope of its user, computed once, reset afterwards."""
+    """Each request runs in the scope of its user, computed once, reset afterwards; a job's from its user's id."""
     from flask import g
     from flask_login import current_user
 
     import tenants.rls  # noqa: F401  (declares each transaction's districts to PostgreSQL's row-level security)
-    from tenants.access import scope_for_user
+    from app.accounts.models import User
+    from app.extensions import db
+    from tenants.access import person_loader, scope_for_user
     from tenants.scope import enter, leave
+
+    person_loader(lambda user_id: db.session.get(User, user_id))
 
     def enter_user_scope():
         g.tenant_scope_token = enter(scope_for_user(current_user))
@@ -111,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from app.offline.views import bp as offline_bp
     from app.onboarding.views import bp as onboarding_bp
     from app.plans.views import bp as plans_bp
-    from app.rollups.views import bp as rollups_bp
+    from app.regional.views import bp as regional_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
@@ -124,7 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(district_audit_bp)
     app.register_blueprint(district_export_bp)
-    app.register_blueprint(rollups_bp)
+    app.register_blueprint(regional_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(notifications_bp)
@@ -172,7 +176,10 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.demo import demo_cli
     from app.onboarding.cli import import_cli
+    from workers import context as jobs_context
     from workers.cli import scheduler_command, worker_command
+
+    jobs_context.init_app(app)
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(worker_command)

@@ -20,6 +20,7 @@ from app.auth.passwords import hash_password
 from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
+from app.districts.services import recount_schools
 from app.extensions import db
 from app.fieldwork.models import (
     Observation,
@@ -36,7 +37,6 @@ from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
 from tenants.scope import entered
 from tenants.scopes import system_task_scope
-from workers.jobs import refresh_school_count
 
 DEMO_PASSWORD = "demo-password-2026"
 S = AccountabilityStatus
@@ -88,9 +88,9 @@ def load_demo(directory: Path) -> dict[str, int]:
         db.session.commit()
         visits = _load_field_work(state_today())
         load_demo_plans(state_today())
-        admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
         for district in by_directory_id.values():
-            refresh_school_count(district.id, admin.id)
+            recount_schools(district)
+        db.session.commit()
     return {"regions": len(regions), "districts": len(by_directory_id), "schools": len(schools),
             "people": len(DEMO_PEOPLE), "visits": visits}
 

@@ -47,7 +47,7 @@ from app.plans.models import (
     Risk,
     Strategy,
 )
-from app.rollups.services import school_year_start
+from app.regional.services import school_year_start
 from app.text import slugify
 from tenants.models import AccountabilityStatus as S
 from tenants.models import District, Lifecycle, Region

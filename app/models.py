@@ -13,7 +13,6 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
-from app.jobs.models import BackgroundJob
 from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
 from app.plans.impact import EquityImpactQuestion, ImpactAnswer, ImpactReview
@@ -33,8 +32,9 @@ from app.plans.models import (
 )
 
 # Indexes on the tables above that the regional dashboard reads.
-from app.rollups.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
+from app.regional.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 from tenants.models import District, Region
+from workers.models import BackgroundJob
 
 __all__ = [
     "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",

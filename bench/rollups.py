@@ -32,8 +32,8 @@ from app import create_app
 from app.accounts.models import User
 from app.demo_state import PASSWORD
 from app.extensions import db
-from app.rollups import services
-from app.rollups.services import Criteria, school_year_start
+from app.regional import services
+from app.regional.services import Criteria, school_year_start
 from tenants.lookup import cross_district_reads
 from tenants.scope import entered, system_scope
 

@@ -6,44 +6,86 @@ districts they are granted. A viewer only reads. Archived districts drop out of
 everyone's reach but a platform admin's. The support team of a district (its
 leads, their director, admins) logs visits there and reads internal notes;
 the district's own people never do.
+
+The rule book reads a person through `Person` (the application's user model fits it) and loads one by
+id through the loader the application registers with `person_loader`, as Flask-Login's `user_loader`:
+tenancy defines what it needs and imports nothing of the application.
 """
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
 from sqlalchemy import select
 
-from app.accounts.models import User
-from app.extensions import db
+from tenants.database import db
 from tenants.models import District, Lifecycle
 from tenants.roles import WRITING_ROLES, Role
 from tenants.scope import Scope, entered, system_scope
 
 
-def is_platform_admin(user: User) -> bool:
+class Grant(Protocol):
+    """A role held over everything (no region, no district), one region or one district."""
+
+    role: str
+    region_id: int | None
+    district_id: int | None
+
+
+class Person(Protocol):
+    """What the rule book reads of a person, signed in or not."""
+
+    id: int
+    is_authenticated: bool
+    is_active: bool
+    grants: Iterable[Grant]
+
+    def has_role(self, role: Role) -> bool: ...
+
+
+_load_person: Callable[[int], Person | None] | None = None
+
+
+def person_loader(load: Callable[[int], Person | None]) -> Callable[[int], Person | None]:
+    """Register how a person is loaded by id (None when there is none); usable as a decorator."""
+    global _load_person
+    _load_person = load
+    return load
+
+
+def load_person(user_id: int) -> Person | None:
+    """The person with this id, or None; a job's scope starts from it."""
+    if _load_person is None:
+        raise RuntimeError("No person loader: the application registers one with tenants.access.person_loader.")
+    return _load_person(user_id)
+
+
+def is_platform_admin(user: Person) -> bool:
     return user.is_authenticated and user.has_role(Role.PLATFORM_ADMIN)
 
 
-def can_view_rollups(user: User) -> bool:
+def can_view_rollups(user: Person) -> bool:
     """Cross-district figures are for regional directors and platform admins."""
     return user.is_authenticated and (
         user.has_role(Role.PLATFORM_ADMIN) or user.has_role(Role.REGIONAL_DIRECTOR)
     )
 
 
-def can_assign_supports(user: User, district: District) -> bool:
+def can_assign_supports(user: Person, district: District) -> bool:
     """Regional directors (in their regions) and platform admins assign leads and supports."""
     return is_platform_admin(user) or district.region_id in director_region_ids(user)
 
 
-def can_see_district_records(user: User, district_id: int) -> bool:
+def can_see_district_records(user: Person, district_id: int) -> bool:
     """The audit log and the whole-data export of a district: platform admins and its district leaders."""
     return is_platform_admin(user) or any(
         g.role == Role.DISTRICT_LEADER and g.district_id == district_id for g in user.grants
     )
 
 
-def director_region_ids(user: User) -> frozenset[int]:
+def director_region_ids(user: Person) -> frozenset[int]:
     return frozenset(g.region_id for g in user.grants if g.role == Role.REGIONAL_DIRECTOR)
 
 
-def scope_for_user(user: User) -> Scope:
+def scope_for_user(user: Person) -> Scope:
     """The districts this person may read and write, from all of their grants."""
     if not user.is_authenticated or not user.is_active:
         return Scope(user_id=None, readable=frozenset(), writable=frozenset(), label="signed out")
@@ -75,7 +117,7 @@ def scope_for_user(user: User) -> Scope:
 
 def scope_for_job(user_id: int, district_id: int) -> Scope:
     """A job acts for one user in one district: never wider than that user's own scope."""
-    user = db.session.get(User, user_id)
+    user = load_person(user_id)
     if user is None:
         return Scope(user_id=user_id, readable=frozenset(), writable=frozenset(), label="unknown user")
     scope = scope_for_user(user)
@@ -91,12 +133,12 @@ def scope_for_job(user_id: int, district_id: int) -> Scope:
 
 def reading_scope_for_job(user_id: int) -> Scope:
     """A job that reads on one person's behalf across their districts (a reminder mail): it writes nothing."""
-    user = db.session.get(User, user_id)
+    user = load_person(user_id)
     readable = scope_for_user(user).readable if user is not None else frozenset()
     return Scope(user_id=user_id, readable=readable, writable=frozenset(), label=f"reads for user {user_id}")
 
 
-def rollup_district_ids(user: User, region_ids=None) -> frozenset[int]:
+def rollup_district_ids(user: Person, region_ids=None) -> frozenset[int]:
     """Districts whose figures this person may see side by side, optionally narrowed to regions."""
     if is_platform_admin(user):
         condition = District.lifecycle != Lifecycle.ARCHIVED

@@ -11,8 +11,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.extensions import db
 from tenants.access import can_assign_supports, can_view_rollups, rollup_district_ids
+from tenants.database import db
+from tenants.models import District
 from tenants.scope import Scope, current_scope, entered
 
 
@@ -26,8 +27,6 @@ def get_or_404(model, **keys):
 
 def district_or_404(slug: str):
     """The district a tenant URL names, if it is in the current scope."""
-    from tenants.models import District
-
     return get_or_404(District, slug=slug)
 
 

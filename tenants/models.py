@@ -5,8 +5,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
-from app.extensions import db
 from tenants.base import TENANT_TABLE, Id, Tenanted
+from tenants.database import db
 
 
 class AccountabilityStatus(StrEnum):

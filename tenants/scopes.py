@@ -18,15 +18,13 @@ in `tenants/` and its label says who acted and why. `tests/test_scopes.py` fails
 A job declares its constructor in `workers.jobs.job(scope=...)`; the decorator starts it from no scope and
 enters the one its arguments give, in-process and under RQ alike.
 """
-from app.accounts.models import User
-from app.extensions import db
-from tenants.access import scope_for_user
+from tenants.access import load_person, scope_for_user
 from tenants.scope import NOTHING, Scope, system_scope
 
 
 def person_job_scope(user_id: int) -> Scope:
     """What this person may reach now (not when the job was queued); nothing if they are gone."""
-    user = db.session.get(User, user_id)
+    user = load_person(user_id)
     return scope_for_user(user) if user is not None else NOTHING
 
 

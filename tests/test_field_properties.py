@@ -31,7 +31,7 @@ from app.fields import (
 # JSON bodies (the API, and the forms that share their schemas) may carry any JSON value.
 JSON_SCHEMAS = ("app.fieldwork.schemas", "app.api.schemas", "app.plans.schemas")
 # Query strings, form fields and file cells are always text.
-TEXT_SCHEMAS = ("app.onboarding.rows", "app.onboarding.forms", "app.fieldwork.filters", "app.rollups.filters",
+TEXT_SCHEMAS = ("app.onboarding.rows", "app.onboarding.forms", "app.fieldwork.filters", "app.regional.filters",
                 "app.audit.views")
 # Reworked by branch datatrust (issue 13 case 7: "18%", "<10", suppressed values): left as they are here.
 LEFT_TO_DATATRUST = {("MeasurementSchema", "value"), ("MeasurementSchema", "comparison_value")}

@@ -154,3 +154,9 @@ def test_forbidden_page_explains_read_only(client, auth, world):
 def test_static_stylesheet_is_served(client):
     response = client.get("/static/app.css")
     assert response.status_code == 200 and "skip-link" in response.text
+
+
+def test_every_page_names_the_platform_in_its_footer(app, client):
+    app.config["PLATFORM_NAME"] = "Statewide Support Hub"
+    page = client.get("/sign-in").text
+    assert "Statewide system of support · Statewide Support Hub" in page

@@ -21,7 +21,7 @@ from app.plans.models import (
 )
 from app.plans.reports import changes_since, freeze_status_report, interval_start
 from app.plans.services import providers_with_spend
-from app.rollups.services import Criteria, plan_progress_by_district, school_year_start
+from app.regional.services import Criteria, plan_progress_by_district, school_year_start
 from tenants.lookup import cross_district_reads
 from tests.factories import DistrictFactory
 from tests.factories_plans import (

@@ -7,7 +7,6 @@ import requests
 from sqlalchemy import select
 
 from app.extensions import db
-from app.jobs.models import BackgroundJob
 from app.onboarding.models import ImportBatch, ImportStatus
 from app.onboarding.services import confirm_import
 from tenants.scope import entered, system_scope
@@ -16,6 +15,7 @@ from tests.conftest import PASSWORD, clear_committed_data
 from tests.processes import AppServer, RedisServer
 from tests.test_job_retries import STATE, directory_batch
 from tests.test_onboarding_worker import counts, start_worker
+from workers.models import BackgroundJob
 from workers.reconcile import reconcile_jobs
 
 pytestmark = pytest.mark.browser  # commits: the app server reads from its own connections

@@ -20,7 +20,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.fieldwork.models import AssignmentStatus
-from app.rollups.services import (
+from app.regional.services import (
     Criteria,
     capacity_by_lead,
     coverage_by_district,

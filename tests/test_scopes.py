@@ -11,7 +11,7 @@ from app.extensions import db
 from tenants.scope import TenantWriteRefused, current_scope, entered, system_scope
 from tenants.scopes import district_mail_scope, fan_out_scope, scheduled_report_scope
 from tenants.session import ScopeBypassRefused
-from workers.jobs import job
+from workers.context import job
 from workers.queues import enqueue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from app.fieldwork.models import Visit
 from app.fieldwork.schemas import VisitSchema
 from app.fieldwork.services import caseload_for
 from app.forms import InvalidInput, load
-from app.rollups.filters import DashboardFilters
+from app.regional.filters import DashboardFilters
 from tests import factories
 
 # 29 November 2026 (EST, UTC-5) and 30 June 2026 (EDT, UTC-4) around midnight in Massachusetts.

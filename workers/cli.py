@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from rq import Worker
 from rq.cron import CronScheduler
 
+from tenants.database import db
 from workers.failures import remember, remember_error
 from workers.queues import QUEUES, redis_connection
 
@@ -31,8 +32,6 @@ class AppWorker(Worker):
         remember(job, f"Work-horse terminated unexpectedly{killed_by} (killed, or out of memory)")
 
     def main_work_horse(self, job, queue):
-        from app.extensions import db
-
         # Connections inherited through fork() are the parent's: never share them.
         db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)

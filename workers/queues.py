@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
 from app.clock import stored_now
+from tenants.database import db
+from workers.context import job as in_app_context
+from workers.models import BackgroundJob
 
 QUEUES = ("default", "imports", "reports", "notifications")
 # A Redis that is down refuses at once; one that does not answer at all must not hold a page for long.
@@ -43,8 +46,6 @@ def queue(name: str = "default") -> Queue:
 
 def own_session() -> Session:
     """A session of its own: a job's record commits apart from the caller's transaction."""
-    from app.extensions import db
-
     # Under the test suite's outer transaction the bind is a connection: work in a savepoint of it.
     return Session(db.engine, join_transaction_mode="create_savepoint")
 
@@ -69,8 +70,6 @@ def enqueue(job_name: str, *args, queue_name: str = "default", job_id: str | Non
 
 
 def _record(job_name: str, args: tuple, queue_name: str, job_id: str | None) -> RecordedJob:
-    from app.jobs.models import BackgroundJob
-
     with own_session() as session:
         record = session.scalar(select(BackgroundJob).where(BackgroundJob.rq_id == job_id)) if job_id else None
         if record is None:
@@ -101,14 +100,10 @@ def push(recorded: RecordedJob):
 
 def mark_finished(job, connection, result, *args, **kwargs) -> None:
     """RQ's success hook, in the work horse: the record of this job is done with."""
-    from workers.jobs import job as in_app_context
-
     in_app_context(finish_record)(job.id)
 
 
 def finish_record(rq_id: str, at: datetime | None = None) -> None:
-    from app.jobs.models import BackgroundJob
-
     with own_session() as session:
         session.execute(update(BackgroundJob).where(BackgroundJob.rq_id == rq_id, BackgroundJob.finished_at.is_(None))
                         .values(finished_at=at or stored_now()))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from app.clock import stored_now
 from workers.failures import remember_error
+from workers.models import BackgroundJob
 from workers.queues import QUEUES, RecordedJob, own_session, push, redis_connection
 
 # Records of finished jobs are kept this long (to answer "what ran"), and unfinished ones are
@@ -24,8 +25,6 @@ def reconcile_jobs(now: datetime | None = None) -> dict[str, int]:
     "retries_due": retries put on their queues}.
     Raises redis.exceptions.RedisError when Redis does not answer (the next run catches up).
     """
-    from app.jobs.models import BackgroundJob
-
     now = now or stored_now()
     connection = redis_connection()
     # A job whose worker was killed stays "started" until its heartbeat lapses (90 s): after that,

@@ -36,6 +36,7 @@ from app.text import slugify
 from tenants.access import is_platform_admin
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role
+from workers.queues import enqueue
 
 
 class PlatformAdminOnly:
@@ -187,8 +188,6 @@ class SchoolView(PlatformView):
 
     def after_model_change(self, form, model, is_created):
         if is_created:
-            from workers.queues import enqueue
-
             enqueue("workers.jobs.refresh_school_count", model.district_id, current_user.id)
 
 

@@ -2,7 +2,8 @@
 
 Listening on the session, below every view, job and admin form, so that no
 write path can forget it. ORM bulk statements (migrations, the state-scale demo
-generator) are not flushes and are not recorded.
+generator) are not flushes and are not recorded; a bulk writer that must be
+audited (the directory import) builds its events with `audit_event`, as this listener does.
 """
 from datetime import date, datetime
 from decimal import Decimal
@@ -56,22 +57,27 @@ def _event(row, action: str, user_id: int | None) -> dict:
         else:
             value = _recorded(row, attr.key, getattr(row, attr.key))
             changes[attr.key] = [None, value] if action == "create" else [value, None]
+    return audit_event(state.mapper.class_.__name__, row.id, row.district_id, action, user_id, changes, _label(row))
+
+
+def audit_event(kind: str, object_id: int, district_id: int, action: str, user_id: int | None, changes: dict,
+                label: str | None = None) -> dict:
+    """The column values of one AuditEvent, for a bulk insert: `changes` is {column: [before, after]}."""
     return {
-        "district_id": row.district_id,
+        "district_id": district_id,
         "user_id": user_id,
         "action": action,
-        "object_type": state.mapper.class_.__name__,
-        "object_id": str(row.id),
-        "summary": _summary(row, state.mapper.class_.__name__),
+        "object_type": kind,
+        "object_id": str(object_id),
+        "summary": f"{kind} {object_id}" + (f": {label}"[:180] if label else ""),
         "changes": changes,
     }
 
 
-def _summary(row, kind: str) -> str:
+def _label(row) -> str | None:
     """A name for the row from its own columns (loading relationships mid-flush is not safe)."""
-    label = next((getattr(row, key) for key in ("name", "title", "purpose")
-                  if getattr(row, key, None) and not is_withheld(row, key)), None)
-    return f"{kind} {row.id}" + (f": {label}"[:180] if label else "")
+    return next((getattr(row, key) for key in ("name", "title", "purpose")
+                 if getattr(row, key, None) and not is_withheld(row, key)), None)
 
 
 def _recorded(row, key: str, value):

@@ -1,5 +1,5 @@
 """Schools of a district: reading them and keeping their details current."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.districts import rules
 from app.districts.models import School
@@ -10,6 +10,21 @@ from workers.queues import enqueue
 
 class SchoolCodeTaken(ValueError):
     """Another school of the district already has this code."""
+
+
+def schools_of(district: District) -> list[School]:
+    """The district's schools, by name."""
+    return list(
+        db.session.scalars(select(School).where(School.district_id == district.id).order_by(School.name))
+    )
+
+
+def recount_schools(district: District) -> int:
+    """Recount the district's schools into its cached `school_count`; the caller commits."""
+    district.school_count = db.session.scalar(
+        select(func.count()).select_from(School).where(School.district_id == district.id)
+    )
+    return district.school_count
 
 
 def save_school(district: District, details: dict, acting_user_id: int, school: School | None = None) -> School:

@@ -4,8 +4,7 @@ from flask_login import current_user
 from app.auth.guards import sign_in_required
 from app.districts.forms import SchoolForm
 from app.districts.models import School
-from app.districts.services import SchoolCodeTaken, save_school
-from app.home.services import schools_of
+from app.districts.services import SchoolCodeTaken, save_school, schools_of
 from tenants.access import can_assign_supports
 from tenants.lookup import can_write, district_or_404, get_or_404, on_support_team, require_write
 from tenants.models import District

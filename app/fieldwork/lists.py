@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from app.auth.guards import sign_in_required
 from app.districts.models import GRADES
+from app.districts.services import schools_of
 from app.exports import export_response
 from app.fieldwork.filters import (
     AssignmentFilters,
@@ -43,7 +44,6 @@ from app.fieldwork.trends import (
     walkthrough_trends,
 )
 from app.forms import InvalidInput, flatten_errors
-from app.home.services import schools_of
 from app.lists import Column, ListFilters, visible_columns
 from tenants.lookup import district_or_404
 from tenants.models import District

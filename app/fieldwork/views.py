@@ -9,6 +9,7 @@ from app.accounts.models import RoleGrant, User
 from app.auth.guards import sign_in_required
 from app.clock import state_today, stored_now
 from app.districts.models import GRADES
+from app.districts.services import schools_of
 from app.extensions import db
 from app.fieldwork.forms import ratings_from_form
 from app.fieldwork.models import (
@@ -39,7 +40,6 @@ from app.fieldwork.visit_form import (
     visit_choices,
 )
 from app.forms import InvalidInput, load, load_form
-from app.home.services import schools_of
 from tenants.lookup import (
     district_or_404,
     get_or_404,

@@ -9,11 +9,11 @@ from dataclasses import asdict, dataclass
 from markupsafe import Markup, escape
 from marshmallow import validate
 
+from app.districts.services import schools_of
 from app.fields import WholeNumber
 from app.fieldwork.models import AssignmentStatus, SupportAssignment, VisitKind
 from app.fieldwork.schemas import VisitSchema
 from app.fieldwork.services import assignments_with_delivery
-from app.home.services import schools_of
 from tenants.models import District
 
 DISTRICT_OFFICE = ("", "District office")

@@ -9,7 +9,7 @@ from tenants.access import can_view_rollups
 from tenants.lookup import cross_district_reads
 from tenants.models import AccountabilityStatus, District, Region
 
-NEEDS_ASSISTANCE = (AccountabilityStatus.FOCUSED_TARGETED, AccountabilityStatus.BROAD_COMPREHENSIVE)
+NEEDS_ASSISTANCE = [status for status in AccountabilityStatus if status.requires_assistance]
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,6 @@ class RegionSummary:
 
 def districts_in_reach() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.name)))
-
-
-def schools_of(district: District) -> list[School]:
-    return list(
-        db.session.scalars(select(School).where(School.district_id == district.id).order_by(School.name))
-    )
 
 
 def region_summaries(user) -> list[RegionSummary]:

@@ -1,8 +1,9 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from app.districts.services import schools_of
 from app.fieldwork.services import caseload_for
-from app.home.services import districts_in_reach, region_summaries, schools_of
+from app.home.services import districts_in_reach, region_summaries
 from tenants.access import is_platform_admin
 from tenants.lookup import can_write
 from tenants.roles import Role

@@ -19,10 +19,10 @@ from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import open_follow_ups
-from app.mail import MAIL_QUEUE, link_to, render_mail, send_later, send_mail
+from app.mail import MAIL_QUEUE, link_to, render_mail, send_mail
 from app.notifications.models import NotificationKind, NotificationOptOut, SentNotification
 from app.plans.models import StatusReport
-from app.rollups.services import (
+from app.regional.services import (
     COVERAGE_WINDOWS,
     Criteria,
     Section,
@@ -109,11 +109,6 @@ def send_follow_up_reminder(user_id: int, day: date) -> bool:
 
 
 # --- status report ready ------------------------------------------------------------------------
-
-
-def announce_status_report(report: StatusReport) -> None:
-    """Queue the "status report ready" mail of a report just made."""
-    send_later("workers.jobs.send_report_ready", report.district_id, report.id)
 
 
 def send_report_ready(district_id: int, report_id: int) -> int:

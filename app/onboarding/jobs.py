@@ -6,8 +6,8 @@ from redis.exceptions import RedisError
 
 from app.onboarding.services import apply_import
 from tenants.scopes import person_job_scope
+from workers.context import job
 from workers.failures import JobState, job_state
-from workers.jobs import job
 from workers.queues import redis_connection
 
 PROGRESS_KEY = "import-progress:{}"

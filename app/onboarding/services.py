@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
+from app.audit.recording import audit_event
 from app.auth.invitations import Invitations, invite_people
 from app.auth.services import person_with_email
 from app.clock import stored_now
@@ -339,9 +340,11 @@ def _record_bulk(model, new_rows: list[dict], changed_rows: list[dict], user_id:
     kind = model.__name__
     events = []
     for row_id, row in zip(_new_ids(model, new_rows), new_rows):
-        events.append(_event(kind, "create", row.get("district_id", row_id), row_id, row, user_id))
+        events.append(audit_event(kind, row_id, row.get("district_id", row_id), "create", user_id, _changes(row),
+                                  row["name"]))
     for row in changed_rows:
-        events.append(_event(kind, "update", row.get("district_id", row["id"]), row["id"], row, user_id))
+        events.append(audit_event(kind, row["id"], row.get("district_id", row["id"]), "update", user_id, _changes(row),
+                                  row["name"]))
     for start in range(0, len(events), 1000):
         db.session.execute(insert(AuditEvent), events[start:start + 1000])
 
@@ -360,10 +363,8 @@ def _new_ids(model, rows: list[dict]) -> list[int]:
     return [found[(row["district_id"], row["directory_id"])] for row in rows]
 
 
-def _event(kind: str, action: str, district_id: int, row_id: int, values: dict, user_id: int | None) -> dict:
-    changes = {key: [None, value] for key, value in values.items() if key not in ("id", "district_id")}
-    return {"district_id": district_id, "user_id": user_id, "action": action, "object_type": kind,
-            "object_id": str(row_id), "summary": f"{kind} {row_id}: {values['name']}"[:200], "changes": changes}
+def _changes(values: dict) -> dict:
+    return {key: [None, value] for key, value in values.items() if key not in ("id", "district_id")}
 
 
 def _step(progress: Progress, done: int, total: int) -> None:

@@ -25,7 +25,7 @@ from app.plans.models import (
     RiskStatus,
     Strategy,
 )
-from app.rollups.sql import days_between
+from app.sql import days_between
 from tenants.models import District
 
 

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
-from app.notifications.services import announce_status_report
+from app.mail import send_later
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import (
@@ -94,7 +94,7 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
             raise
         return existing
     db.session.commit()
-    announce_status_report(report)
+    send_later("workers.jobs.send_report_ready", report.district_id, report.id)  # the "report ready" mail
     return report
 
 

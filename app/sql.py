@@ -1,4 +1,4 @@
-"""SQL pieces the rollups need on both databases: whole days between two dates, the median of a column."""
+"""SQL pieces that read the same on PostgreSQL and SQLite: whole days between two dates, the median of a column."""
 from sqlalchemy import FromClause, Integer, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import JSON, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
 from tenants.base import Id
+from tenants.database import db
 
 
 class BackgroundJob(db.Model):

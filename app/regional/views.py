@@ -5,9 +5,9 @@ from marshmallow import ValidationError
 
 from app.exports import export_response
 from app.forms import flatten_errors
-from app.rollups.exports import COLUMNS, FLAGS
-from app.rollups.filters import DashboardFilters
-from app.rollups.services import (
+from app.regional.exports import COLUMNS, FLAGS
+from app.regional.filters import DashboardFilters
+from app.regional.services import (
     COVERAGE_WINDOWS,
     SECTIONS,
     regional_dashboard,
@@ -39,14 +39,14 @@ def dashboard():
     try:
         parsed = schema.load(request.args)
     except ValidationError as error:
-        return render_template("rollups/dashboard.html", dashboard=None, errors=flatten_errors(error.messages),
+        return render_template("regional/dashboard.html", dashboard=None, errors=flatten_errors(error.messages),
                                **choices), 400
     if parsed["format"] != "html":
         table = parsed["table"]
         rows = section_rows(current_user, parsed["criteria"], table, parsed["sorts"][table])
         return export_response(rows, COLUMNS[table], parsed["format"], f"regional-{table}")
     found = regional_dashboard(current_user, parsed["criteria"], parsed["sorts"])
-    return render_template("rollups/dashboard.html", dashboard=found, sorts=parsed["sorts"], errors={}, **choices)
+    return render_template("regional/dashboard.html", dashboard=found, sorts=parsed["sorts"], errors={}, **choices)
 
 
 def _url_maker(keys: frozenset[str]):

@@ -48,7 +48,7 @@ from app.fieldwork.models import (
 from app.home.services import NEEDS_ASSISTANCE
 from app.plans.equity import progress_by_district
 from app.plans.health import health_by_district
-from app.rollups.sql import days_between, median_of
+from app.sql import days_between, median_of
 from tenants.access import director_region_ids, is_platform_admin
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Region

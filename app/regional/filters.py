@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from app.clock import state_today
 from app.fields import Day
 from app.lists import FORMATS, QueryFilters, an_id
-from app.rollups.services import SECTIONS, Criteria, school_year_start
+from app.regional.services import SECTIONS, Criteria, school_year_start
 from tenants.models import AccountabilityStatus
 
 
