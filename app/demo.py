@@ -88,6 +88,7 @@ def load_demo(directory: Path) -> dict[str, int]:
         db.session.commit()
         visits = _load_field_work(state_today())
         load_demo_plans(state_today())
+        db.session.commit()
         admin = db.session.scalars(select(User).where(User.email == "admin@example.org")).one()
         for district in by_directory_id.values():
             refresh_school_count(district.id, admin.id)

@@ -14,7 +14,6 @@ from app.accounts.models import User
 from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
-from app.notifications.services import announce_status_report
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import (
@@ -67,9 +66,13 @@ def previous_report(report: StatusReport) -> StatusReport | None:
 
 def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_for: date | None = None,
                          today: date | None = None) -> StatusReport:
-    """Freeze the plan's figures now; a scheduled report is made once per district and interval."""
+    """Freeze the plan's figures now; a scheduled report is made once per district and interval.
+
+    The report is flushed, not committed: the caller commits, then announces it
+    (`announce_status_report`), so that the mail job finds it.
+    """
     if scheduled_for is not None:
-        existing = _scheduled(plan.district_id, scheduled_for)
+        existing = scheduled_report(plan.district_id, scheduled_for)
         if existing is not None:
             return existing
     today = today or state_today()
@@ -89,16 +92,15 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
             db.session.add(report)
     except IntegrityError:
         # The same interval's job ran twice at once: the other run stored it first.
-        existing = _scheduled(plan.district_id, scheduled_for)
+        existing = scheduled_report(plan.district_id, scheduled_for)
         if existing is None:
             raise
         return existing
-    db.session.commit()
-    announce_status_report(report)
     return report
 
 
-def _scheduled(district_id: int, scheduled_for: date | None) -> StatusReport | None:
+def scheduled_report(district_id: int, scheduled_for: date | None) -> StatusReport | None:
+    """The district's report scheduled for the interval starting `scheduled_for`, if made."""
     return db.session.scalars(
         select(StatusReport).where(StatusReport.district_id == district_id,
                                    StatusReport.scheduled_for == scheduled_for)

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.audit.services import audit_trail
 from app.clock import state_today
+from app.extensions import db
 from app.forms import InvalidInput, load_form
 from app.plans import impact, services
 from app.plans.models import Action, ActionStatus, ImprovementPlan, Milestone, Risk, RiskSeverity
@@ -48,6 +49,7 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         except InvalidInput as invalid:
             errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
+            db.session.commit()
             return saved_and_back(f"Action saved: {saved.title}.", url_for("plans.action", action_id=saved.id))
     strategies = [(s.id, f"{p.title} › {s.title}") for p in plan.priorities for s in p.strategies]
     checklist, checklist_values = impact.checklist_on_form(action, request.form, errors)
@@ -104,6 +106,7 @@ def milestone_met(milestone_id: int):
     milestone = get_or_404(Milestone, district_id=g.district.id, id=milestone_id)
     _, back = _on_action(milestone.action_id)
     services.mark_milestone_met(milestone, state_today())
+    db.session.commit()
     return saved_and_back(f"Milestone met: {milestone.title}.", back + "#milestones")
 
 
@@ -118,6 +121,7 @@ def add_risk(action_id: int):
 def close_risk(risk_id: int):
     risk = row_to_change(Risk, risk_id)
     services.close_risk(risk)
+    db.session.commit()
     back = url_for("plans.action", action_id=risk.action_id) if risk.action_id else url_for("plans.plan")
     return saved_and_back(f"Risk closed: {risk.title}.", back)
 

@@ -1,5 +1,7 @@
 """What every plan page shares: the blueprint, a form's round trip, and the edit, delete and inline-form pages.
 
+The services flush; these views commit once what was asked is done.
+
 Everyone who reads the district reads these pages; its writers (leaders and its
 support team) change them, viewers never do.
 """
@@ -8,6 +10,7 @@ from decimal import Decimal
 from flask import flash, g, redirect, render_template, request, url_for
 
 from app.districts.blueprint import district_blueprint
+from app.extensions import db
 from app.forms import InvalidInput, load_form
 from app.plans import services
 from tenants.lookup import get_or_404, require_write
@@ -42,9 +45,11 @@ def submitted(schema, save, values: dict):
     if request.method != "POST":
         return None, values, {}
     try:
-        return save(load_form(schema, request.form)), request.form, {}
+        row = save(load_form(schema, request.form))
     except InvalidInput as invalid:
         return None, request.form, invalid.messages
+    db.session.commit()
+    return row, request.form, {}
 
 
 def row_to_change(model, row_id: int):
@@ -72,6 +77,7 @@ def delete_page(row, noun: str, back: str):
         except services.StillInUse as refused:
             return render_template("plans/delete.html", district=g.district, noun=noun, label=label, back=back,
                                    deletion=refused.deletion), 409
+        db.session.commit()
         return saved_and_back(f"{noun.capitalize()} deleted: {label}.", back)
     return render_template("plans/delete.html", district=g.district, noun=noun, label=label, back=back,
                            deletion=services.deletion_of(row))
@@ -86,4 +92,5 @@ def inline_save(save, message: str, to: str | None = None):
         problems = " ".join(f"{name.replace('_', ' ').capitalize()}: {' '.join(m)}"
                             for name, m in invalid.messages.items())
         return render_template("plans/problem.html", district=g.district, problems=problems, back=to), 422
+    db.session.commit()
     return saved_and_back(message, to)

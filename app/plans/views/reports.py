@@ -3,7 +3,9 @@ from flask import Response, g, render_template, request, url_for
 from flask_login import current_user
 
 from app.exports import export_response
+from app.extensions import db
 from app.lists import Column
+from app.notifications.services import announce_status_report
 from app.plans import services
 from app.plans.models import StatusReport
 from app.plans.pdf import report_pdf
@@ -25,6 +27,8 @@ def reports():
             return render_template("plans/problem.html", district=district, back=url_for("plans.plan"),
                                    problems="Start a plan before reporting on it."), 409
         report = freeze_status_report(plan, current_user)
+        db.session.commit()  # before the announcement: the mail job reads the report
+        announce_status_report(report)
         return saved_and_back("Status report made.", url_for("plans.report", report_id=report.id))
     return render_template("plans/reports.html", district=district, plan=plan, reports=reports_of(district.id),
                            can_edit=can_write(district.id))
