@@ -16,11 +16,13 @@ from app.fieldwork.models import (
 from app.jobs.models import BackgroundJob
 from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
-from app.plans.impact import EquityImpactQuestion, ImpactAnswer, ImpactReview
 from app.plans.models import (
     Action,
     ActionEvidence,
     EquityGoal,
+    EquityImpactQuestion,
+    ImpactAnswer,
+    ImpactReview,
     ImprovementPlan,
     Measurement,
     Milestone,
