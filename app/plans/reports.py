@@ -191,34 +191,32 @@ def changes_since(before: dict | None, after: dict) -> list[str]:
         old, new = before["health"].get(key, 0), after["health"].get(key, 0)
         if old != new:
             changes.append(f"{label}: {old} → {new}")
-    old_actions = {a["id"]: a for a in before["actions"]}
-    for action in after["actions"]:
-        old = old_actions.get(action["id"])
+    for old, action in _matched(before, after, "actions"):
         if old is None:
             changes.append(f"New action: {action['title']}")
         elif old["status"] != action["status"]:
             changes.append(f"{action['title']}: {_words(old['status'])} → {_words(action['status'])}")
-    old_risks = {r["id"]: r for r in before["risks"]}
-    for risk in after["risks"]:
-        old = old_risks.get(risk["id"])
+    for old, risk in _matched(before, after, "risks"):
         if old is None:
             changes.append(f"New {risk['severity']} risk: {risk['title']}")
         elif old["status"] != risk["status"]:
             changes.append(f"Risk {risk['status']}: {risk['title']}")
-    old_milestones = {m["id"]: m for m in before["milestones"]}
-    for milestone in after["milestones"]:
-        old = old_milestones.get(milestone["id"])
+    for old, milestone in _matched(before, after, "milestones"):
         if old is not None and old["state"] != milestone["state"]:
             changes.append(f"Milestone {milestone['state']}: {milestone['title']}")
-    old_goals = {g["id"]: g for g in before["goals"]}
-    for goal in after["goals"]:
-        old = old_goals.get(goal["id"])
+    for old, goal in _matched(before, after, "goals"):
         if old is not None and old["latest_year"] != goal["latest_year"]:
             changes.append(f"New measurement ({goal['latest_year']}) for {goal['metric']}, {goal['student_group']}")
         if old is not None and old["on_track"] != goal["on_track"]:
             changes.append(f"{goal['metric']}, {goal['student_group']}: {_track(old['on_track'])} → "
                            f"{_track(goal['on_track'])}")
     return changes or ["Nothing changed since the previous report."]
+
+
+def _matched(before: dict, after: dict, section: str) -> list[tuple[dict | None, dict]]:
+    """Each item of a section of the later snapshot with the same item (by id) in the earlier one, or None."""
+    earlier = {item["id"]: item for item in before[section]}
+    return [(earlier.get(item["id"]), item) for item in after[section]]
 
 
 def _words(value: str) -> str:
