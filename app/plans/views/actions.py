@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from app.audit.services import audit_trail
 from app.clock import state_today
-from app.extensions import db
 from app.forms import InvalidInput, load_form
 from app.plans import impact, services
 from app.plans.models import Action, ActionStatus, ImprovementPlan, Milestone, Risk, RiskSeverity
@@ -49,7 +48,6 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         except InvalidInput as invalid:
             errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
-            db.session.commit()
             return saved_and_back(f"Action saved: {saved.title}.", url_for("plans.action", action_id=saved.id))
     strategies = [(s.id, f"{p.title} › {s.title}") for p in plan.priorities for s in p.strategies]
     checklist, checklist_values = impact.checklist_on_form(action, request.form, errors)
@@ -89,15 +87,14 @@ def _on_action(action_id: int) -> tuple[Action, str]:
 @bp.post("/actions/<int:action_id>/updates")
 def post_update(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(lambda: services.post_progress_update(action, current_user,
-                                                             load_form(ProgressUpdateSchema(), request.form)),
+    return inline_save(ProgressUpdateSchema(), lambda data: services.post_progress_update(action, current_user, data),
                        "Progress update posted.", back + "#updates")
 
 
 @bp.post("/actions/<int:action_id>/milestones")
 def add_milestone(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(lambda: services.add_milestone(action, load_form(MilestoneSchema(), request.form)),
+    return inline_save(MilestoneSchema(), lambda data: services.add_milestone(action, data),
                        "Milestone added.", back + "#milestones")
 
 
@@ -106,14 +103,13 @@ def milestone_met(milestone_id: int):
     milestone = get_or_404(Milestone, district_id=g.district.id, id=milestone_id)
     _, back = _on_action(milestone.action_id)
     services.mark_milestone_met(milestone, state_today())
-    db.session.commit()
     return saved_and_back(f"Milestone met: {milestone.title}.", back + "#milestones")
 
 
 @bp.post("/actions/<int:action_id>/risks")
 def add_risk(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(lambda: services.add_risk(action, load_form(RiskSchema(), request.form)),
+    return inline_save(RiskSchema(), lambda data: services.add_risk(action, data),
                        "Risk recorded.", back + "#risks")
 
 
@@ -121,7 +117,6 @@ def add_risk(action_id: int):
 def close_risk(risk_id: int):
     risk = row_to_change(Risk, risk_id)
     services.close_risk(risk)
-    db.session.commit()
     back = url_for("plans.action", action_id=risk.action_id) if risk.action_id else url_for("plans.plan")
     return saved_and_back(f"Risk closed: {risk.title}.", back)
 
@@ -129,7 +124,7 @@ def close_risk(risk_id: int):
 @bp.post("/actions/<int:action_id>/review")
 def review(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(lambda: services.sign_off_review(action, current_user, load_form(ReviewSchema(), request.form)),
+    return inline_save(ReviewSchema(), lambda data: services.sign_off_review(action, current_user, data),
                        "Quality review signed off.", back + "#review")
 
 
@@ -137,5 +132,5 @@ def review(action_id: int):
 def link_evidence(action_id: int):
     action, back = _on_action(action_id)
     kind = "Observation" if request.form.get("observation_id") else "Visit"
-    return inline_save(lambda: services.link_evidence(action, load_form(EvidenceSchema(), request.form)),
+    return inline_save(EvidenceSchema(), lambda data: services.link_evidence(action, data),
                        f"{kind} linked as evidence.", back + "#evidence")

@@ -1,13 +1,13 @@
 """Equity goals and their yearly measurements: the list, a goal's page with its chart, adding, editing, deleting."""
-from flask import g, render_template, request, url_for
+from flask import g, render_template, url_for
 
 from app.plans import services
 from app.plans.charts import goal_chart
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.models import Direction, EquityGoal, Measurement
 from app.plans.schemas import EquityGoalSchema, MeasurementSchema
-from app.plans.views.pages import bp, delete_page, edit_page, row_to_change, saved_and_back, submitted
-from tenants.lookup import can_write, get_or_404, require_write
+from app.plans.views.pages import bp, delete_page, edit_page, list_form, row_to_change, saved_and_back, submitted
+from tenants.lookup import can_write, get_or_404
 
 
 @bp.app_template_global("goal_chart")
@@ -18,9 +18,7 @@ def _goal_chart(goal: dict):
 @bp.route("/goals", methods=["GET", "POST"])
 def goals():
     district = g.district
-    if request.method == "POST":
-        require_write(district.id)
-    goal, values, errors = submitted(EquityGoalSchema(), lambda data: services.save_goal(district, data),
+    goal, values, errors = list_form(EquityGoalSchema(), lambda data: services.save_goal(district, data),
                                      {"direction": "higher"})
     if goal:
         return saved_and_back("Equity goal added.", url_for("plans.goal", goal_id=goal.id))

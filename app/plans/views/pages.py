@@ -1,6 +1,6 @@
 """What every plan page shares: the blueprint, a form's round trip, and the edit, delete and inline-form pages.
 
-The services flush; these views commit once what was asked is done.
+The services flush; the pages commit in `saved_and_back`, once what was asked is done.
 
 Everyone who reads the district reads these pages; its writers (leaders and its
 support team) change them, viewers never do.
@@ -36,6 +36,8 @@ def form_values(row, schema) -> dict:
 
 
 def saved_and_back(message: str, to: str):
+    """Commit what the services did (the view owns the transaction), say so, and go back to `to`."""
+    db.session.commit()
     flash(message, "success")
     return redirect(to)
 
@@ -45,11 +47,16 @@ def submitted(schema, save, values: dict):
     if request.method != "POST":
         return None, values, {}
     try:
-        row = save(load_form(schema, request.form))
+        return save(load_form(schema, request.form)), request.form, {}
     except InvalidInput as invalid:
         return None, request.form, invalid.messages
-    db.session.commit()
-    return row, request.form, {}
+
+
+def list_form(schema, save, values: dict):
+    """A list page's form adding to it (`submitted`): anyone reading the district sees the page, writers post."""
+    if request.method == "POST":
+        require_write(g.district.id)
+    return submitted(schema, save, values)
 
 
 def row_to_change(model, row_id: int):
@@ -77,20 +84,18 @@ def delete_page(row, noun: str, back: str):
         except services.StillInUse as refused:
             return render_template("plans/delete.html", district=g.district, noun=noun, label=label, back=back,
                                    deletion=refused.deletion), 409
-        db.session.commit()
         return saved_and_back(f"{noun.capitalize()} deleted: {label}.", back)
     return render_template("plans/delete.html", district=g.district, noun=noun, label=label, back=back,
                            deletion=services.deletion_of(row))
 
 
-def inline_save(save, message: str, to: str | None = None):
-    """Save a small form of a page; on a problem, say what it is (422) on the page it came from."""
+def inline_save(schema, save, message: str, to: str | None = None):
+    """Load a small form of a page and save it; on a problem, say what it is (422) on the page it came from."""
     to = to or url_for("plans.plan")
     try:
-        save()
+        save(load_form(schema, request.form))
     except InvalidInput as invalid:
         problems = " ".join(f"{name.replace('_', ' ').capitalize()}: {' '.join(m)}"
                             for name, m in invalid.messages.items())
         return render_template("plans/problem.html", district=g.district, problems=problems, back=to), 422
-    db.session.commit()
     return saved_and_back(message, to)

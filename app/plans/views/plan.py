@@ -1,7 +1,6 @@
 """The plan page, the plan's own form and settings, and its priorities and strategies."""
-from flask import g, render_template, request, url_for
+from flask import g, render_template, url_for
 
-from app.forms import load_form
 from app.plans import services
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import ImprovementPlan, PlanStatus, Priority, Strategy
@@ -70,15 +69,13 @@ def settings():
 @bp.post("/plans/<int:plan_id>/priorities")
 def add_priority(plan_id: int):
     plan = row_to_change(ImprovementPlan, plan_id)
-    return inline_save(lambda: services.save_priority(plan, load_form(PrioritySchema(), request.form)),
-                       "Priority added.")
+    return inline_save(PrioritySchema(), lambda data: services.save_priority(plan, data), "Priority added.")
 
 
 @bp.post("/plans/<int:plan_id>/strategies")
 def add_strategy(plan_id: int):
     plan = row_to_change(ImprovementPlan, plan_id)
-    return inline_save(lambda: services.save_strategy(plan, load_form(StrategySchema(), request.form)),
-                       "Strategy added.")
+    return inline_save(StrategySchema(), lambda data: services.save_strategy(plan, data), "Strategy added.")
 
 
 @bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])

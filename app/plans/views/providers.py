@@ -1,19 +1,17 @@
 """The district's providers and partners: the list (with what each serves and its spend), adding, editing, deleting."""
-from flask import g, render_template, request, url_for
+from flask import g, render_template, url_for
 
 from app.plans import services
 from app.plans.models import Provider, ProviderKind
 from app.plans.schemas import ProviderSchema
-from app.plans.views.pages import bp, choices, delete_page, edit_page, row_to_change, saved_and_back, submitted
-from tenants.lookup import can_write, require_write
+from app.plans.views.pages import bp, choices, delete_page, edit_page, list_form, row_to_change, saved_and_back
+from tenants.lookup import can_write
 
 
 @bp.route("/providers", methods=["GET", "POST"])
 def providers():
     district = g.district
-    if request.method == "POST":
-        require_write(district.id)
-    saved, values, errors = submitted(ProviderSchema(), lambda data: services.save_provider(district, data),
+    saved, values, errors = list_form(ProviderSchema(), lambda data: services.save_provider(district, data),
                                       {"kind": "provider"})
     if saved:
         return saved_and_back("Provider added.", url_for("plans.providers"))

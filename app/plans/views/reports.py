@@ -27,7 +27,7 @@ def reports():
             return render_template("plans/problem.html", district=district, back=url_for("plans.plan"),
                                    problems="Start a plan before reporting on it."), 409
         report = freeze_status_report(plan, current_user)
-        db.session.commit()  # before the announcement: the mail job reads the report
+        db.session.commit()  # before the announcement: the mail job reads the report (saved_and_back commits too late)
         announce_status_report(report)
         return saved_and_back("Status report made.", url_for("plans.report", report_id=report.id))
     return render_template("plans/reports.html", district=district, plan=plan, reports=reports_of(district.id),
