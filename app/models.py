@@ -15,11 +15,13 @@ from app.fieldwork.models import (
 )
 from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
-from app.plans.impact import EquityImpactQuestion, ImpactAnswer, ImpactReview
 from app.plans.models import (
     Action,
     ActionEvidence,
     EquityGoal,
+    EquityImpactQuestion,
+    ImpactAnswer,
+    ImpactReview,
     ImprovementPlan,
     Measurement,
     Milestone,

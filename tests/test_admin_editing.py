@@ -14,7 +14,7 @@ from app.accounts.tokens import issue_token
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric
-from app.plans.impact import EquityImpactQuestion
+from app.plans.models import EquityImpactQuestion
 from tests import factories
 from tests.factories import PASSWORD
 

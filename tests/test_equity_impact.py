@@ -9,17 +9,8 @@ from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.forms import InvalidInput
-from app.plans.impact import (
-    CREATED,
-    EquityImpactQuestion,
-    ImpactAnswer,
-    ImpactAnswers,
-    ImpactReview,
-    ImpactRound,
-    checklist,
-    reviews_of,
-)
-from app.plans.models import Action, ImprovementPlan
+from app.plans.impact import CREATED, ImpactAnswers, ImpactRound, checklist, reviews_of
+from app.plans.models import Action, EquityImpactQuestion, ImpactAnswer, ImpactReview, ImprovementPlan
 from app.plans.services import save_action
 from tests.matrix_plans import IMPACT_ANSWERS
 

@@ -104,6 +104,7 @@ def test_a_provider_serving_actions_is_kept(world, ids):
 def test_deleting_a_goal_deletes_its_measurements_each_in_the_trail(world, ids):
     goal = _get(EquityGoal, ids["goal"])
     services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("28")), "comparison_value": None})
+    db.session.commit()  # as the view does: the goal's measurements are read again
     assert services.deletion_of(goal).consequences == [
         "Its measurement of 2026 is deleted too.", "Its measurement of 2027 is deleted too."]
     services.delete(goal)

@@ -31,7 +31,8 @@ from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
 from app.onboarding.rows import SchoolRow
-from app.plans.impact import EquityImpactQuestion, question_has_answers
+from app.plans.impact import question_has_answers
+from app.plans.models import EquityImpactQuestion
 from app.text import slugify
 from tenants.access import is_platform_admin
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region

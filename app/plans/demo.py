@@ -41,7 +41,7 @@ DEMO_IMPACT_ANSWERS = [
 
 
 def load_demo_plans(today: date) -> int:
-    """Give each demo district requiring assistance a plan and two equity goals, once."""
+    """Give each demo district requiring assistance a plan and two equity goals, once; the demo loader commits."""
     districts = db.session.scalars(
         select(District).where(District.accountability_status.in_(
             ["focused_targeted_support", "broad_comprehensive_support"]))
@@ -57,7 +57,7 @@ def load_demo_plans(today: date) -> int:
             continue
         _plan(district, owner, today)
         made += 1
-    db.session.commit()
+    db.session.flush()
     return made
 
 

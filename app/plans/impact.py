@@ -1,9 +1,7 @@
 """Equity impact questions: a short checklist answered on an action when it is created or changed materially.
 
-Platform-wide catalog: `EquityImpactQuestion` (a default checklist ships with
-migration 0009; platform admins edit it in /admin). Tenant data, keyed by
-(district_id, id): `ImpactReview`, one round of answers on an action (who, when,
-why it was asked), and its `ImpactAnswer`s, one per active question.
+The rules of asking it, checking the answers and recording them; the models
+(`EquityImpactQuestion`, `ImpactReview`, `ImpactAnswer`) are in `models.py`.
 
 A question that has answers keeps its wording (the admin view refuses to change
 its text or delete it): admins deactivate it and add the new wording as a new
@@ -11,76 +9,23 @@ question, which the next round asks. Each answer also keeps the wording it
 answered, so that a district's export reads on its own.
 """
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import User
 from app.extensions import db
-from app.plans.models import Action
-from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
+from app.plans.models import FIELD_PREFIX, Action, EquityImpactQuestion, ImpactAnswer, ImpactReview
 
 # The changes that ask the checklist again, with their names in the reason given.
 MATERIAL_FIELDS = {"strategy_id": "strategy", "owner_id": "owner", "due_on": "due date",
                    "allocated_cents": "budget allocated", "provider_id": "provider"}
 ANSWER_MAX = 2000
-FIELD_PREFIX = "impact-"
 CREATED = "Asked when the action was created."
 
 
 def _named(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-class EquityImpactQuestion(db.Model):
-    """A question of the equity impact checklist (a platform catalog, like the rubrics)."""
-
-    __tablename__ = "equity_impact_questions"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    position: Mapped[int] = mapped_column(default=1)
-    text: Mapped[str] = mapped_column(String(300))
-    help_text: Mapped[str | None] = mapped_column(Text)
-    # An inactive question is no longer asked; its answers stay.
-    active: Mapped[bool] = mapped_column(default=True)
-
-    @property
-    def input_name(self) -> str:
-        return f"{FIELD_PREFIX}{self.id}"
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class ImpactReview(TenantScoped, db.Model):
-    """One round of answers to the checklist on an action: who answered, when, and why it was asked."""
-
-    __tablename__ = "plan_impact_reviews"
-    __table_args__ = tenant_table_args(tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"))
-
-    action_id: Mapped[int] = mapped_column(Id)
-    reason: Mapped[str] = mapped_column(String(300))
-    answered_by_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id", ondelete="SET NULL"))
-    answered_at: Mapped[datetime] = mapped_column(server_default=func.now())
-
-    answered_by: Mapped[User | None] = relationship(lazy="joined")
-    answers: Mapped[list["ImpactAnswer"]] = relationship(viewonly=True, lazy="selectin", order_by="ImpactAnswer.id")
-
-
-class ImpactAnswer(TenantScoped, db.Model):
-    __tablename__ = "plan_impact_answers"
-    __table_args__ = tenant_table_args(
-        tenant_foreign_key("review_id", "plan_impact_reviews", ondelete="CASCADE"),
-        UniqueConstraint("district_id", "review_id", "question_id"),
-    )
-
-    review_id: Mapped[int] = mapped_column(Id)
-    question_id: Mapped[int] = mapped_column(Id, ForeignKey("equity_impact_questions.id"), index=True)
-    # The wording answered: the district's export has no platform catalog to look it up in.
-    question: Mapped[str] = mapped_column(String(300))
-    answer: Mapped[str] = mapped_column(Text)
 
 
 @dataclass(frozen=True)

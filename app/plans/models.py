@@ -4,8 +4,11 @@ Tenant data, keyed by (district_id, id): `ImprovementPlan` -> `Priority` ->
 `Strategy` -> `Action`, with `Milestone`s, `ProgressUpdate`s and `Risk`s;
 outside `Provider`s with their contracts; `ActionEvidence` linking visits and
 observations to the action they serve; `EquityGoal` -> `Measurement`; frozen
-`StatusReport`s. Derived figures (plan health, gap, trajectory, spend against a
-contract) are never stored: see `health.py` and `equity.py`.
+`StatusReport`s; rounds of answers to the equity impact checklist on an action
+(`ImpactReview` -> `ImpactAnswer`). Platform-wide: the checklist's questions
+(`EquityImpactQuestion`, a catalog like the rubrics); the rules of asking them
+are in `impact.py`. Derived figures (plan health, gap, trajectory, spend against
+a contract) are never stored: see `health.py` and `equity.py`.
 Money is in integer cents.
 """
 from datetime import UTC, date, datetime
@@ -21,6 +24,9 @@ from app.extensions import db
 from app.plans.figures import is_percentage_metric
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
 from tenants.models import enum_check
+
+# An impact question's box on the action form is named impact-<question id>.
+FIELD_PREFIX = "impact-"
 
 
 class PlanStatus(StrEnum):
@@ -345,3 +351,54 @@ class StatusReport(TenantScoped, db.Model):
     def made_local(self) -> datetime:
         """When it was frozen, on the state's wall clock (what pages print as the report's date)."""
         return state_now(self.made_at.replace(tzinfo=UTC))
+
+
+class EquityImpactQuestion(db.Model):
+    """A question of the equity impact checklist (a platform catalog, like the rubrics)."""
+
+    __tablename__ = "equity_impact_questions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    position: Mapped[int] = mapped_column(default=1)
+    text: Mapped[str] = mapped_column(String(300))
+    help_text: Mapped[str | None] = mapped_column(Text)
+    # An inactive question is no longer asked; its answers stay.
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def input_name(self) -> str:
+        return f"{FIELD_PREFIX}{self.id}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ImpactReview(TenantScoped, db.Model):
+    """One round of answers to the checklist on an action: who answered, when, and why it was asked."""
+
+    __tablename__ = "plan_impact_reviews"
+    __table_args__ = tenant_table_args(tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"))
+
+    action_id: Mapped[int] = mapped_column(Id)
+    reason: Mapped[str] = mapped_column(String(300))
+    answered_by_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    answered_by: Mapped[User | None] = relationship(lazy="joined")
+    answers: Mapped[list["ImpactAnswer"]] = relationship(viewonly=True, lazy="selectin", order_by="ImpactAnswer.id")
+
+
+class ImpactAnswer(TenantScoped, db.Model):
+    """One question's answer in a round."""
+
+    __tablename__ = "plan_impact_answers"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("review_id", "plan_impact_reviews", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "review_id", "question_id"),
+    )
+
+    review_id: Mapped[int] = mapped_column(Id)
+    question_id: Mapped[int] = mapped_column(Id, ForeignKey("equity_impact_questions.id"), index=True)
+    # The wording answered: the district's export has no platform catalog to look it up in.
+    question: Mapped[str] = mapped_column(String(300))
+    answer: Mapped[str] = mapped_column(Text)

@@ -67,9 +67,13 @@ def previous_report(report: StatusReport) -> StatusReport | None:
 
 def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_for: date | None = None,
                          today: date | None = None) -> StatusReport:
-    """Freeze the plan's figures now; a scheduled report is made once per district and interval."""
+    """Freeze the plan's figures now; a scheduled report is made once per district and interval.
+
+    The report is flushed, not committed: the caller commits, then announces it
+    (`announce_report`), so that the mail job finds it.
+    """
     if scheduled_for is not None:
-        existing = _scheduled(plan.district_id, scheduled_for)
+        existing = scheduled_report(plan.district_id, scheduled_for)
         if existing is not None:
             return existing
     today = today or state_today()
@@ -89,16 +93,15 @@ def freeze_status_report(plan: ImprovementPlan, made_by: User | None, scheduled_
             db.session.add(report)
     except IntegrityError:
         # The same interval's job ran twice at once: the other run stored it first.
-        existing = _scheduled(plan.district_id, scheduled_for)
+        existing = scheduled_report(plan.district_id, scheduled_for)
         if existing is None:
             raise
         return existing
-    db.session.commit()
-    send_later("workers.jobs.send_report_ready", report.district_id, report.id)  # the "report ready" mail
     return report
 
 
-def _scheduled(district_id: int, scheduled_for: date | None) -> StatusReport | None:
+def scheduled_report(district_id: int, scheduled_for: date | None) -> StatusReport | None:
+    """The district's report scheduled for the interval starting `scheduled_for`, if made."""
     return db.session.scalars(
         select(StatusReport).where(StatusReport.district_id == district_id,
                                    StatusReport.scheduled_for == scheduled_for)
@@ -189,34 +192,32 @@ def changes_since(before: dict | None, after: dict) -> list[str]:
         old, new = before["health"].get(key, 0), after["health"].get(key, 0)
         if old != new:
             changes.append(f"{label}: {old} → {new}")
-    old_actions = {a["id"]: a for a in before["actions"]}
-    for action in after["actions"]:
-        old = old_actions.get(action["id"])
+    for old, action in _matched(before, after, "actions"):
         if old is None:
             changes.append(f"New action: {action['title']}")
         elif old["status"] != action["status"]:
             changes.append(f"{action['title']}: {_words(old['status'])} → {_words(action['status'])}")
-    old_risks = {r["id"]: r for r in before["risks"]}
-    for risk in after["risks"]:
-        old = old_risks.get(risk["id"])
+    for old, risk in _matched(before, after, "risks"):
         if old is None:
             changes.append(f"New {risk['severity']} risk: {risk['title']}")
         elif old["status"] != risk["status"]:
             changes.append(f"Risk {risk['status']}: {risk['title']}")
-    old_milestones = {m["id"]: m for m in before["milestones"]}
-    for milestone in after["milestones"]:
-        old = old_milestones.get(milestone["id"])
+    for old, milestone in _matched(before, after, "milestones"):
         if old is not None and old["state"] != milestone["state"]:
             changes.append(f"Milestone {milestone['state']}: {milestone['title']}")
-    old_goals = {g["id"]: g for g in before["goals"]}
-    for goal in after["goals"]:
-        old = old_goals.get(goal["id"])
+    for old, goal in _matched(before, after, "goals"):
         if old is not None and old["latest_year"] != goal["latest_year"]:
             changes.append(f"New measurement ({goal['latest_year']}) for {goal['metric']}, {goal['student_group']}")
         if old is not None and old["on_track"] != goal["on_track"]:
             changes.append(f"{goal['metric']}, {goal['student_group']}: {_track(old['on_track'])} → "
                            f"{_track(goal['on_track'])}")
     return changes or ["Nothing changed since the previous report."]
+
+
+def _matched(before: dict, after: dict, section: str) -> list[tuple[dict | None, dict]]:
+    """Each item of a section of the later snapshot with the same item (by id) in the earlier one, or None."""
+    earlier = {item["id"]: item for item in before[section]}
+    return [(earlier.get(item["id"]), item) for item in after[section]]
 
 
 def _words(value: str) -> str:
@@ -258,3 +259,9 @@ def _plain(value):
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def announce_report(report: StatusReport) -> bool:
+    """Queue the "report ready" mail to the district's leaders and monitor, by job name (plans stand below
+    notifications). Call it after the report is committed: the job reads it from the database."""
+    return send_later("workers.jobs.send_report_ready", report.district_id, report.id)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.clock import state_today
 from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
-from app.plans.reports import freeze_status_report, interval_start
+from app.plans.reports import freeze_status_report, interval_start, scheduled_report
 from tenants.models import District
 from workers.queues import enqueue
 
@@ -51,7 +51,16 @@ def make_scheduled_report(district_id: int, interval_start_on: str) -> int:
         ).first()
         if plan is None:
             raise LookupError(f"district {district_id} has no active plan to report on")
-        return freeze_status_report(plan, None, scheduled_for=date.fromisoformat(interval_start_on)).id
+        start = date.fromisoformat(interval_start_on)
+        made = scheduled_report(district_id, start)
+        if made is not None:
+            return made.id  # the run that made it announced it
+        report = freeze_status_report(plan, None, scheduled_for=start)
+        # The job owns the transaction; the mail job reads the report, so it is announced once committed. If a run
+        # at the same moment stored the interval's report first, this is that one: the mail job mails once per report.
+        db.session.commit()
+        announce_report(report)
+        return report.id
     except Exception:
         db.session.rollback()
         raise

@@ -2,7 +2,8 @@
 
 Functions take the district (or a row of it) and the acting user explicitly and
 work within the current tenant scope; they raise `InvalidInput` with messages
-per field and store nothing then. Rows point at each other through ids the
+per field and store nothing then. They flush but never commit: the view or the
+job that calls them owns the transaction. Rows point at each other through ids the
 services set, always within the row's own district.
 
 Deleting never orphans a row nor drops one silently: a priority, strategy or
@@ -82,8 +83,9 @@ def _one_of(model, district_id: int, row_id, *conditions):
 
 
 def _added(row):
+    """Add the row and flush it: its id and server defaults are read back; the caller commits."""
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(row)
     return row
 
@@ -282,7 +284,7 @@ def add_milestone(action: Action, data: dict) -> Milestone:
 
 def mark_milestone_met(milestone: Milestone, on: date) -> None:
     milestone.met_on = on
-    db.session.commit()
+    db.session.flush()
 
 
 def add_risk(action: Action, data: dict) -> Risk:
@@ -294,7 +296,7 @@ def add_risk(action: Action, data: dict) -> Risk:
 
 def close_risk(risk: Risk) -> None:
     risk.status = RiskStatus.CLOSED
-    db.session.commit()
+    db.session.flush()
 
 
 def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
@@ -302,7 +304,7 @@ def sign_off_review(action: Action, reviewer: User, data: dict) -> None:
     action.reviewed_by_id = reviewer.id
     action.reviewed_at = stored_now()
     action.review_comment = data.get("review_comment")
-    db.session.commit()
+    db.session.flush()
 
 
 def link_evidence(action: Action, data: dict) -> ActionEvidence:
@@ -453,4 +455,4 @@ def delete(row) -> None:
                 Priority.district_id == row.district_id, Priority.plan_id == row.plan_id,
                 Priority.position > row.position)):
             later.position -= 1
-    db.session.commit()
+    db.session.flush()
