@@ -1,10 +1,11 @@
 """The onboarding wizard (platform admins): a district, its files, a preview, the job; the state directory."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.guards import sign_in_required
+from app.districts.blueprint import district_blueprint
 from app.extensions import db
 from app.onboarding.files import MAX_BYTES
 from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
@@ -20,10 +21,11 @@ from app.onboarding.services import (
     set_lifecycle,
 )
 from tenants.access import is_platform_admin
-from tenants.lookup import district_or_404
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
+# One district's onboarding pages, /onboarding/districts/<slug>/...: the district is in g.district.
+district_bp = district_blueprint("district_onboarding", __name__, under="/onboarding")
 
 
 sign_in_required(bp)
@@ -49,7 +51,7 @@ def index():
         else:
             district = create_district(**details)
             flash(f"Created {district.name}. Now upload its schools and people.", "success")
-            return redirect(url_for("onboarding.district_import", slug=district.slug))
+            return redirect(url_for("district_onboarding.import_files", slug=district.slug))
     districts = db.session.scalars(
         select(District).where(District.lifecycle != Lifecycle.ACTIVE).order_by(District.lifecycle, District.name)).all()
     batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
@@ -60,9 +62,9 @@ def index():
     ), 422 if errors else 200
 
 
-@bp.route("/districts/<slug>/import", methods=["GET", "POST"])
-def district_import(slug: str):
-    district = district_or_404(slug)
+@district_bp.route("/import", methods=["GET", "POST"])
+def import_files():
+    district = g.district
     require_platform_admin()
     preview = None
     if request.method == "POST":
@@ -73,14 +75,14 @@ def district_import(slug: str):
                            people=people_of_district(district.id), max_mb=MAX_BYTES // (1024 * 1024)), 422 if preview else 200
 
 
-@bp.post("/districts/<slug>/people/<int:user_id>/invitation")
-def resend_invitation(slug: str, user_id: int):
-    district = district_or_404(slug)
+@district_bp.post("/people/<int:user_id>/invitation")
+def resend_invitation(user_id: int):
+    district = g.district
     require_platform_admin()
     result = reinvite(district.id, user_id, current_user.id) or abort(404)
     for category, message in result.messages():
         flash(message, category)
-    return redirect(url_for("onboarding.district_import", slug=district.slug, _anchor="people-heading"))
+    return redirect(url_for("district_onboarding.import_files", _anchor="people-heading"))
 
 
 @bp.route("/directory", methods=["GET", "POST"])
@@ -117,9 +119,9 @@ def confirm(batch_id: int):
     return redirect(url_for("onboarding.batch", batch_id=batch.id))
 
 
-@bp.post("/districts/<slug>/lifecycle")
-def lifecycle(slug: str):
-    district = district_or_404(slug)
+@district_bp.post("/lifecycle")
+def lifecycle():
+    district = g.district
     require_platform_admin()
     try:
         wanted = LifecycleSchema().load(request.form)["lifecycle"]
