@@ -1,7 +1,6 @@
-"""What every template may use: the sign-out form, the user's scope in words, the visibility book."""
+"""What every template may use: the user's scope in words, the visibility book, the day and dollars filters."""
 from flask_login import current_user
 
-from app.auth.forms import SignOutForm
 from app.text import day, dollars
 from tenants.access import is_platform_admin
 from tenants.roles import Role
@@ -23,7 +22,6 @@ def init_templating(app) -> None:
         if not current_user.is_authenticated:
             return {}
         return {
-            "sign_out_form": SignOutForm(),
             "my_scope": scope_in_words(current_user),
             "is_admin_user": is_platform_admin(current_user),
         }

@@ -1,5 +1,4 @@
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+"""The school form's rules: the import's rules for a school (app/onboarding/rows.py), and /admin's copy in WTForms."""
 from wtforms.validators import (
     DataRequired,
     Length,
@@ -10,7 +9,11 @@ from wtforms.validators import (
 )
 
 from app.districts import rules
-from tenants.models import AccountabilityStatus
+from app.onboarding.rows import SchoolRow
+
+
+class SchoolSchema(SchoolRow):
+    """A school's details as typed in the district's school form: the same fields and rules as a row of schools."""
 
 
 def _grade_span(form, field) -> None:
@@ -18,7 +21,7 @@ def _grade_span(form, field) -> None:
         raise ValidationError(rules.GRADE_SPAN_MESSAGE)
 
 
-# Each field's validators, for this form and for /admin/school/ (app/admin): one set of rules per field.
+# /admin/school/ (app/admin) is built on Flask-Admin, hence WTForms: the same rules of app/districts/rules.py.
 SCHOOL_VALIDATORS = {
     "name": [DataRequired(), Length(max=rules.NAME_MAX_LENGTH)],
     "code": [DataRequired(), Length(max=rules.CODE_MAX_LENGTH), Regexp(rules.CODE_PATTERN, message=rules.CODE_MESSAGE)],
@@ -26,17 +29,3 @@ SCHOOL_VALIDATORS = {
     "enrollment": [Optional(), NumberRange(min=rules.ENROLLMENT_MIN, max=rules.ENROLLMENT_MAX,
                                            message=rules.ENROLLMENT_MESSAGE)],
 }
-
-
-class SchoolForm(FlaskForm):
-    name = StringField("School name", validators=SCHOOL_VALIDATORS["name"])
-    code = StringField(
-        "School code", validators=SCHOOL_VALIDATORS["code"],
-        description="The state's code for the school, unique in the district.",
-    )
-    grade_span = StringField("Grade span", validators=SCHOOL_VALIDATORS["grade_span"],
-                             description="For example PK-5, 6-8 or 9-12.")
-    enrollment = IntegerField("Enrollment", validators=SCHOOL_VALIDATORS["enrollment"])
-    accountability_category = SelectField(
-        "Accountability category", choices=[(s.value, s.label) for s in AccountabilityStatus]
-    )

@@ -1,14 +1,15 @@
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.districts.blueprint import district_blueprint
-from app.districts.forms import SchoolForm
+from app.districts.forms import SchoolSchema
 from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school
+from app.forms import InvalidInput, load_form
 from app.home.services import schools_of
 from tenants.access import can_assign_supports
 from tenants.lookup import can_write, get_or_404, on_support_team, require_write
-from tenants.models import District
+from tenants.models import AccountabilityStatus, District
 
 # Every page here is one district's: the blueprint loads it into g.district (404 outside the user's scope).
 bp = district_blueprint("districts", __name__)
@@ -46,14 +47,26 @@ def edit_school(school_id: int):
 
 
 def _school_form(district: District, school: School | None):
-    form = SchoolForm(obj=school)
-    if form.validate_on_submit():
+    values, errors = _school_values(school), {}
+    if request.method == "POST":
+        values = request.form
         try:
-            school = save_school(district, form.data, current_user.id, school)
+            school = save_school(district, load_form(SchoolSchema(), request.form), current_user.id, school)
+        except InvalidInput as invalid:
+            errors = invalid.messages
         except SchoolCodeTaken as taken:
-            form.code.errors.append(f"{taken} is already the code of another school in {district.name}.")
+            errors = {"code": [f"{taken} is already the code of another school in {district.name}."]}
         else:
             flash(f"Saved {school.name}.", "success")
             return redirect(url_for("districts.school", school_id=school.id))
-    status = 422 if form.errors else 200
-    return render_template("districts/school_form.html", district=district, school=school, form=form), status
+    return render_template("districts/school_form.html", district=district, school=school, values=values,
+                           errors=errors, categories=[(s.value, s.label) for s in AccountabilityStatus],
+                           ), 422 if errors else 200
+
+
+def _school_values(school: School | None) -> dict:
+    """What the form shows before anything is typed: the school's details, or nothing for a new one."""
+    if school is None:
+        return {}
+    values = {name: getattr(school, name) for name in SchoolSchema().fields}
+    return {name: "" if value is None else value for name, value in values.items()}
