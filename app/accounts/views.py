@@ -15,6 +15,7 @@ from app.accounts.forms import load_new_token
 from app.accounts.tokens import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX, TOKEN_DAYS_MIN, issue_token, revoke_token, tokens_of
 from app.auth.guards import sign_in_required
 from app.clock import stored_now
+from app.extensions import db
 from app.forms import InvalidInput
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -33,6 +34,7 @@ def tokens():
             values, errors = request.form, invalid.messages
         else:
             secret = issue_token(current_user, details["name"], details["days"], details["read_only"])
+            db.session.commit()
     page = render_template("accounts/tokens.html", values=values, errors=errors, secret=secret,
                            tokens=tokens_of(current_user), now=stored_now(),
                            token_days=(TOKEN_DAYS_MIN, TOKEN_DAYS_MAX))
@@ -48,5 +50,6 @@ def revoke(token_id: int):
     token = revoke_token(current_user, token_id)
     if token is None:
         abort(404)
+    db.session.commit()
     flash(f"Revoked the token “{token.name}”: it no longer signs anything in.", "success")
     return redirect(url_for("accounts.tokens"))

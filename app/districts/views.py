@@ -4,7 +4,8 @@ from flask_login import current_user
 from app.districts.blueprint import district_blueprint
 from app.districts.forms import SchoolSchema
 from app.districts.models import School
-from app.districts.services import SchoolCodeTaken, save_school
+from app.districts.services import SchoolCodeTaken, save_school, school_added
+from app.extensions import db
 from app.forms import InvalidInput, load_form
 from app.home.services import schools_of
 from tenants.access import can_assign_supports
@@ -51,12 +52,16 @@ def _school_form(district: District, school: School | None):
     if request.method == "POST":
         values = request.form
         try:
-            school = save_school(district, load_form(SchoolSchema(), request.form), current_user.id, school)
+            saved = save_school(district, load_form(SchoolSchema(), request.form), school)
         except InvalidInput as invalid:
             errors = invalid.messages
         except SchoolCodeTaken as taken:
             errors = {"code": [f"{taken} is already the code of another school in {district.name}."]}
         else:
+            db.session.commit()
+            if school is None:
+                school_added(district, current_user.id)
+            school = saved
             flash(f"Saved {school.name}.", "success")
             return redirect(url_for("districts.school", school_id=school.id))
     return render_template("districts/school_form.html", district=district, school=school, values=values,

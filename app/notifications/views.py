@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.guards import sign_in_required
+from app.extensions import db
 from app.notifications.forms import wanted_kinds
 from app.notifications.models import NotificationKind
 from app.notifications.services import save_preferences, turned_off
@@ -18,6 +19,7 @@ def preferences():
     if request.method == "POST":
         # Checkboxes only: nothing a person sends can be refused (CSRFProtect has checked the token).
         save_preferences(current_user, wanted_kinds(request.form))
+        db.session.commit()
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("notifications.preferences"))
     off = turned_off(current_user)

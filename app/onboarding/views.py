@@ -50,6 +50,7 @@ def index():
             errors = error.messages
         else:
             district = create_district(**details)
+            db.session.commit()
             flash(f"Created {district.name}. Now upload its schools and people.", "success")
             return redirect(url_for("district_onboarding.import_files", slug=district.slug))
     districts = db.session.scalars(
@@ -69,6 +70,7 @@ def import_files():
     preview = None
     if request.method == "POST":
         preview = preview_district_import(district, _uploads("schools", "people"), current_user)
+        db.session.commit()
         if preview.batch:
             return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
     return render_template("onboarding/district_import.html", district=district, preview=preview,
@@ -95,6 +97,7 @@ def directory_import():
             flash("Choose both files: districts.csv and schools.csv.", "error")
             return render_template("onboarding/directory_import.html", preview=None), 422
         preview = preview_directory_import(uploads["districts"], uploads["schools"], current_user)
+        db.session.commit()
         if preview.batch:
             return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
     return render_template("onboarding/directory_import.html", preview=preview), 422 if preview else 200
@@ -114,7 +117,11 @@ def batch(batch_id: int):
 def confirm(batch_id: int):
     require_platform_admin()
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
-    if not confirm_import(batch, current_user):
+    start = confirm_import(batch, current_user)
+    db.session.commit()
+    if start:
+        start()
+    else:
         flash("This import is already queued, running or done: nothing more was queued.", "info")
     return redirect(url_for("onboarding.batch", batch_id=batch.id))
 
@@ -128,6 +135,7 @@ def lifecycle():
     except ValidationError:
         abort(400, "Choose onboarding, active or archived.")
     set_lifecycle(district, Lifecycle(wanted))
+    db.session.commit()
     flash(f"{district.name} is now {wanted}.", "success")
     return redirect(url_for("onboarding.index"))
 
