@@ -51,3 +51,11 @@ def load(schema: Schema, raw: dict, **options) -> dict:
         return schema.load(raw, **options)
     except ValidationError as error:
         raise InvalidInput(flatten_errors(error.messages)) from None
+
+
+def checked_form(schema: Schema, form: MultiDict, **options) -> tuple[dict | None, dict[str, list[str]]]:
+    """(the loaded form, no messages), or (None, messages per field): `load_form` for a page that shows them."""
+    try:
+        return load_form(schema, form, **options), {}
+    except InvalidInput as invalid:
+        return None, invalid.messages

@@ -18,7 +18,7 @@ from app.auth.links import LinkPurpose, LinkRefused, user_for_link
 from app.auth.services import authenticate, set_password_from_link
 from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
-from app.forms import InvalidInput, load_form
+from app.forms import checked_form
 from app.text import duration_in_words
 
 bp = Blueprint("auth", __name__)
@@ -50,19 +50,14 @@ def sign_in():
         return redirect(url_for("home.index"))
     errors = {}
     if request.method == "POST":
-        try:
-            typed = load_form(SignInSchema(), request.form, verbatim=PASSWORDS)
-        except InvalidInput as invalid:
-            errors = invalid.messages
-        else:
-            user = authenticate(typed["email"], typed["password"])
-            if user is None:
-                errors = {"password": ["That email and password do not match an active account."]}
-            else:
-                start_session(user)
-                db.session.commit()
-                flash(f"Signed in as {user.name}.", "success")
-                return redirect(_safe_next(request.args.get("next")))
+        typed, errors = checked_form(SignInSchema(), request.form, verbatim=PASSWORDS)
+        user = authenticate(typed["email"], typed["password"]) if typed else None
+        if user is not None:
+            start_session(user)
+            db.session.commit()
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        errors = errors or {"password": ["That email and password do not match an active account."]}
     return render_template("auth/sign_in.html", values=_shown(request.form), errors=errors), 422 if errors else 200
 
 
@@ -81,11 +76,8 @@ def sign_out():
 def forgot_password():
     errors = {}
     if request.method == "POST":
-        try:
-            typed = load_form(ForgotPasswordSchema(), request.form)
-        except InvalidInput as invalid:
-            errors = invalid.messages
-        else:
+        typed, errors = checked_form(ForgotPasswordSchema(), request.form)
+        if typed:
             request_password_reset(typed["email"])
             # The same answer whether the email has an account or not: this page never tells who has one.
             lasts = duration_in_words(LinkPurpose.RESET.max_age_seconds)
@@ -103,11 +95,8 @@ def set_password(purpose: str, token: str):
         user = user_for_link(token, purpose)
         errors = {}
         if request.method == "POST":
-            try:
-                typed = load_form(SetPasswordSchema(), request.form, verbatim=PASSWORDS)
-            except InvalidInput as invalid:
-                errors = invalid.messages
-            else:
+            typed, errors = checked_form(SetPasswordSchema(), request.form, verbatim=PASSWORDS)
+            if typed:
                 if not set_password_from_link(user, typed["password"]):
                     raise LinkRefused("used")
                 start_session(user)
