@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications.views import bp as notifications_bp
     from app.offline.views import bp as offline_bp
     from app.onboarding.views import bp as onboarding_bp
+    from app.onboarding.views import district_bp as district_onboarding_bp
     from app.plans.views import bp as plans_bp
     from app.regional.views import bp as regional_bp
 
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(lists_bp)
     app.register_blueprint(onboarding_bp)
+    app.register_blueprint(district_onboarding_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(district_audit_bp)

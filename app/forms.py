@@ -26,9 +26,13 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def load_form(schema: Schema, form: MultiDict, lists=(), checkboxes=()) -> dict:
-    """Load a submitted form through `schema`, raising InvalidInput with messages per field."""
-    raw = {key: value.strip() for key, value in form.items() if key != "csrf_token" and value.strip() != ""}
+def load_form(schema: Schema, form: MultiDict, lists=(), checkboxes=(), verbatim=()) -> dict:
+    """Load a submitted form through `schema`, raising InvalidInput with messages per field.
+
+    Values are trimmed, except those named in `verbatim`: a space at either end is part of a password.
+    """
+    raw = {key: value if key in verbatim else value.strip() for key, value in form.items()
+           if key != "csrf_token" and value.strip() != ""}
     for name in lists:
         raw[name] = [value for value in form.getlist(name) if value]
     for name in checkboxes:
@@ -47,3 +51,11 @@ def load(schema: Schema, raw: dict, **options) -> dict:
         return schema.load(raw, **options)
     except ValidationError as error:
         raise InvalidInput(flatten_errors(error.messages)) from None
+
+
+def checked_form(schema: Schema, form: MultiDict, **options) -> tuple[dict | None, dict[str, list[str]]]:
+    """(the loaded form, no messages), or (None, messages per field): `load_form` for a page that shows them."""
+    try:
+        return load_form(schema, form, **options), {}
+    except InvalidInput as invalid:
+        return None, invalid.messages

@@ -1,8 +1,6 @@
-"""What every template may use: the sign-out form, the user's scope in words, the visibility book."""
+"""What every template may use: the user's scope in words, the visibility book, the day and dollars filters."""
 from flask_login import current_user
 
-from app.audit.words import events_in_words
-from app.auth.forms import SignOutForm
 from app.text import day, dollars
 from tenants.access import is_platform_admin
 from tenants.roles import Role
@@ -18,15 +16,12 @@ def init_templating(app) -> None:
     init_visibility_templates(app)
     app.add_template_filter(day)
     app.add_template_filter(dollars)
-    # `{% for entry in trail|in_words %}`: an audit trail as people say it, after the visibility book.
-    app.add_template_filter(events_in_words, "in_words")
 
     @app.context_processor
     def layout_context():
         if not current_user.is_authenticated:
             return {}
         return {
-            "sign_out_form": SignOutForm(),
             "my_scope": scope_in_words(current_user),
             "is_admin_user": is_platform_admin(current_user),
         }

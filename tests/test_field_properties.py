@@ -32,7 +32,8 @@ from app.fields import (
 JSON_SCHEMAS = ("app.fieldwork.schemas", "app.api.schemas", "app.plans.schemas")
 # Query strings, form fields and file cells are always text.
 TEXT_SCHEMAS = ("app.onboarding.rows", "app.onboarding.forms", "app.fieldwork.filters", "app.regional.filters",
-                "app.audit.views")
+                "app.audit.views",
+                "app.districts.forms", "app.accounts.forms", "app.auth.forms", "app.notifications.forms")
 # Reworked by branch datatrust (issue 13 case 7: "18%", "<10", suppressed values): left as they are here.
 LEFT_TO_DATATRUST = {("MeasurementSchema", "value"), ("MeasurementSchema", "comparison_value")}
 # EmailAddress is the one email rule (app/accounts/emails.py): stored form, no NUL, a real address.

@@ -4,10 +4,11 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from app.districts.forms import SchoolSchema
 from app.extensions import db
 from app.fields import LARGEST_ID
 from app.fieldwork.models import Visit
-from app.onboarding.rows import SchoolRow, check_rows
+from app.onboarding.rows import check_rows
 from app.plans.models import Provider
 from tests.test_api import bearer, new_observation, new_visit, visit_count
 
@@ -125,7 +126,7 @@ def test_an_import_row_with_nul_or_a_fraction_is_an_error_on_its_line():
             {"name": "Bad\x00School", "code": "A2", "grade_span": "K-5"},
             {"name": "Half School", "code": "A3", "grade_span": "K-5", "enrollment": "30.5"},
             {"name": "   ", "code": "A4", "grade_span": "K-5"}]
-    loaded, errors = check_rows(rows, SchoolRow(), "schools.csv", "code")
+    loaded, errors = check_rows(rows, SchoolSchema(), "schools.csv", "code")
     assert [row["code"] for row in loaded] == ["A1"]
     assert [(e.line, e.column) for e in errors] == [(3, "name"), (4, "enrollment"), (5, "name")]
     assert "NUL" in errors[0].message and "no fractions" in errors[1].message

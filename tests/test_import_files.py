@@ -12,7 +12,8 @@ from app.accounts.models import User
 from app.districts.models import School
 from app.extensions import db
 from app.onboarding.files import MAX_ROWS, FileRefused, read_table
-from app.onboarding.services import apply_import, preview_district_import
+from app.onboarding.jobs import apply_import
+from app.onboarding.services import preview_district_import
 
 SCHOOLS = ("name,code,grade_span,enrollment\r\n"
            "Belmont Street Community,00421,K-5,512\r\n"
@@ -30,7 +31,9 @@ def preview(world, schools: bytes | None = None, people: bytes | None = None, sc
         uploads["schools"] = (schools_name, schools)
     if people is not None:
         uploads["people"] = ("people.csv", people)
-    return preview_district_import(world.home, uploads, world.admin)
+    result = preview_district_import(world.home, uploads, world.admin)
+    db.session.commit()  # as the wizard's page does
+    return result
 
 
 def imported(world, schools: bytes, people: bytes, schools_name="schools.csv") -> dict:

@@ -13,7 +13,8 @@ from app.accounts.models import User
 from app.auth.links import LinkPurpose, make_link_token, user_for_link
 from app.auth.services import set_password_from_link
 from app.extensions import db
-from app.onboarding.services import apply_import, preview_district_import
+from app.onboarding.jobs import apply_import
+from app.onboarding.services import preview_district_import
 from tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "a brand new passphrase"

@@ -72,7 +72,9 @@ def page(client, batch_id: int) -> str:
 def test_a_killed_work_horse_is_retried_and_the_page_says_so(app, client, committed):
     admin, workers = committed
     batch = directory_batch(app, admin)
-    assert confirm_import(batch, admin)
+    start = confirm_import(batch, admin)
+    db.session.commit()  # the caller commits, then starts the job
+    start()
     worker = start_worker(app, "0.3", burst=False)
     workers.append(worker)
     wait_for(lambda: "of 2,357 rows" in page(client, batch.id), 60, "the page to show the import under way")
@@ -94,7 +96,9 @@ def test_a_killed_work_horse_is_retried_and_the_page_says_so(app, client, commit
 def test_a_killed_worker_s_job_is_retried_by_another_within_its_heartbeat(app, client, committed):
     admin, workers = committed
     batch = directory_batch(app, admin)
-    assert confirm_import(batch, admin)
+    start = confirm_import(batch, admin)
+    db.session.commit()  # the caller commits, then starts the job
+    start()
     first = start_worker(app, "0.5", burst=False)
     wait_for(lambda: "of 2,357 rows" in page(client, batch.id), 60, "the import to be under way")
     killed_at = time.monotonic()
@@ -118,7 +122,9 @@ def test_a_job_out_of_retries_is_on_the_failed_page_and_confirm_again_imports(ap
     app.config["JOB_RETRIES"] = 0
     try:
         batch = directory_batch(app, admin)
-        assert confirm_import(batch, admin)
+        start = confirm_import(batch, admin)
+        db.session.commit()  # the caller commits, then starts the job
+        start()
         worker = start_worker(app, "0.3", burst=False)
         workers.append(worker)
         wait_for(lambda: "of 2,357 rows" in page(client, batch.id), 60, "the import to be under way")

@@ -13,8 +13,9 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.districts.models import School
 from app.extensions import db
+from app.onboarding.jobs import apply_import
 from app.onboarding.models import ImportBatch, ImportStatus
-from app.onboarding.services import apply_import, preview_directory_import, preview_district_import
+from app.onboarding.services import preview_directory_import, preview_district_import
 from tenants.models import District, Lifecycle
 from tests.matrix import ROLES
 
@@ -28,7 +29,9 @@ def count(model, *where) -> int:
 
 def preview(world, schools=SCHOOLS, people=PEOPLE, schools_name="schools.csv"):
     uploads = {"schools": (schools_name, schools), "people": ("people.csv", people)}
-    return preview_district_import(world.home, uploads, world.admin)
+    result = preview_district_import(world.home, uploads, world.admin)
+    db.session.commit()  # as the wizard's page does
+    return result
 
 
 @pytest.mark.parametrize("schools, people, column, message", [

@@ -101,7 +101,9 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_completes(app, 
             folder = Path(app.config["DIRECTORY_PATH"])
             files = [(name, (folder / name).read_bytes()) for name in ("districts.csv", "schools.csv")]
             batch = preview_directory_import(*files, admin).batch
-            assert confirm_import(batch, admin)
+            start = confirm_import(batch, admin)
+            db.session.commit()  # the caller commits, then starts the job
+            start()
             job_id = import_job_id(batch.id)
             worker = start_worker(app, delay="0.3")
             done, total = wait_for(lambda: (p := progress_of(batch.id)) and p[0] >= 800 and p, 60, "the import to be under way")

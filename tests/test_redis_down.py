@@ -58,7 +58,9 @@ def test_with_redis_killed_nothing_answers_500_and_the_recorded_work_is_done_onc
             leader = factories.UserFactory(name="Rhea Reset", email="rhea@example.org")
             db.session.commit()
             before_outage, during_outage = directory_batch(app, admin), directory_batch(app, admin)
-            assert confirm_import(before_outage, admin)  # queued on Redis, which then loses it
+            start = confirm_import(before_outage, admin)  # queued on Redis, which then loses it
+            db.session.commit()  # the caller commits, then starts the job
+            start()
             own_redis.kill()
 
             browser = signed_in(app_server, admin)  # the sign-in limiter falls back to memory

@@ -132,9 +132,9 @@ def test_a_token_made_without_choosing_lives_ninety_days(lead_browser, world):
 @pytest.mark.parametrize("typed, message", [
     ("0", "Use a whole number of days from 1 to 365."),
     ("366", "Use a whole number of days from 1 to 365."),
-    ("", "Not a valid integer value."),
-    ("forever", "Not a valid integer value."),
-    ("1e3", "Not a valid integer value."),
+    ("", "Use a whole number of days from 1 to 365."),
+    ("forever", "Give a whole number, such as 30: no fractions or exponents."),
+    ("1e3", "Give a whole number, such as 30: no fractions or exponents."),
 ])
 def test_a_token_lifetime_out_of_bounds_is_refused_and_kept(lead_browser, world, typed, message):
     page = lead_browser.post("/account/tokens", data={"name": "Script", "days": typed})

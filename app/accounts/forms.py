@@ -1,27 +1,30 @@
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+"""Making a personal API token: a marshmallow schema loaded by `app.forms.load_form`."""
+from marshmallow import EXCLUDE, Schema, fields
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.tokens import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX, TOKEN_DAYS_MIN
+from app.fields import Text, WholeNumber
+from app.forms import load_form
+
+DAYS_MESSAGE = f"Use a whole number of days from {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX}."
 
 
-class NewTokenForm(FlaskForm):
-    name = StringField(
-        "Token name", validators=[DataRequired(), Length(max=120)],
-        description="Say where it will be used, such as \"field tablet\" or \"district data sync\".",
-    )
-    days = IntegerField(
-        "Works for (days)", default=TOKEN_DAYS_DEFAULT,
-        # A request without the field (a script) gets the default; a field left empty is refused, not defaulted.
-        validators=[NumberRange(min=TOKEN_DAYS_MIN, max=TOKEN_DAYS_MAX,
-                                message=f"Use a whole number of days from {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX}.")],
-        description=f"From {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX} days. Make a new token before this one ends.",
-        render_kw={"inputmode": "numeric", "min": TOKEN_DAYS_MIN, "max": TOKEN_DAYS_MAX},
-    )
-    read_only = BooleanField(
-        "Read only", description="The token can read what you can read, and is refused every change.",
-    )
+class NewTokenSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    name = Text(required=True, max_length=120)
+    days = WholeNumber(required=True, minimum=TOKEN_DAYS_MIN, maximum=TOKEN_DAYS_MAX, error=DAYS_MESSAGE,
+                       error_messages={"required": DAYS_MESSAGE})
+    read_only = fields.Boolean(load_default=False)
 
 
-class RevokeTokenForm(FlaskForm):
-    """A POST with its CSRF token, so that a link elsewhere cannot revoke anything."""
+def load_new_token(form: MultiDict) -> dict:
+    """{name, days, read_only} from the token form; raises InvalidInput.
+
+    A request without `days` (a script) gets the default; a field left empty is refused, not defaulted.
+    """
+    if "days" not in form:
+        form = MultiDict(form)
+        form["days"] = str(TOKEN_DAYS_DEFAULT)
+    return load_form(NewTokenSchema(), form, checkboxes=("read_only",))

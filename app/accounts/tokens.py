@@ -29,14 +29,13 @@ def digest(secret: str) -> str:
 def issue_token(user: User, name: str, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False) -> str:
     """Make a token for `user`, valid for `days` days, and return its secret (never stored, never shown again).
 
-    Raises ValueError if `days` is outside TOKEN_DAYS_MIN..TOKEN_DAYS_MAX (forms check this first).
+    Raises ValueError if `days` is outside TOKEN_DAYS_MIN..TOKEN_DAYS_MAX (forms check this first). The caller commits.
     """
     if not TOKEN_DAYS_MIN <= days <= TOKEN_DAYS_MAX:
         raise ValueError(f"A token lives {TOKEN_DAYS_MIN} to {TOKEN_DAYS_MAX} days, not {days}.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, name=name.strip(), token_hash=digest(secret), read_only=read_only,
                             expires_at=stored_now() + timedelta(days=days), issued_for=user.credentials_fingerprint))
-    db.session.commit()
     return secret
 
 
@@ -47,13 +46,12 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 
 def revoke_token(user: User, token_id: int) -> ApiToken | None:
-    """Revoke one of `user`'s own tokens; another person's token is as good as missing."""
+    """Revoke one of `user`'s own tokens (the caller commits); another person's token is as good as missing."""
     token = db.session.scalars(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     ).one_or_none()
     if token is not None:
         token.revoked = True
-        db.session.commit()
     return token
 
 
@@ -71,6 +69,8 @@ def live_token(secret: str) -> ApiToken | None:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
+        # Infrastructure of signing in, as a session's last-seen time (app/auth/sessions.py): a request that
+        # changes nothing (a GET) commits nothing else, and the note must outlive it.
         db.session.commit()
     return token
 

@@ -26,11 +26,11 @@ from app.auth.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hash_pa
 from app.auth.services import person_with_email
 from app.auth.sessions import withdraw_access
 from app.districts import rules as school_rules
+from app.districts.forms import SchoolSchema
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
-from app.onboarding.rows import SchoolRow
 from app.plans.impact import question_has_answers
 from app.plans.models import EquityImpactQuestion
 from app.text import slugify
@@ -181,7 +181,7 @@ class SchoolView(PlatformView):
     form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
     form_choices = {"accountability_category": _choices(AccountabilityStatus)}
     # The rules the import loads a school with (app/onboarding/rows.py: app/fields.py and app/districts/rules.py).
-    form_args = followed_rules(SchoolRow(), ("name", "code", "grade_span", "enrollment"))
+    form_args = followed_rules(SchoolSchema(), ("name", "code", "grade_span", "enrollment"))
 
     def on_model_change(self, form, model, is_created):
         model.code = school_rules.school_code(model.code)

@@ -28,7 +28,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password_from_link(user: User, password: str) -> bool:
-    """Set `user`'s password unless it or their email changed since the link was checked; commit.
+    """Set `user`'s password unless it or their email changed since the link was checked; the caller commits.
 
     The check and the write are one UPDATE, so the same link submitted twice at once sets one password.
     """
@@ -39,5 +39,4 @@ def set_password_from_link(user: User, password: str) -> bool:
         .values(password_hash=hash_password(password)),
         execution_options={"synchronize_session": "fetch"},
     ).rowcount == 1
-    db.session.commit()
     return changed

@@ -71,6 +71,7 @@ def user_for_session(user_key: str) -> User | None:
     # One write a minute at most, as for API tokens.
     if now - open_session.last_seen_at >= LAST_USED_PRECISION:
         open_session.last_seen_at = now
+        # Infrastructure of signing in, not a service: it runs before any view, on requests that commit nothing.
         db.session.commit()
     return user
 

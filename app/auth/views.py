@@ -12,12 +12,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.auth.forms import ForgotPasswordForm, SetPasswordForm, SignInForm, SignOutForm
+from app.auth.forms import PASSWORD_RULE, PASSWORDS, ForgotPasswordSchema, SetPasswordSchema, SignInSchema
 from app.auth.invitations import request_password_reset
 from app.auth.links import LinkPurpose, LinkRefused, user_for_link
 from app.auth.services import authenticate, set_password_from_link
 from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
+from app.forms import checked_form
 from app.text import duration_in_words
 
 bp = Blueprint("auth", __name__)
@@ -47,26 +48,25 @@ limit_per_account = limiter.limit(_account_limit, methods=["POST"], key_func=_ac
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = SignInForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append("That email and password do not match an active account.")
-        else:
+    errors = {}
+    if request.method == "POST":
+        typed, errors = checked_form(SignInSchema(), request.form, verbatim=PASSWORDS)
+        user = authenticate(typed["email"], typed["password"]) if typed else None
+        if user is not None:
             start_session(user)
             db.session.commit()
             flash(f"Signed in as {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))
-    status = 422 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+        errors = errors or {"password": ["That email and password do not match an active account."]}
+    return render_template("auth/sign_in.html", values=_shown(request.form), errors=errors), 422 if errors else 200
 
 
+# CSRFProtect has checked the POST's token before this runs: a link elsewhere cannot sign anyone out.
 @bp.post("/sign-out")
 def sign_out():
-    if SignOutForm().validate_on_submit():
-        end_session()
-        db.session.commit()
-        flash("You are signed out.", "success")
+    end_session()
+    db.session.commit()
+    flash("You are signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -74,15 +74,17 @@ def sign_out():
 @limit_per_address
 @limit_per_account
 def forgot_password():
-    form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        request_password_reset(form.email.data)
-        # The same answer whether the email has an account or not: this page never tells who has one.
-        lasts = duration_in_words(LinkPurpose.RESET.max_age_seconds)
-        flash(f"If {form.email.data.strip()} is the email of an account, a link to set a new password is on its way "
-              f"there. It works once, for {lasts}.", "success")
-        return redirect(url_for("auth.sign_in"))
-    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+    errors = {}
+    if request.method == "POST":
+        typed, errors = checked_form(ForgotPasswordSchema(), request.form)
+        if typed:
+            request_password_reset(typed["email"])
+            # The same answer whether the email has an account or not: this page never tells who has one.
+            lasts = duration_in_words(LinkPurpose.RESET.max_age_seconds)
+            flash(f"If {request.form['email'].strip()} is the email of an account, a link to set a new password is "
+                  f"on its way there. It works once, for {lasts}.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", values=request.form, errors=errors), 422 if errors else 200
 
 
 @bp.route("/set-password/<any(invitation, reset):purpose>/<token>", methods=["GET", "POST"])
@@ -91,25 +93,33 @@ def set_password(purpose: str, token: str):
     purpose = LinkPurpose(purpose)
     try:
         user = user_for_link(token, purpose)
-        form = SetPasswordForm()
-        if form.validate_on_submit():
-            if not set_password_from_link(user, form.password.data):
-                raise LinkRefused("used")
-            start_session(user)
-            db.session.commit()
-            flash(f"Your password is set. Signed in as {user.name}.", "success")
-            return redirect(url_for("home.index"))
-        page = render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
-        status = 422 if form.errors else 200
+        errors = {}
+        if request.method == "POST":
+            typed, errors = checked_form(SetPasswordSchema(), request.form, verbatim=PASSWORDS)
+            if typed:
+                if not set_password_from_link(user, typed["password"]):
+                    raise LinkRefused("used")
+                start_session(user)
+                db.session.commit()
+                flash(f"Your password is set. Signed in as {user.name}.", "success")
+                return redirect(url_for("home.index"))
+        page = render_template("auth/set_password.html", errors=errors, user=user, purpose=purpose,
+                               password_rule=PASSWORD_RULE)
+        status = 422 if errors else 200
     except LinkRefused as refused:
         page = render_template("auth/link_refused.html", reason=refused.reason, purpose=purpose,
-                               lasts=duration_in_words(purpose.max_age_seconds), form=ForgotPasswordForm(formdata=None))
+                               lasts=duration_in_words(purpose.max_age_seconds))
         status = refused.status
     response = make_response(page, status)
     # The token is in this page's address: keep it out of caches and out of Referer headers.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _shown(form) -> dict:
+    """What a refused form shows again: everything typed but the passwords, which never go back into a page."""
+    return {key: value for key, value in form.items() if key not in PASSWORDS}
 
 
 def _safe_next(target: str | None) -> str:

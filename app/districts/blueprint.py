@@ -13,9 +13,12 @@ from app.auth.guards import sign_in_required
 from tenants.lookup import district_or_404
 
 
-def district_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
-    """A blueprint whose rules all start with /districts/<slug> (then `url_prefix`); see the module's docstring."""
-    bp = Blueprint(name, import_name, url_prefix="/districts/<slug>" + url_prefix)
+def district_blueprint(name: str, import_name: str, url_prefix: str = "", under: str = "") -> Blueprint:
+    """A blueprint whose rules all start with `under` + /districts/<slug> + `url_prefix`; see the module's docstring.
+
+    `under` places a feature's district pages inside its own section (onboarding's are /onboarding/districts/<slug>/...).
+    """
+    bp = Blueprint(name, import_name, url_prefix=under + "/districts/<slug>" + url_prefix)
 
     @bp.url_value_preprocessor
     def pop_slug(endpoint, values):

@@ -1,42 +1,51 @@
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import (
-    DataRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+"""A school's rules as one schema (app/districts/rules.py's checks on marshmallow fields), for every way in."""
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from app.districts import rules
+from app.fields import Text, WholeNumber
 from tenants.models import AccountabilityStatus
 
 
-def _grade_span(form, field) -> None:
-    if not rules.is_grade_span(field.data):
+def _valid_grade_span(text: str) -> None:
+    if not rules.is_grade_span(text):
         raise ValidationError(rules.GRADE_SPAN_MESSAGE)
 
 
-# Each field's validators, for this form and for /admin/school/ (app/admin): one set of rules per field.
-SCHOOL_VALIDATORS = {
-    "name": [DataRequired(), Length(max=rules.NAME_MAX_LENGTH)],
-    "code": [DataRequired(), Length(max=rules.CODE_MAX_LENGTH), Regexp(rules.CODE_PATTERN, message=rules.CODE_MESSAGE)],
-    "grade_span": [DataRequired(), _grade_span],
-    "enrollment": [Optional(), NumberRange(min=rules.ENROLLMENT_MIN, max=rules.ENROLLMENT_MAX,
-                                           message=rules.ENROLLMENT_MESSAGE)],
-}
+def by_value_or_label(choices) -> dict[str, str]:
+    """Both the value and the label, lower-cased, to the value: 'District leader' is 'district_leader'."""
+    return {c.value: c.value for c in choices} | {c.label.lower(): c.value for c in choices}
 
 
-class SchoolForm(FlaskForm):
-    name = StringField("School name", validators=SCHOOL_VALIDATORS["name"])
-    code = StringField(
-        "School code", validators=SCHOOL_VALIDATORS["code"],
-        description="The state's code for the school, unique in the district.",
-    )
-    grade_span = StringField("Grade span", validators=SCHOOL_VALIDATORS["grade_span"],
-                             description="For example PK-5, 6-8 or 9-12.")
-    enrollment = IntegerField("Enrollment", validators=SCHOOL_VALIDATORS["enrollment"])
-    accountability_category = SelectField(
-        "Accountability category", choices=[(s.value, s.label) for s in AccountabilityStatus]
-    )
+CATEGORY_CHOICES = by_value_or_label(AccountabilityStatus)
+
+
+class SchoolSchema(Schema):
+    """A school's details: the district's school form, a row of an onboarding file and /admin/school/ all load them here."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def blanks_are_missing(self, row, **kwargs):
+        return {key: value for key, value in row.items() if value != ""}
+
+    name = Text(required=True, max_length=rules.NAME_MAX_LENGTH)
+    code = Text(required=True, max_length=rules.CODE_MAX_LENGTH,
+                validate=validate.Regexp(rules.CODE_PATTERN, error=rules.CODE_MESSAGE))
+    grade_span = Text(required=True, validate=_valid_grade_span)
+    enrollment = WholeNumber(load_default=None, minimum=rules.ENROLLMENT_MIN, maximum=rules.ENROLLMENT_MAX,
+                             error=rules.ENROLLMENT_MESSAGE)
+    accountability_category = fields.String(
+        load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
+        validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
+
+    @pre_load
+    def normalise(self, row, **kwargs):
+        if "code" in row:
+            row["code"] = rules.school_code(row["code"])
+        if "grade_span" in row:
+            row["grade_span"] = rules.grade_span(row["grade_span"])
+        if "accountability_category" in row:
+            text = row["accountability_category"]
+            row["accountability_category"] = CATEGORY_CHOICES.get(text.lower(), text)
+        return row

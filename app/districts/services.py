@@ -27,15 +27,14 @@ def recount_schools(district: District) -> int:
     return district.school_count
 
 
-def save_school(district: District, details: dict, acting_user_id: int, school: School | None = None) -> School:
-    """Create or update a school of `district`; a new school refreshes the district's count."""
+def save_school(district: District, details: dict, school: School | None = None) -> School:
+    """Create or update a school of `district`; the caller commits, then calls `school_added` for a new one."""
     code = rules.school_code(details["code"])
     clash = db.session.scalars(
         select(School.id).where(School.district_id == district.id, School.code == code)
     ).first()
     if clash is not None and (school is None or clash != school.id):
         raise SchoolCodeTaken(code)
-    is_new = school is None
     school = school or School(district_id=district.id)
     school.name = details["name"].strip()
     school.code = code
@@ -43,7 +42,9 @@ def save_school(district: District, details: dict, acting_user_id: int, school: 
     school.enrollment = details.get("enrollment")
     school.accountability_category = details["accountability_category"]
     db.session.add(school)
-    db.session.commit()
-    if is_new:
-        enqueue("workers.jobs.refresh_school_count", district.id, acting_user_id)
     return school
+
+
+def school_added(district: District, acting_user_id: int) -> None:
+    """Refresh the district's count of schools, once the new school is committed (so that the job counts it)."""
+    enqueue("workers.jobs.refresh_school_count", district.id, acting_user_id)

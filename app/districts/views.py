@@ -1,60 +1,76 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.guards import sign_in_required
-from app.districts.forms import SchoolForm
+from app.districts.blueprint import district_blueprint
+from app.districts.forms import SchoolSchema
 from app.districts.models import School
-from app.districts.services import SchoolCodeTaken, save_school, schools_of
+from app.districts.services import SchoolCodeTaken, save_school, school_added, schools_of
+from app.extensions import db
+from app.forms import InvalidInput, load_form
 from tenants.access import can_assign_supports
-from tenants.lookup import can_write, district_or_404, get_or_404, on_support_team, require_write
-from tenants.models import District
+from tenants.lookup import can_write, get_or_404, on_support_team, require_write
+from tenants.models import AccountabilityStatus, District
 
-bp = Blueprint("districts", __name__, url_prefix="/districts")
-
-
-sign_in_required(bp)
+# Every page here is one district's: the blueprint loads it into g.district (404 outside the user's scope).
+bp = district_blueprint("districts", __name__)
 
 
-@bp.get("/<slug>")
-def show(slug: str):
-    district = district_or_404(slug)
+@bp.get("")
+def show():
+    district = g.district
     return render_template(
         "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id),
         support_team=on_support_team(district.id), assigner=can_assign_supports(current_user, district),
     )
 
 
-@bp.get("/<slug>/schools/<int:school_id>")
-def school(slug: str, school_id: int):
-    district = district_or_404(slug)
+@bp.get("/schools/<int:school_id>")
+def school(school_id: int):
+    district = g.district
     school = get_or_404(School, district_id=district.id, id=school_id)
     return render_template("districts/school.html", district=district, school=school, can_edit=can_write(district.id))
 
 
-@bp.route("/<slug>/schools/new", methods=["GET", "POST"])
-def new_school(slug: str):
-    district = district_or_404(slug)
+@bp.route("/schools/new", methods=["GET", "POST"])
+def new_school():
+    district = g.district
     require_write(district.id)
     return _school_form(district, None)
 
 
-@bp.route("/<slug>/schools/<int:school_id>/edit", methods=["GET", "POST"])
-def edit_school(slug: str, school_id: int):
-    district = district_or_404(slug)
+@bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
+def edit_school(school_id: int):
+    district = g.district
     school = get_or_404(School, district_id=district.id, id=school_id)
     require_write(district.id)
     return _school_form(district, school)
 
 
 def _school_form(district: District, school: School | None):
-    form = SchoolForm(obj=school)
-    if form.validate_on_submit():
+    values, errors = _school_values(school), {}
+    if request.method == "POST":
+        values = request.form
         try:
-            school = save_school(district, form.data, current_user.id, school)
+            saved = save_school(district, load_form(SchoolSchema(), request.form), school)
+        except InvalidInput as invalid:
+            errors = invalid.messages
         except SchoolCodeTaken as taken:
-            form.code.errors.append(f"{taken} is already the code of another school in {district.name}.")
+            errors = {"code": [f"{taken} is already the code of another school in {district.name}."]}
         else:
+            db.session.commit()
+            if school is None:
+                school_added(district, current_user.id)
+            school = saved
             flash(f"Saved {school.name}.", "success")
-            return redirect(url_for("districts.school", slug=district.slug, school_id=school.id))
-    status = 422 if form.errors else 200
-    return render_template("districts/school_form.html", district=district, school=school, form=form), status
+            return redirect(url_for("districts.school", school_id=school.id))
+    return render_template("districts/school_form.html", district=district, school=school, values=values,
+                           errors=errors, categories=[(s.value, s.label) for s in AccountabilityStatus],
+                           ), 422 if errors else 200
+
+
+def _school_values(school: School | None) -> dict:
+    """What the form shows before anything is typed: the school's details, or nothing for a new one."""
+    if school is None:
+        return {}
+    values = {name: getattr(school, name) for name in SchoolSchema().fields}
+    return {name: "" if value is None else value for name, value in values.items()}

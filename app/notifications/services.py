@@ -44,11 +44,10 @@ def turned_off(user: User) -> set[NotificationKind]:
 
 
 def save_preferences(user: User, wanted: set[NotificationKind]) -> None:
-    """Keep on the kinds in `wanted`, turn the others off."""
+    """Keep on the kinds in `wanted`, turn the others off; the caller commits."""
     db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == user.id))
     db.session.add_all(NotificationOptOut(user_id=user.id, kind=kind)
                        for kind in NotificationKind if kind not in wanted)
-    db.session.commit()
 
 
 def send_once(user: User, kind: NotificationKind, period: str, subject: str, template: str, **context) -> bool:
@@ -67,6 +66,7 @@ def send_once(user: User, kind: NotificationKind, period: str, subject: str, tem
     except Exception:
         db.session.rollback()  # not sent: the claim goes, and the job's retry sends it
         raise
+    # Part of "once": the claim is committed with each mail sent, so that a retried job skips those already sent.
     db.session.commit()
     return True
 

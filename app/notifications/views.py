@@ -1,9 +1,10 @@
 """A signed-in person's notification settings: which mails they get."""
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.guards import sign_in_required
-from app.notifications.forms import NotificationPreferencesForm
+from app.extensions import db
+from app.notifications.forms import wanted_kinds
 from app.notifications.models import NotificationKind
 from app.notifications.services import save_preferences, turned_off
 
@@ -15,14 +16,11 @@ sign_in_required(bp)
 
 @bp.route("/notifications", methods=["GET", "POST"])
 def preferences():
-    # An unchecked box is not sent: on a POST its absence means "off", so the stored settings are no default.
-    stored = None if request.method == "POST" else {
-        kind.value: kind not in turned_off(current_user) for kind in NotificationKind
-    }
-    form = NotificationPreferencesForm(data=stored)
-    if form.validate_on_submit():
-        save_preferences(current_user, form.wanted())
+    if request.method == "POST":
+        # Checkboxes only: nothing a person sends can be refused (CSRFProtect has checked the token).
+        save_preferences(current_user, wanted_kinds(request.form))
+        db.session.commit()
         flash("Your notification settings are saved.", "success")
         return redirect(url_for("notifications.preferences"))
-    page = render_template("notifications/preferences.html", form=form)
-    return make_response(page, 400 if form.errors else 200)
+    off = turned_off(current_user)
+    return render_template("notifications/preferences.html", kinds=[(kind, kind not in off) for kind in NotificationKind])

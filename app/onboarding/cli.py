@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
-from app.onboarding.services import apply_import, preview_directory_import
+from app.onboarding.jobs import apply_import
+from app.onboarding.services import preview_directory_import
 from tenants.roles import Role
 from tenants.scope import entered
 from tenants.scopes import system_task_scope
@@ -31,6 +32,7 @@ def directory_command(path: Path, admin_email: str | None) -> None:
             click.echo(f"{error.file} line {error.line}, {error.column}: {error.message}", err=True)
         if preview.errors:
             raise click.ClickException(f"{len(preview.errors)} rows need fixing; nothing was imported.")
+        db.session.commit()  # the batch, before its import: a failed import is recorded on it
         with click.progressbar(length=preview.batch.row_count, label="Importing") as bar:
             result = apply_import(preview.batch.id, admin.id, progress=lambda done, total: bar.update(done - bar.pos))
     click.echo(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in result.items()))

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from flask import current_app
 from redis.exceptions import RedisError
 
-from app.onboarding.services import apply_import
+from app.auth.invitations import invite_people
+from app.extensions import db
+from app.onboarding.models import ImportStatus
+from app.onboarding.services import Progress, batch_to_apply, import_batch, mark_failed, no_progress
 from tenants.scopes import person_job_scope
 from workers.context import job
 from workers.failures import JobState, job_state
@@ -21,6 +24,28 @@ def run_import(batch_id: int, user_id: int) -> dict:
     # A new attempt starts from nothing (the last one left nothing): so does its progress.
     report_progress(batch_id, 0, 0)
     return apply_import(batch_id, user_id, progress=lambda done, total: report_progress(batch_id, done, total))
+
+
+def apply_import(batch_id: int, user_id: int, progress: Progress = no_progress) -> dict:
+    """Apply a confirmed batch as one transaction, then invite the people it added; a batch done answers its result.
+
+    The job and `flask import directory` own the transaction here: committed whole, or rolled back and the
+    batch marked failed in a transaction of its own, so that a failed or killed attempt leaves nothing.
+    """
+    batch = batch_to_apply(batch_id, user_id)
+    if batch.status == ImportStatus.DONE:
+        return batch.result
+    try:
+        result, newcomers = import_batch(batch, user_id, progress)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        mark_failed(batch_id, error)
+        db.session.commit()
+        raise
+    # Only after the commit: a worker must find these people, and a mail that fails never undoes the import.
+    invite_people(newcomers, user_id)
+    return result
 
 
 def report_progress(batch_id: int, done: int, total: int) -> None:

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from app.accounts.emails import EmailAddress
-from app.districts import rules
+from app.districts.forms import by_value_or_label
 from app.fields import Text, WholeNumber
-from tenants.models import AccountabilityStatus
 from tenants.roles import Role
 
 # Roles a district's file may give; admins and directors are granted in /admin, never by a file.
@@ -25,18 +24,7 @@ class RowError:
     message: str
 
 
-def _valid_grade_span(text: str) -> None:
-    if not rules.is_grade_span(text):
-        raise ValidationError(rules.GRADE_SPAN_MESSAGE)
-
-
-def _choice(choices) -> dict[str, str]:
-    """Both the value and the label, lower-cased, to the value: 'District leader' is 'district_leader'."""
-    return {c.value: c.value for c in choices} | {c.label.lower(): c.value for c in choices}
-
-
-ROLE_CHOICES = _choice(IMPORTED_ROLES)
-CATEGORY_CHOICES = _choice(AccountabilityStatus)
+ROLE_CHOICES = by_value_or_label(IMPORTED_ROLES)
 
 
 class RowSchema(Schema):
@@ -46,29 +34,6 @@ class RowSchema(Schema):
     @pre_load
     def blanks_are_missing(self, row, **kwargs):
         return {key: value for key, value in row.items() if value != ""}
-
-
-class SchoolRow(RowSchema):
-    name = Text(required=True, max_length=rules.NAME_MAX_LENGTH)
-    code = Text(required=True, max_length=rules.CODE_MAX_LENGTH,
-                validate=validate.Regexp(rules.CODE_PATTERN, error=rules.CODE_MESSAGE))
-    grade_span = Text(required=True, validate=_valid_grade_span)
-    enrollment = WholeNumber(load_default=None, minimum=rules.ENROLLMENT_MIN, maximum=rules.ENROLLMENT_MAX,
-                             error=rules.ENROLLMENT_MESSAGE)
-    accountability_category = fields.String(
-        load_default=AccountabilityStatus.INSUFFICIENT_DATA.value,
-        validate=validate.OneOf(list(AccountabilityStatus), error="Unknown accountability category."))
-
-    @pre_load
-    def normalise(self, row, **kwargs):
-        if "code" in row:
-            row["code"] = rules.school_code(row["code"])
-        if "grade_span" in row:
-            row["grade_span"] = rules.grade_span(row["grade_span"])
-        if "accountability_category" in row:
-            text = row["accountability_category"]
-            row["accountability_category"] = CATEGORY_CHOICES.get(text.lower(), text)
-        return row
 
 
 class PersonRow(RowSchema):

@@ -1,9 +1,10 @@
 """Onboarding: create a district, check its files into a previewed batch, apply a confirmed batch, archive.
 
-Applying is all-or-nothing (one transaction, committed at the very end, so a
-failed or killed job leaves nothing) and idempotent (schools match by code,
-people by email, directory rows by the directory's ids: a second run of the
-same batch or file changes nothing).
+Nothing here commits: the view, the job or the command that calls it owns the transaction.
+Applying is all-or-nothing (one transaction, committed by its caller at the very end,
+`app.onboarding.jobs.apply_import`, so a failed or killed job leaves nothing) and idempotent
+(schools match by code, people by email, directory rows by the directory's ids: a second run of
+the same batch or file changes nothing).
 """
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
+from app.accounts.grants import grant_role
 from app.accounts.models import RoleGrant, User
 from app.audit.models import AuditEvent
 from app.audit.recording import audit_event
@@ -20,6 +22,7 @@ from app.auth.invitations import Invitations, invite_people
 from app.auth.services import person_with_email
 from app.clock import stored_now
 from app.directory import DirectorySchool
+from app.districts.forms import SchoolSchema
 from app.districts.models import School
 from app.extensions import db
 from app.onboarding.files import FileRefused, read_table
@@ -29,7 +32,6 @@ from app.onboarding.rows import (
     DirectorySchoolRow,
     PersonRow,
     RowError,
-    SchoolRow,
     check_rows,
     required_columns,
     school_key,
@@ -50,7 +52,7 @@ STEP = 200
 Progress = Callable[[int, int], None]
 
 
-def _no_progress(done: int, total: int) -> None:
+def no_progress(done: int, total: int) -> None:
     """Report nowhere."""
 
 
@@ -77,7 +79,6 @@ def create_district(name: str, region_id: int, accountability_status: str) -> Di
     district = District(name=name.strip(), slug=slug, region_id=region_id, accountability_status=accountability_status,
                         lifecycle=Lifecycle.ONBOARDING)
     db.session.add(district)
-    db.session.commit()
     return district
 
 
@@ -86,7 +87,7 @@ def preview_district_import(district: District, uploads: dict[str, tuple[str, by
     checked = {"schools": [], "people": []}
     errors: list[RowError] = []
     sources = []
-    for key, schema, unique in (("schools", SchoolRow(), "code"), ("people", PersonRow(), "email")):
+    for key, schema, unique in (("schools", SchoolSchema(), "code"), ("people", PersonRow(), "email")):
         if key not in uploads:
             continue
         filename, data = uploads[key]
@@ -136,7 +137,7 @@ def _batch_or_errors(kind, district_id, checked: dict, errors, sources, user) ->
     batch = ImportBatch(kind=kind, district_id=district_id, created_by_id=user.id, source=", ".join(sources)[:300],
                         rows=checked, row_count=sum(counts.values()))
     db.session.add(batch)
-    db.session.commit()
+    db.session.flush()  # its id, for the page to confirm it
     return Preview(batch=batch, counts=counts)
 
 
@@ -145,65 +146,68 @@ def import_job_id(batch_id: int) -> str:
     return f"import-batch-{batch_id}"
 
 
-def confirm_import(batch: ImportBatch, user: User) -> bool:
-    """Queue a previewed batch; False if nothing was queued.
+def confirm_import(batch: ImportBatch, user: User) -> Callable[[], None] | None:
+    """Mark a batch queued and answer the start of its job, to call once the caller has committed; None if
+    nothing is to be queued.
 
     Confirming again (a double click) queues nothing more while its job is waiting, running or retrying;
     once the job is out of retries or lost by Redis, confirming again starts it again. With Redis down
     the batch is queued in the database and its job enqueued by the reconcile once Redis is back.
+    The job starts after the commit: a worker that finished first would see its batch's "done" overwritten.
     """
     if batch.status == ImportStatus.DONE:
-        return False
+        return None
+    failed = False
     if batch.status != ImportStatus.PREVIEWED:
         state = job_state(import_job_id(batch.id))
         if not state.can_start_again:
-            return False
-        if state.status == "failed" and retry_failed_job(import_job_id(batch.id)):
-            return True
+            return None
+        failed = state.status == "failed"
     batch.status = ImportStatus.QUEUED
-    db.session.commit()
-    enqueue("app.onboarding.jobs.run_import", batch.id, user.id, queue_name="imports", job_id=import_job_id(batch.id))
-    return True
+    batch_id, user_id = batch.id, user.id
+
+    def start() -> None:
+        # RQ keeps a failed job: put it back on its queue, unless it has gone meanwhile.
+        if not (failed and retry_failed_job(import_job_id(batch_id))):
+            enqueue("app.onboarding.jobs.run_import", batch_id, user_id, queue_name="imports",
+                    job_id=import_job_id(batch_id))
+
+    return start
 
 
-def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress) -> dict:
-    """Apply a confirmed batch in one transaction; a batch already done answers its result again."""
+def batch_to_apply(batch_id: int, user_id: int) -> ImportBatch:
+    """The batch `user_id` may apply: raises ImportRefused for anyone but a platform admin, LookupError if none."""
     user = db.session.get(User, user_id)
     if user is None or not is_platform_admin(user):
         raise ImportRefused(f"user {user_id} is not a platform admin: imports are theirs")
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
         raise LookupError(f"import batch {batch_id} does not exist")
-    if batch.status == ImportStatus.DONE:
-        return batch.result
+    return batch
+
+
+def import_batch(batch: ImportBatch, user_id: int, progress: Progress = no_progress) -> tuple[dict, list[int]]:
+    """Apply a batch not yet done, flushed and marked done but not committed: (its result, the people to invite)."""
     directory = batch.kind == ImportKind.DIRECTORY
-    scope = system_task_scope("directory import") if directory else scope_for_job(user.id, batch.district_id)
-    try:
-        # The commit flushes the last changes: it runs in the import's scope too.
-        with entered(scope):
-            if directory:
-                result, newcomers = import_directory(batch.rows["districts"], batch.rows["schools"], user.id, progress), []
-            else:
-                result, newcomers = import_district_rows(batch.district_id, batch.rows, progress)
-            batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, stored_now()
-            db.session.commit()
-    except Exception as error:
-        db.session.rollback()
-        _mark_failed(batch_id, error)
-        raise
-    # Only after the commit: a worker must find these people, and a mail that fails never undoes the import.
-    invite_people(newcomers, user.id)
-    return result
+    scope = system_task_scope("directory import") if directory else scope_for_job(user_id, batch.district_id)
+    with entered(scope):
+        if directory:
+            result, newcomers = import_directory(batch.rows["districts"], batch.rows["schools"], user_id, progress), []
+        else:
+            result, newcomers = import_district_rows(batch.district_id, batch.rows, progress)
+        batch.status, batch.result, batch.error, batch.finished_at = ImportStatus.DONE, result, None, stored_now()
+        # The last changes are written in the import's scope, not in the caller's when it commits.
+        db.session.flush()
+    return result, newcomers
 
 
-def _mark_failed(batch_id: int, error: Exception) -> None:
-    """Record the error on the batch in its own transaction; the import itself left nothing."""
+def mark_failed(batch_id: int, error: Exception) -> None:
+    """Record the error on the batch, after the import was rolled back; the caller commits."""
     batch = db.session.get(ImportBatch, batch_id)
     batch.status, batch.error, batch.finished_at = ImportStatus.FAILED, f"{type(error).__name__}: {error}"[:2000], stored_now()
-    db.session.commit()
 
 
-def import_district_rows(district_id: int, rows: dict, progress: Progress = _no_progress) -> tuple[dict, list[int]]:
+def import_district_rows(district_id: int, rows: dict, progress: Progress = no_progress) -> tuple[dict, list[int]]:
     """Create or update the district's schools (by code) and people (by email) through the ORM, so each change is audited.
 
     Also answers who to invite: people created or given a role here who have no password yet.
@@ -253,15 +257,14 @@ def _person(district_id: int, row: dict, counts: dict) -> tuple[User, bool]:
         user = User(email=row["email"], name=row["name"], password_hash=None)
         db.session.add(user)
         counts["people_created"] += 1
-    if not any(g.role == row["role"] and g.district_id == district_id for g in user.grants):
-        user.grants.append(RoleGrant(role=row["role"], district_id=district_id, title=row["title"]))
+    if grant_role(user, row["role"], district_id=district_id, title=row["title"]):
         counts["grants_created"] += 1
         changed = True
     return user, changed
 
 
 def import_directory(districts: list[dict], schools: list[dict], user_id: int | None,
-                     progress: Progress = _no_progress) -> dict:
+                     progress: Progress = no_progress) -> dict:
     """Bring the state directory in with bulk statements, matching by the directory's ids; audited in bulk."""
     total, done = len(districts) + len(schools), 0
     region_id = _directory_region_id()
@@ -392,5 +395,4 @@ def reinvite(district_id: int, user_id: int, invited_by_id: int) -> Invitations 
 def set_lifecycle(district: District, lifecycle: Lifecycle) -> District:
     """Move a district through onboarding -> active -> archived, and back from archived to active."""
     district.lifecycle = lifecycle
-    db.session.commit()
     return district

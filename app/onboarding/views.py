@@ -1,10 +1,11 @@
 """The onboarding wizard (platform admins): a district, its files, a preview, the job; the state directory."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.auth.guards import sign_in_required
+from app.districts.blueprint import district_blueprint
 from app.extensions import db
 from app.onboarding.files import MAX_BYTES
 from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
@@ -20,10 +21,11 @@ from app.onboarding.services import (
     set_lifecycle,
 )
 from tenants.access import is_platform_admin
-from tenants.lookup import district_or_404
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 
 bp = Blueprint("onboarding", __name__, url_prefix="/onboarding")
+# One district's onboarding pages, /onboarding/districts/<slug>/...: the district is in g.district.
+district_bp = district_blueprint("district_onboarding", __name__, under="/onboarding")
 
 
 sign_in_required(bp)
@@ -48,8 +50,9 @@ def index():
             errors = error.messages
         else:
             district = create_district(**details)
+            db.session.commit()
             flash(f"Created {district.name}. Now upload its schools and people.", "success")
-            return redirect(url_for("onboarding.district_import", slug=district.slug))
+            return redirect(url_for("district_onboarding.import_files", slug=district.slug))
     districts = db.session.scalars(
         select(District).where(District.lifecycle != Lifecycle.ACTIVE).order_by(District.lifecycle, District.name)).all()
     batches = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)).all()
@@ -60,27 +63,28 @@ def index():
     ), 422 if errors else 200
 
 
-@bp.route("/districts/<slug>/import", methods=["GET", "POST"])
-def district_import(slug: str):
-    district = district_or_404(slug)
+@district_bp.route("/import", methods=["GET", "POST"])
+def import_files():
+    district = g.district
     require_platform_admin()
     preview = None
     if request.method == "POST":
         preview = preview_district_import(district, _uploads("schools", "people"), current_user)
+        db.session.commit()
         if preview.batch:
             return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
     return render_template("onboarding/district_import.html", district=district, preview=preview,
                            people=people_of_district(district.id), max_mb=MAX_BYTES // (1024 * 1024)), 422 if preview else 200
 
 
-@bp.post("/districts/<slug>/people/<int:user_id>/invitation")
-def resend_invitation(slug: str, user_id: int):
-    district = district_or_404(slug)
+@district_bp.post("/people/<int:user_id>/invitation")
+def resend_invitation(user_id: int):
+    district = g.district
     require_platform_admin()
     result = reinvite(district.id, user_id, current_user.id) or abort(404)
     for category, message in result.messages():
         flash(message, category)
-    return redirect(url_for("onboarding.district_import", slug=district.slug, _anchor="people-heading"))
+    return redirect(url_for("district_onboarding.import_files", _anchor="people-heading"))
 
 
 @bp.route("/directory", methods=["GET", "POST"])
@@ -93,6 +97,7 @@ def directory_import():
             flash("Choose both files: districts.csv and schools.csv.", "error")
             return render_template("onboarding/directory_import.html", preview=None), 422
         preview = preview_directory_import(uploads["districts"], uploads["schools"], current_user)
+        db.session.commit()
         if preview.batch:
             return redirect(url_for("onboarding.batch", batch_id=preview.batch.id))
     return render_template("onboarding/directory_import.html", preview=preview), 422 if preview else 200
@@ -112,20 +117,25 @@ def batch(batch_id: int):
 def confirm(batch_id: int):
     require_platform_admin()
     batch = db.session.get(ImportBatch, batch_id) or abort(404)
-    if not confirm_import(batch, current_user):
+    start = confirm_import(batch, current_user)
+    db.session.commit()
+    if start:
+        start()
+    else:
         flash("This import is already queued, running or done: nothing more was queued.", "info")
     return redirect(url_for("onboarding.batch", batch_id=batch.id))
 
 
-@bp.post("/districts/<slug>/lifecycle")
-def lifecycle(slug: str):
-    district = district_or_404(slug)
+@district_bp.post("/lifecycle")
+def lifecycle():
+    district = g.district
     require_platform_admin()
     try:
         wanted = LifecycleSchema().load(request.form)["lifecycle"]
     except ValidationError:
         abort(400, "Choose onboarding, active or archived.")
     set_lifecycle(district, Lifecycle(wanted))
+    db.session.commit()
     flash(f"{district.name} is now {wanted}.", "success")
     return redirect(url_for("onboarding.index"))
 

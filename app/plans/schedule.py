@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.clock import state_today
 from app.extensions import db
 from app.plans.models import ImprovementPlan, PlanStatus, StatusReport
-from app.plans.reports import freeze_status_report, interval_start, scheduled_report
+from app.plans.reports import announce_report, freeze_status_report, interval_start, scheduled_report
 from tenants.models import District
 from workers.queues import enqueue
 

@@ -3,6 +3,7 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.services import audit_trail
+from app.audit.words import events_in_words
 from app.clock import state_today
 from app.forms import InvalidInput, load_form
 from app.plans import impact, services
@@ -67,7 +68,7 @@ def action(action_id: int):
     risks = [r for r in services.risks_of(plan) if r.action_id == action.id]
     return render_template(
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
-        evidence=services.evidence_of(action), trail=audit_trail(action), can_edit=can_write(district.id),
+        evidence=services.evidence_of(action), trail=events_in_words(audit_trail(action)), can_edit=can_write(district.id),
         impact_reviews=impact.reviews_of(action),
         today=state_today(), status_options=choices(ActionStatus), severity_options=choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],

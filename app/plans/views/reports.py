@@ -8,7 +8,15 @@ from app.lists import Column
 from app.plans import services
 from app.plans.models import StatusReport
 from app.plans.pdf import report_pdf
-from app.plans.reports import HEALTH_LABELS, changes_since, csv_rows, freeze_status_report, previous_report, reports_of
+from app.plans.reports import (
+    HEALTH_LABELS,
+    announce_report,
+    changes_since,
+    csv_rows,
+    freeze_status_report,
+    previous_report,
+    reports_of,
+)
 from app.plans.views.pages import bp, saved_and_back
 from tenants.lookup import can_write, get_or_404, require_write
 
