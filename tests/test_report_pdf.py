@@ -87,7 +87,7 @@ def test_every_page_renders_and_the_chart_lines_print_in_the_legend_s_colours(pd
 
     def pixels_near(colour: str) -> int:
         target = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-        return sum(1 for image in images for pixel in Image.open(image).convert("RGB").getdata()
+        return sum(1 for image in images for pixel in Image.open(image).convert("RGB").get_flattened_data()
                    if sum(abs(a - b) for a, b in zip(pixel, target)) < 60)
 
     # At this resolution the legend's keys (and the health line's blue border) are some sixty pixels of these
