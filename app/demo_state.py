@@ -12,7 +12,7 @@ so that it takes a minute or two, not an hour.
 import csv
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -349,10 +349,12 @@ def _action(tables, d, plan_id, strategy_id, title, owner_id, providers, year_st
         chance.choice(providers) if providers and chance.random() < 0.4 else None,
     ))
     for _ in range(chance.randint(0, 3) if starts_on < today else 0):
+        reported_on = starts_on + timedelta(days=chance.randint(0, (today - starts_on).days))
         tables["plan_progress_updates"].append((
-            d, _next_id(tables, "plan_progress_updates"), action_id,
-            starts_on + timedelta(days=chance.randint(0, (today - starts_on).days)), status,
+            d, _next_id(tables, "plan_progress_updates"), action_id, reported_on, status,
             "Progress reviewed with the school teams; next steps agreed.", owner_id,
+            # Posted the afternoon of the day it reports on (stored as naive UTC, like `stored_now`).
+            datetime.combine(reported_on, time(20, 0)),
         ))
     for number in range(1, chance.randint(1, 2) + 1):
         target_on = starts_on + timedelta(days=(due_on - starts_on).days * number // 2)
@@ -391,7 +393,7 @@ COLUMNS = {
     "plan_strategies": (Strategy, "district_id, id, priority_id, title"),
     "plan_actions": (Action, ("district_id, id, plan_id, strategy_id, title, owner_id, starts_on, due_on, status, "
                               "allocated_cents, spent_cents, funding_source, provider_id")),
-    "plan_progress_updates": (ProgressUpdate, "district_id, id, action_id, reported_on, status, narrative, author_id"),
+    "plan_progress_updates": (ProgressUpdate, "district_id, id, action_id, reported_on, status, narrative, author_id, posted_at"),
     "plan_milestones": (Milestone, "district_id, id, action_id, title, target_on, met_on"),
     "plan_risks": (Risk, "district_id, id, plan_id, action_id, title, severity, owner_id, mitigation, status"),
     "equity_goals": (EquityGoal, ("district_id, id, priority_id, metric, student_group, comparison_group, "
