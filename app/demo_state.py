@@ -48,6 +48,7 @@ from app.plans.models import (
     Strategy,
 )
 from app.rollups.services import school_year_start
+from app.statistics import refresh_statistics
 from app.text import slugify
 from tenants.models import AccountabilityStatus as S
 from tenants.models import District, Lifecycle, Region
@@ -92,6 +93,7 @@ def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
         counts |= _plans(districts, leads, today, chance)
         db.session.commit()
         _advance_identities()
+        refresh_statistics("regions", "districts", "schools", "users", "role_grants", *COLUMNS)
     return {"regions": len(regions), "districts": len(districts), "schools": len(schools), "leads": len(leads),
             **counts}
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
@@ -399,6 +399,9 @@ def open_follow_ups(user: User, until: date) -> list[Visit]:
             Visit.lead_id == user.id, Visit.follow_up_on.is_not(None), Visit.follow_up_on <= until,
             Visit.follow_up_done.is_(False),
         ).order_by(Visit.follow_up_on, Visit.id)
+        # A follow-up shows its visit's place and next steps: loading the observations and supports of a
+        # lead's hundreds of open follow-ups took most of the home page's time at state scale.
+        .options(lazyload(Visit.observations), lazyload(Visit.supports))
     ))
 
 

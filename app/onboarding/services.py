@@ -33,6 +33,7 @@ from app.onboarding.rows import (
     required_columns,
     school_key,
 )
+from app.statistics import refresh_statistics
 from app.text import slugify
 from tenants.access import is_platform_admin, scope_for_job
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
@@ -45,6 +46,9 @@ from workers.queues import enqueue
 DIRECTORY_REGION = "Not yet assigned"
 # Rows per bulk statement and per progress step.
 STEP = 200
+# What each import fills, analyzed after it (`refresh_statistics`).
+DIRECTORY_TABLES = ("districts", "schools", "audit_events")
+DISTRICT_TABLES = ("schools", "users", "role_grants", "audit_events")
 
 Progress = Callable[[int, int], None]
 
@@ -190,6 +194,7 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = _no_progress)
         db.session.rollback()
         _mark_failed(batch_id, error)
         raise
+    refresh_statistics(*(DIRECTORY_TABLES if directory else DISTRICT_TABLES))
     # Only after the commit: a worker must find these people, and a mail that fails never undoes the import.
     invite_people(newcomers, user.id)
     return result
