@@ -79,15 +79,18 @@ STATE_UUIDS = uuid.UUID("0b7c4a9e-5d1f-4c36-8f0e-7a2d9c3b1e55")
 PASSWORD = "demo-password-2026"
 
 
-def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
-    """Build the state-sized data set in an empty database; refuse if districts exist already."""
+def load_state(directory: Path, today: date | None = None, share: float = 1.0) -> dict[str, int]:
+    """Build the state-sized data set in an empty database; refuse if districts exist already.
+
+    `share` below 1 keeps that share of the districts (every tenth for 0.1), the rest alike: what
+    bench/pages.py compares statement counts with."""
     today = today or state_today()
     chance = random.Random(SEED)
     with entered(system_task_scope("state-scale demo data")):
         if db.session.scalar(select(func.count()).select_from(District)):
             raise click.ClickException("`demo load --scale state` needs a database without districts.")
         regions = _regions()
-        districts, schools = _districts_and_schools(directory, regions, chance)
+        districts, schools = _districts_and_schools(directory, regions, chance, share)
         leads = _people(regions, districts, chance)
         counts = _field_work(districts, schools, leads, today, chance)
         counts |= _plans(districts, leads, today, chance)
@@ -113,14 +116,16 @@ def _region_of(zip_code: str) -> str:
     return next((name for zips, name in REGIONS_BY_ZIP if zip_code[:3] in zips), "Central Massachusetts")
 
 
-def _districts_and_schools(directory: Path, regions: dict[str, int], chance: random.Random):
+def _districts_and_schools(directory: Path, regions: dict[str, int], chance: random.Random, share: float = 1.0):
     """Every district and school; a school needs assistance at the state's 2018 rate, its district then too."""
     zips = _zips(directory)
     by_district: dict[int, list] = {}
     for school in read_schools(directory):
         by_district.setdefault(school.district_directory_id, []).append(school)
     districts, schools, slugs = [], [], set()
-    for number, source in enumerate(read_districts(directory), start=1):
+    kept = [source for position, source in enumerate(read_districts(directory)) if int(position * share) !=
+            int((position + 1) * share) or share >= 1]
+    for number, source in enumerate(kept, start=1):
         own = by_district.get(source.directory_id, [])
         categories = [
             (S.BROAD_COMPREHENSIVE if chance.random() < 0.1 else S.FOCUSED_TARGETED)

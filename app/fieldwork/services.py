@@ -67,8 +67,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
             db.session.add(visit)
             db.session.flush()
             _set_supports(visit, data.get("support_ids", []))
-            for observation in data.get("observations", []):
-                _add_observation(visit, observation)
+            _add_observations(visit, data.get("observations", []))
     except IntegrityError:
         # The same visit sent twice at once: the other request stored it first.
         existing = visit_by_uuid(district, data["client_uuid"])
@@ -202,27 +201,42 @@ def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: 
 
 
 def _add_observation(visit: Visit, data: dict) -> Observation:
-    observation = Observation(
-        district_id=visit.district_id,
-        visit_id=visit.id,
-        rubric_id=data["rubric_id"],
-        grade=data["grade"],
-        subject=data["subject"].strip(),
-        minutes=data["minutes"],
-        feedback=data.get("feedback"),
-    )
-    db.session.add(observation)
+    return _add_observations(visit, [data])[0]
+
+
+def _add_observations(visit: Visit, observations: list[dict]) -> list[Observation]:
+    """The observations in one flush, then every rating of them in another: each flush is one INSERT of
+    many rows (and one of their audit events), so a visit with 100 observations costs two statements more
+    than one with a single observation, not 200."""
+    rows = [
+        Observation(
+            district_id=visit.district_id,
+            visit_id=visit.id,
+            rubric_id=data["rubric_id"],
+            grade=data["grade"],
+            subject=data["subject"].strip(),
+            minutes=data["minutes"],
+            feedback=data.get("feedback"),
+        )
+        for data in observations
+    ]
+    if not rows:
+        return rows
+    db.session.add_all(rows)
     db.session.flush()
-    for rating in data.get("ratings", []):
-        db.session.add(Rating(
+    db.session.add_all(
+        Rating(
             district_id=visit.district_id,
             observation_id=observation.id,
             look_for_id=rating["look_for_id"],
             rating=rating["rating"],
             evidence=rating.get("evidence"),
-        ))
+        )
+        for observation, data in zip(rows, observations)
+        for rating in data.get("ratings", [])
+    )
     db.session.flush()
-    return observation
+    return rows
 
 
 def rubrics_in_use() -> list[Rubric]:
