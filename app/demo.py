@@ -230,13 +230,15 @@ def demo_cli() -> None:
 @demo_cli.command("load")
 @click.option("--scale", type=click.Choice(["demo", "state"]), default="demo", show_default=True,
               help="demo: six districts, fast; state: every district of the state, into an empty PostgreSQL database.")
+@click.option("--share", type=click.FloatRange(0.01, 1.0), default=1.0, show_default=True,
+              help="with --scale state: this share of the districts (0.1: every tenth).")
 @with_appcontext
-def load_command(scale: str) -> None:
+def load_command(scale: str, share: float) -> None:
     """Load the demo districts and people (safe to run again)."""
     if scale == "state":
         from app.demo_state import load_state
 
-        counts = load_state(Path(current_app.config["DIRECTORY_PATH"]))
+        counts = load_state(Path(current_app.config["DIRECTORY_PATH"]), share=share)
         click.echo(", ".join(f"{count:,} {name.replace('_', ' ')}" for name, count in counts.items()))
         return
     counts = load_demo(Path(current_app.config["DIRECTORY_PATH"]))

@@ -12,7 +12,7 @@ so that it takes a minute or two, not an hour.
 import csv
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -48,6 +48,7 @@ from app.plans.models import (
     Strategy,
 )
 from app.regional.services import school_year_start
+from app.statistics import refresh_statistics
 from app.text import slugify
 from tenants.models import AccountabilityStatus as S
 from tenants.models import District, Lifecycle, Region
@@ -78,20 +79,24 @@ STATE_UUIDS = uuid.UUID("0b7c4a9e-5d1f-4c36-8f0e-7a2d9c3b1e55")
 PASSWORD = "demo-password-2026"
 
 
-def load_state(directory: Path, today: date | None = None) -> dict[str, int]:
-    """Build the state-sized data set in an empty database; refuse if districts exist already."""
+def load_state(directory: Path, today: date | None = None, share: float = 1.0) -> dict[str, int]:
+    """Build the state-sized data set in an empty database; refuse if districts exist already.
+
+    `share` below 1 keeps that share of the districts (every tenth for 0.1), the rest alike: what
+    bench/pages.py compares statement counts with."""
     today = today or state_today()
     chance = random.Random(SEED)
     with entered(system_task_scope("state-scale demo data")):
         if db.session.scalar(select(func.count()).select_from(District)):
             raise click.ClickException("`demo load --scale state` needs a database without districts.")
         regions = _regions()
-        districts, schools = _districts_and_schools(directory, regions, chance)
+        districts, schools = _districts_and_schools(directory, regions, chance, share)
         leads = _people(regions, districts, chance)
         counts = _field_work(districts, schools, leads, today, chance)
         counts |= _plans(districts, leads, today, chance)
         db.session.commit()
         _advance_identities()
+        refresh_statistics("regions", "districts", "schools", "users", "role_grants", *COLUMNS)
     return {"regions": len(regions), "districts": len(districts), "schools": len(schools), "leads": len(leads),
             **counts}
 
@@ -111,14 +116,16 @@ def _region_of(zip_code: str) -> str:
     return next((name for zips, name in REGIONS_BY_ZIP if zip_code[:3] in zips), "Central Massachusetts")
 
 
-def _districts_and_schools(directory: Path, regions: dict[str, int], chance: random.Random):
+def _districts_and_schools(directory: Path, regions: dict[str, int], chance: random.Random, share: float = 1.0):
     """Every district and school; a school needs assistance at the state's 2018 rate, its district then too."""
     zips = _zips(directory)
     by_district: dict[int, list] = {}
     for school in read_schools(directory):
         by_district.setdefault(school.district_directory_id, []).append(school)
     districts, schools, slugs = [], [], set()
-    for number, source in enumerate(read_districts(directory), start=1):
+    kept = [source for position, source in enumerate(read_districts(directory)) if int(position * share) !=
+            int((position + 1) * share) or share >= 1]
+    for number, source in enumerate(kept, start=1):
         own = by_district.get(source.directory_id, [])
         categories = [
             (S.BROAD_COMPREHENSIVE if chance.random() < 0.1 else S.FOCUSED_TARGETED)
@@ -349,10 +356,12 @@ def _action(tables, d, plan_id, strategy_id, title, owner_id, providers, year_st
         chance.choice(providers) if providers and chance.random() < 0.4 else None,
     ))
     for _ in range(chance.randint(0, 3) if starts_on < today else 0):
+        reported_on = starts_on + timedelta(days=chance.randint(0, (today - starts_on).days))
         tables["plan_progress_updates"].append((
-            d, _next_id(tables, "plan_progress_updates"), action_id,
-            starts_on + timedelta(days=chance.randint(0, (today - starts_on).days)), status,
+            d, _next_id(tables, "plan_progress_updates"), action_id, reported_on, status,
             "Progress reviewed with the school teams; next steps agreed.", owner_id,
+            # Posted the afternoon of the day it reports on (stored as naive UTC, like `stored_now`).
+            datetime.combine(reported_on, time(20, 0)),
         ))
     for number in range(1, chance.randint(1, 2) + 1):
         target_on = starts_on + timedelta(days=(due_on - starts_on).days * number // 2)
@@ -391,7 +400,7 @@ COLUMNS = {
     "plan_strategies": (Strategy, "district_id, id, priority_id, title"),
     "plan_actions": (Action, ("district_id, id, plan_id, strategy_id, title, owner_id, starts_on, due_on, status, "
                               "allocated_cents, spent_cents, funding_source, provider_id")),
-    "plan_progress_updates": (ProgressUpdate, "district_id, id, action_id, reported_on, status, narrative, author_id"),
+    "plan_progress_updates": (ProgressUpdate, "district_id, id, action_id, reported_on, status, narrative, author_id, posted_at"),
     "plan_milestones": (Milestone, "district_id, id, action_id, title, target_on, met_on"),
     "plan_risks": (Risk, "district_id, id, plan_id, action_id, title, severity, owner_id, mitigation, status"),
     "equity_goals": (EquityGoal, ("district_id, id, priority_id, metric, student_group, comparison_group, "

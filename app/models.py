@@ -13,6 +13,9 @@ from app.fieldwork.models import (
     Visit,
     VisitSupport,
 )
+
+# Indexes of these tables (the dashboard's aggregates and every foreign key), declared in one place.
+from app.indexes import KEY_INDEXES, PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 from app.notifications.models import NotificationOptOut, SentNotification
 from app.onboarding.models import ImportBatch
 from app.plans.models import (
@@ -32,9 +35,6 @@ from app.plans.models import (
     StatusReport,
     Strategy,
 )
-
-# Indexes on the tables above that the regional dashboard reads.
-from app.regional.indexes import PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
 from tenants.models import District, Region
 from workers.models import BackgroundJob
 

@@ -1,13 +1,18 @@
-"""Benchmark: POST /api/v1/visits through gunicorn, next to a bare psycopg INSERT of the same rows.
+"""Benchmark: POST /api/v1/visits through gunicorn, next to its HTTP floor and a bare psycopg INSERT.
 
     .venv/bin/python bench/visit_post.py [--visits 400] [--clients 8] [--workers 4] [--seconds 60]
+                                         [--observations 0,3,10,50] [--ratings 10]
 
 Creates (drops first) the PostgreSQL database `bench_visits` on BENCH_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/postgres), migrates it with `flask db upgrade`,
-makes a district, a school, a lead and the lead's API token, then starts gunicorn on
-127.0.0.1 (loopback only) and times each POST from a few concurrent clients. The same
-visits are then inserted with one bare INSERT each (autocommit) by as many psycopg
-connections. Prints throughput and p50/p95 latency for both, and the ratios.
+makes a district, a school, a lead, the lead's API token and a rubric, then starts two gunicorns on
+127.0.0.1 (loopback only) with the same command and workers: the app, and the floor
+(`bench/floor_app.py`: a bare Flask endpoint inserting the same rows with the same driver and pool,
+in one transaction). For each number of observations (each with `--ratings` ratings) the same visits
+are POSTed to both from a few concurrent clients, the app and the floor in turn; app / floor is
+the ratio of their p50 (goal: 2x or less with 3 observations, and a cost per observation that stays
+flat as observations grow). Last, visits without observations are inserted with one bare INSERT each
+(autocommit) by as many psycopg connections, as before.
 """
 import argparse
 import http.client
@@ -28,6 +33,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.processes import free_port, wait_for_port  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DATABASE = "bench_visits"
 MAX_VISITS = 5000
@@ -51,25 +57,39 @@ def main() -> None:
                    capture_output=True)
     seed = json.loads(subprocess.run([sys.executable, __file__, "--seed"], cwd=ROOT, env=env, check=True,
                                      capture_output=True, text=True).stdout)
-    port = free_port()
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", str(options.workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    servers = {name: start_gunicorn(module, options.workers, env) for name, module in
+               (("app", "wsgi:app"), ("floor", "bench.floor_app:app"))}
     try:
-        wait_for_port(port)
-        api = run(options, lambda body: post_visit(port, seed["token"], body), seed)
+        for _server, port in servers.values():
+            wait_for_port(port)
+        by_observations = {}
+        for count in options.observation_counts:
+            app_port, floor_port = servers["app"][1], servers["floor"][1]
+            api = run(options, lambda body: post_visit(app_port, seed["token"], body), seed, count)
+            floor = run(options, lambda body: post_visit(floor_port, None, {**body, "lead_id": seed["lead_id"]},
+                                                         "/floor/visits"), seed, count)
+            by_observations[count] = (api, floor)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server, _port in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
     with psycopg.connect(database_url, autocommit=True) as connection:
         connection.execute("DELETE FROM visits")
     inserts = BareInserts(database_url, seed["lead_id"])
     try:
-        bare = run(options, inserts, seed)
+        bare = run(options, inserts, seed, 0)
     finally:
         inserts.close()
-    report(options, api, bare)
+    report(options, by_observations, bare)
+
+
+def start_gunicorn(module: str, workers: int, env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", module],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return server, port
 
 
 def parse_options():
@@ -78,12 +98,15 @@ def parse_options():
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients / connections")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--seconds", type=float, default=60, help="stop each run after this long")
+    parser.add_argument("--observations", default="0,3,10,50", help="observations per visit, one run each")
+    parser.add_argument("--ratings", type=int, default=10, help="ratings per observation (at most the look-fors)")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:
         seed_and_print()
         sys.exit(0)
     options.visits = max(1, min(options.visits, MAX_VISITS))
+    options.observation_counts = [int(count) for count in options.observations.split(",")]
     return options
 
 
@@ -101,34 +124,45 @@ def seed_and_print() -> None:
     from tenants.roles import Role
     from tenants.scope import entered, system_scope
     from tests import factories
+    from tests.factories import default_rubric
 
     app = create_app()
     with app.app_context(), entered(system_scope("benchmark data")):
         district = factories.DistrictFactory(name="Benchmark District", slug="benchmark")
         school = factories.SchoolFactory(district=district, name="Benchmark Elementary")
         lead = factories.person(Role.ASSISTANCE_LEAD, district=district, name="Bench Lead")
+        rubric = default_rubric()
         db.session.commit()
         print(json.dumps({"district_id": district.id, "school_id": school.id, "lead_id": lead.id,
-                          "email": lead.email, "token": issue_token(lead, "benchmark")}))
+                          "email": lead.email, "token": issue_token(lead, "benchmark"), "rubric_id": rubric.id,
+                          "look_for_ids": [look_for.id for look_for in rubric.look_fors]}))
 
 
-def visit_body(seed: dict, number: int) -> dict:
-    return {
+def visit_body(seed: dict, number: int, observations: int = 0, ratings: int = 10) -> dict:
+    body = {
         "district_id": seed["district_id"], "client_uuid": str(uuid.uuid4()), "school_id": seed["school_id"],
         "visited_on": "2026-10-20", "minutes": 60, "kind": "formal", "purpose": f"Benchmark visit {number}",
         "shared_notes": "Strong start on the math block.", "internal_notes": "Principal is leaving in June.",
     }
+    if observations:
+        body["observations"] = [
+            {"rubric_id": seed["rubric_id"], "grade": "4", "subject": "Mathematics", "minutes": 20,
+             "ratings": [{"look_for_id": look_for_id, "rating": 3, "evidence": "Students explained their reasoning."}
+                         for look_for_id in seed["look_for_ids"][:ratings]]}
+            for _ in range(observations)
+        ]
+    return body
 
 
-def post_visit(port: int, token: str, body: dict) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def post_visit(port: int, token: str | None, body: dict, path: str = "/api/v1/visits") -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     try:
-        connection.request("POST", "/api/v1/visits", json.dumps(body),
-                           {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        connection.request("POST", path, json.dumps(body), headers)
         response = connection.getresponse()
-        response.read()
+        answer = response.read()
         if response.status != 201:
-            raise RuntimeError(f"POST answered {response.status}")
+            raise RuntimeError(f"POST {path} answered {response.status}: {answer[:300]!r}")
     finally:
         connection.close()
 
@@ -142,6 +176,7 @@ class BareInserts:
         self.connections = []
 
     def __call__(self, body: dict) -> None:
+        body = {name: value for name, value in body.items() if name != "observations"}
         if not hasattr(self.local, "connection"):
             self.local.connection = psycopg.connect(self.database_url, autocommit=True)
             self.connections.append(self.local.connection)
@@ -152,9 +187,12 @@ class BareInserts:
             connection.close()
 
 
-def run(options, store, seed: dict) -> dict:
+def run(options, store, seed: dict, observations: int) -> dict:
     """Store `options.visits` visits from `options.clients` threads; the latency of each and the wall time."""
-    bodies = [visit_body(seed, n) for n in range(options.visits)]
+    bodies = [visit_body(seed, n, observations, options.ratings) for n in range(options.visits)]
+    # Warm-up, untimed: each worker's first requests import modules and compile the statements.
+    with ThreadPoolExecutor(max_workers=options.clients) as pool:
+        list(pool.map(store, [visit_body(seed, -1, observations, options.ratings) for _ in range(4 * options.workers)]))
     deadline = time.monotonic() + options.seconds
 
     def timed(body: dict) -> float | None:
@@ -180,15 +218,21 @@ def summary(result: dict) -> dict:
     }
 
 
-def report(options, api: dict, bare: dict) -> None:
-    api, bare = summary(api), summary(bare)
-    print(f"{options.visits} visits, {options.clients} concurrent clients, gunicorn with {options.workers} workers")
-    print(f"{'':28}{'rows':>6}{'rows/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
-    for label, figures in (("POST /api/v1/visits", api), ("bare INSERT (psycopg)", bare)):
-        print(f"{label:28}{figures['rows']:>6}{figures['per_second']:>10.0f}{figures['p50_ms']:>10.2f}"
-              f"{figures['p95_ms']:>10.2f}")
-    print(f"The API stores {bare['per_second'] / api['per_second']:.1f}x fewer visits per second than bare INSERTs; "
-          f"its p50 is {api['p50_ms'] / bare['p50_ms']:.1f}x and its p95 {api['p95_ms'] / bare['p95_ms']:.1f}x theirs.")
+def report(options, by_observations: dict, bare: dict) -> None:
+    print(f"{options.visits} visits per run, {options.clients} concurrent clients, gunicorn with {options.workers} "
+          f"workers; load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    print(f"{'observations':>12} {'ratings':>8}{'app/s':>8}{'floor/s':>9}{'app p50':>9}{'floor p50':>10}"
+          f"{'app p95':>9}{'app/floor':>10}")
+    for count, (api, floor) in by_observations.items():
+        api, floor = summary(api), summary(floor)
+        print(f"{count:>12} {count * options.ratings:>8}{api['per_second']:>8.0f}{floor['per_second']:>9.0f}"
+              f"{api['p50_ms']:>9.1f}{floor['p50_ms']:>10.1f}{api['p95_ms']:>9.1f}"
+              f"{api['p50_ms'] / floor['p50_ms']:>9.2f}x")
+    api, _floor = (summary(result) for result in by_observations[min(by_observations)])
+    bare = summary(bare)
+    print(f"bare INSERT (psycopg, autocommit), no observations: {bare['per_second']:.0f}/s, p50 {bare['p50_ms']:.2f} ms; "
+          f"the API with {min(by_observations)} observations: p50 {api['p50_ms'] / bare['p50_ms']:.1f}x that")
+
 
 if __name__ == "__main__":
     main()

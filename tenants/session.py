@@ -16,8 +16,8 @@ Closes the holes of SQLAlchemy's "global WHERE criteria" recipe (DESIGN.md):
   tenant table, and any `text()`, is refused. Both in a restricted scope only,
   and unless the caller states that it filtered by scope (`scope_checked=True`);
 - the criteria lambda is cached per class: the district ids are computed
-  outside it and captured as a bound parameter (one array on PostgreSQL),
-  never baked into SQL; a statement kept and run again (`REUSED_STATEMENT`)
+  outside it and captured as a bound parameter (`= :id` for one district, one
+  array on PostgreSQL for more), never baked into SQL; a statement kept and run again (`REUSED_STATEMENT`)
   keeps its scoped copy per set of districts, never one scope's for another.
 """
 import re
@@ -96,7 +96,13 @@ def _apply_scope(state):
 
 def _scoped(statement, allowed: tuple, on_postgresql: bool):
     """The statement with the tenant criteria for these districts."""
-    if on_postgresql:
+    if len(allowed) == 1:
+        # One district (most requests): `= :id`, which PostgreSQL carries along the join's equalities of
+        # district_id instead of counting each table's test as a further filter (an ANY on every table of a
+        # join multiplies their selectivities: the planner expects one row and picks a nested loop).
+        (district_id,) = allowed
+        criteria = lambda cls: cls.district_id == district_id  # noqa: E731
+    elif on_postgresql:
         # One array parameter, not one per district: the statement's text (so its compiled and prepared
         # forms) stays the same for any number of districts, and 520 ids cost one value to send and parse.
         ids = list(allowed)

@@ -1,13 +1,16 @@
 """The automatic tenant filter and write guard, one test per known hole (DESIGN.md)."""
+import re
+
 import pytest
-from sqlalchemy import column, delete, func, insert, inspect, literal_column, select, table, text, update
+from sqlalchemy import and_, column, delete, event, func, insert, inspect, literal_column, select, table, text, update
 from sqlalchemy.orm import aliased, lazyload
 from sqlalchemy.orm.exc import NoResultFound
 from werkzeug.exceptions import Forbidden
 
+from app.accounts.models import User
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import Rating, Visit
+from app.fieldwork.models import Observation, Rating, Visit
 from tenants.access import scope_for_job, scope_for_user
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Lifecycle, Region
@@ -347,3 +350,61 @@ def test_cross_district_door_is_closed_to_district_roles(app, world):
         for user in (world.lead, world.leader, world.viewer):
             with pytest.raises(Forbidden), cross_district_reads(user):
                 pass
+
+
+# --- the filter as the planner reads it ------------------------------------------------------------
+
+
+def sent_sql(run) -> tuple[list, list[str]]:
+    """The rows `run()` answers, and the SQL it sent."""
+    sent = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        rows = run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return rows, sent
+
+
+def test_one_district_is_filtered_with_equals_and_several_with_one_array(world):
+    """`= :id` lets PostgreSQL carry one district along a join's equalities of district_id."""
+    third = factories.DistrictFactory(name="Thirdton", slug="thirdton", region=world.home_region)
+    for scope, wanted, unwanted in ((only(world.home), "schools.district_id = %(", "ANY"),
+                                    (only(world.home, third), "schools.district_id = ANY (%(", None)):
+        with entered(scope):
+            names, (sql,) = sent_sql(lambda: set(db.session.scalars(select(School.name))))
+        assert names == {"Homeville Elementary", "Homeville High"}
+        assert wanted in sql and (unwanted is None or unwanted not in sql)
+
+
+@pytest.mark.parametrize("districts", ["one", "two"])
+def test_a_join_never_reaches_another_district_s_rows(world, districts):
+    """Each tenant table of a join keeps its own filter: a join on a key without district_id (by id alone, by a
+    user, through an alias) finds no row of another district, with one district in scope or several."""
+    third = factories.DistrictFactory(name="Thirdton", slug="thirdton", region=world.home_region)
+    scope = only(world.home) if districts == "one" else only(world.home, third)
+    foreign_visit, other = world.foreign_visit, aliased(Visit)
+    joins = {
+        "by id alone": select(Observation.id, Visit.purpose).join(Visit, Visit.id == foreign_visit.id),
+        "by the visit's id": select(Visit.purpose).join(Observation, Observation.visit_id == Visit.id)
+        .where(Visit.id == foreign_visit.id),
+        "through an alias": select(School.name, other.purpose).join(other, other.id == foreign_visit.id),
+        "through a person": select(Visit.purpose).select_from(User)
+        .join(Visit, Visit.lead_id == User.id).where(User.id == world.foreign_lead.id),
+        "a key join": select(Observation.id, Visit.purpose)
+        .join(Visit, and_(Visit.district_id == Observation.district_id, Visit.id == Observation.visit_id))
+        .where(Visit.id == foreign_visit.id),
+    }
+    with entered(scope):
+        for name, statement in joins.items():
+            rows, (sql,) = sent_sql(lambda statement=statement: db.session.execute(statement).all())
+            assert rows == [], name
+            tables = re.findall(r"(?:FROM|JOIN) (\w+)(?: AS (\w+))?", sql)
+            for table, alias in tables:
+                if table in ("users",):
+                    continue
+                assert re.search(rf"\b{alias or table}\.district_id = ", sql), (name, table, sql)

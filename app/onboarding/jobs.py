@@ -6,8 +6,17 @@ from redis.exceptions import RedisError
 
 from app.auth.invitations import invite_people
 from app.extensions import db
-from app.onboarding.models import ImportStatus
-from app.onboarding.services import Progress, batch_to_apply, import_batch, mark_failed, no_progress
+from app.onboarding.models import ImportKind, ImportStatus
+from app.onboarding.services import (
+    DIRECTORY_TABLES,
+    DISTRICT_TABLES,
+    Progress,
+    batch_to_apply,
+    import_batch,
+    mark_failed,
+    no_progress,
+)
+from app.statistics import refresh_statistics
 from tenants.scopes import person_job_scope
 from workers.context import job
 from workers.failures import JobState, job_state
@@ -43,6 +52,8 @@ def apply_import(batch_id: int, user_id: int, progress: Progress = no_progress) 
         mark_failed(batch_id, error)
         db.session.commit()
         raise
+    # The planner's statistics of what the import filled, or its statements misjudge the new rows (issue 20).
+    refresh_statistics(*(DIRECTORY_TABLES if batch.kind == ImportKind.DIRECTORY else DISTRICT_TABLES))
     # Only after the commit: a worker must find these people, and a mail that fails never undoes the import.
     invite_people(newcomers, user_id)
     return result

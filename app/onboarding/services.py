@@ -48,6 +48,9 @@ from workers.queues import enqueue
 DIRECTORY_REGION = "Not yet assigned"
 # Rows per bulk statement and per progress step.
 STEP = 200
+# What each import fills, analyzed after it (`refresh_statistics`).
+DIRECTORY_TABLES = ("districts", "schools", "audit_events")
+DISTRICT_TABLES = ("schools", "users", "role_grants", "audit_events")
 
 Progress = Callable[[int, int], None]
 

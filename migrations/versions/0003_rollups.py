@@ -10,7 +10,7 @@ down_revision = '0002_fieldwork'
 branch_labels = None
 depends_on = None
 
-# name, table, columns: the same as app/rollups/indexes.py.
+# name, table, columns: the same as app/indexes.py.
 INDEXES = (
     ("ix_visits_last_per_school", "visits", ["district_id", "school_id", "visited_on"]),
     ("ix_visits_lead_visited_on", "visits", ["lead_id", "visited_on"]),

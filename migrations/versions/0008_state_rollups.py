@@ -11,7 +11,7 @@ down_revision = '0007_notifications'
 branch_labels = None
 depends_on = None
 
-# name, table, columns: the same as PLAN_ROLLUP_INDEXES in app/rollups/indexes.py.
+# name, table, columns: the same as PLAN_ROLLUP_INDEXES in app/indexes.py.
 INDEXES = (
     ("ix_plan_progress_updates_last_per_action", "plan_progress_updates", ["district_id", "action_id", "reported_on"]),
     ("ix_plan_actions_plan", "plan_actions", ["district_id", "plan_id"]),
