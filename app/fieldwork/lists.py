@@ -6,10 +6,10 @@ An export is the same list with `?format=csv` or `?format=xlsx`: the same filter
 """
 from collections.abc import Callable, Sequence
 
-from flask import Blueprint, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.auth.guards import sign_in_required
+from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
 from app.exports import export_response
 from app.fieldwork.filters import (
@@ -45,18 +45,14 @@ from app.fieldwork.trends import (
 from app.forms import InvalidInput, flatten_errors
 from app.home.services import schools_of
 from app.lists import Column, ListFilters, visible_columns
-from tenants.lookup import district_or_404
 from tenants.models import District
 
-bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
-
-
-sign_in_required(bp)
+bp = district_blueprint("lists", __name__)
 
 
 @bp.get("/visits")
-def visits(slug: str):
-    district = district_or_404(slug)
+def visits():
+    district = g.district
     return _list(district, "visits", VisitFilters(), visit_listing, VISIT_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "leads": _choices(leads_of(district)),
@@ -65,8 +61,8 @@ def visits(slug: str):
 
 
 @bp.get("/observations")
-def observations(slug: str):
-    district = district_or_404(slug)
+def observations():
+    district = g.district
     return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "grades": [(grade, grade) for grade in GRADES],
@@ -75,8 +71,8 @@ def observations(slug: str):
 
 
 @bp.get("/assignments")
-def assignments(slug: str):
-    district = district_or_404(slug)
+def assignments():
+    district = g.district
     return _list(district, "assignments", AssignmentFilters(), assignment_listing, ASSIGNMENT_COLUMNS, lambda: {
         "statuses": [(status.value, status.value.capitalize()) for status in AssignmentStatus],
         "support_types": _choices(support_types()),
@@ -86,15 +82,15 @@ def assignments(slug: str):
 
 
 @bp.get("/follow-ups")
-def follow_ups(slug: str):
-    district = district_or_404(slug)
+def follow_ups():
+    district = g.district
     return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, FOLLOW_UP_COLUMNS,
                  lambda: {"leads": _choices(leads_of(district)), "is_overdue": is_overdue})
 
 
 @bp.get("/trends")
-def trends(slug: str):
-    district = district_or_404(slug)
+def trends():
+    district = g.district
     choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_to_follow(district)),
                "versions": []}
     try:
@@ -132,7 +128,7 @@ def _url_maker(keys: frozenset[str]) -> Callable[..., str]:
         # Only the schema's own names: nothing else in the query string is echoed into links.
         args = {key: value for key, value in request.args.items() if key in keys and value.strip()}
         args = {key: value for key, value in (args | changes).items() if value is not None}
-        return url_for(request.endpoint, slug=request.view_args["slug"], **args)
+        return url_for(request.endpoint, **args)
 
     return url_with
 

@@ -2,12 +2,12 @@
 import uuid
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import RoleGrant, User
-from app.auth.guards import sign_in_required
 from app.clock import state_today, stored_now
+from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
 from app.extensions import db
 from app.fieldwork.forms import ratings_from_form
@@ -41,7 +41,6 @@ from app.fieldwork.visit_form import (
 from app.forms import InvalidInput, load, load_form
 from app.home.services import schools_of
 from tenants.lookup import (
-    district_or_404,
     get_or_404,
     on_support_team,
     require_assigner,
@@ -50,19 +49,15 @@ from tenants.lookup import (
 from tenants.models import District
 from tenants.roles import Role
 
-bp = Blueprint("fieldwork", __name__, url_prefix="/districts/<slug>")
-
-
-sign_in_required(bp)
-
+bp = district_blueprint("fieldwork", __name__)
 
 
 # --- visits -------------------------------------------------------------------------------------
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
-def new_visit(slug: str):
-    district = district_or_404(slug)
+def new_visit():
+    district = g.district
     require_support_team(district.id)
     values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": DEFAULT_KIND,
               "school_id": request.args.get("school", DEFAULT_PLACE)}
@@ -76,13 +71,13 @@ def new_visit(slug: str):
             errors = invalid.messages
         else:
             flash("Visit saved." if created else "This visit was already saved.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=None)
 
 
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
-def edit_visit(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def edit_visit(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     values = _visit_values(visit)
@@ -96,7 +91,7 @@ def edit_visit(slug: str, visit_id: int):
             errors = invalid.messages
         else:
             flash("Visit updated.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=visit)
 
 
@@ -116,29 +111,29 @@ def _visit_form(district: District, values, errors: dict, visit: Visit | None):
 
 
 @bp.get("/visits/<int:visit_id>")
-def visit(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def visit(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     return render_template("fieldwork/visit.html", district=district, visit=visit,
                            support_team=on_support_team(district.id))
 
 
 @bp.post("/visits/<int:visit_id>/follow-up-done")
-def follow_up_done(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def follow_up_done(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     mark_follow_up_done(visit)
     flash("Follow-up marked done.", "success")
-    return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+    return redirect(url_for("fieldwork.visit", visit_id=visit.id))
 
 
 # --- observations -------------------------------------------------------------------------------
 
 
 @bp.route("/visits/<int:visit_id>/observations/new", methods=["GET", "POST"])
-def new_observation(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def new_observation(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     rubrics = rubrics_in_use()
@@ -157,7 +152,7 @@ def new_observation(slug: str, visit_id: int):
             errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
         else:
             flash(f"Observation saved: grade {observation.grade} {observation.subject}.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id) + "#observations")
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id) + "#observations")
     return render_template(
         "fieldwork/observation_form.html", district=district, visit=visit, rubric=rubric, rubrics=rubrics,
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
@@ -192,8 +187,8 @@ def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
 
 
 @bp.get("/observations/<int:observation_id>")
-def observation(slug: str, observation_id: int):
-    district = district_or_404(slug)
+def observation(observation_id: int):
+    district = g.district
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
     return render_template("fieldwork/observation.html", district=district, observation=observation)
 
@@ -202,15 +197,15 @@ def observation(slug: str, observation_id: int):
 
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
-def new_assignment(slug: str):
-    district = district_or_404(slug)
+def new_assignment():
+    district = g.district
     require_assigner(district)
     return _assignment_form(district, None)
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
-def edit_assignment(slug: str, assignment_id: int):
-    district = district_or_404(slug)
+def edit_assignment(assignment_id: int):
+    district = g.district
     assignment = get_or_404(SupportAssignment, district_id=district.id, id=assignment_id)
     require_assigner(district)
     return _assignment_form(district, assignment)
@@ -242,21 +237,21 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
 
 
 @bp.route("/leads", methods=["GET", "POST"])
-def leads(slug: str):
-    district = district_or_404(slug)
+def leads():
+    district = g.district
     require_assigner(district)
     if request.method == "POST":
         person = db.session.get(User, request.form.get("user_id", type=int) or 0)
         if person is None or not person.has_role(Role.ASSISTANCE_LEAD):
             flash("Choose one of the platform's assistance leads.", "error")
-            return redirect(url_for("fieldwork.leads", slug=slug)), 303
+            return redirect(url_for("fieldwork.leads")), 303
         if request.form.get("action") == "remove":
             unassign_lead(district, person)
             flash(f"{person.name} no longer works with {district.name}.", "success")
         else:
             assign_lead(district, person)
             flash(f"{person.name} now works with {district.name}.", "success")
-        return redirect(url_for("fieldwork.leads", slug=slug))
+        return redirect(url_for("fieldwork.leads"))
     assigned = leads_of(district)
     candidates = db.session.scalars(
         db.select(User).join(RoleGrant).where(RoleGrant.role == Role.ASSISTANCE_LEAD).distinct().order_by(User.name)
