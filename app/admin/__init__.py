@@ -211,6 +211,7 @@ class RubricView(RubricInUse, PlatformView):
         for rubric_id in ids:
             copy = new_rubric_version(db.session.get(Rubric, int(rubric_id)))
             flash(gettext(f"{copy} created; the earlier version is no longer offered for new observations."))
+        db.session.commit()
 
 
 class LookForView(RubricInUse, PlatformView):

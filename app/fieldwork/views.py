@@ -70,6 +70,7 @@ def new_visit():
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash("Visit saved." if created else "This visit was already saved.", "success")
             return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=None)
@@ -90,6 +91,7 @@ def edit_visit(visit_id: int):
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash("Visit updated.", "success")
             return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=visit)
@@ -124,6 +126,7 @@ def follow_up_done(visit_id: int):
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     mark_follow_up_done(visit)
+    db.session.commit()
     flash("Follow-up marked done.", "success")
     return redirect(url_for("fieldwork.visit", visit_id=visit.id))
 
@@ -151,6 +154,7 @@ def new_observation(visit_id: int):
         except InvalidInput as invalid:
             errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
         else:
+            db.session.commit()
             flash(f"Observation saved: grade {observation.grade} {observation.subject}.", "success")
             return redirect(url_for("fieldwork.visit", visit_id=visit.id) + "#observations")
     return render_template(
@@ -225,6 +229,7 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash(f"Saved the support: {saved}.", "success")
             return redirect(url_for("districts.show", slug=district.slug))
     return render_template(
@@ -251,6 +256,7 @@ def leads():
         else:
             assign_lead(district, person)
             flash(f"{person.name} now works with {district.name}.", "success")
+        db.session.commit()
         return redirect(url_for("fieldwork.leads"))
     assigned = leads_of(district)
     candidates = db.session.scalars(
