@@ -16,9 +16,9 @@ from tenants.visibility import may_see_field
 FORMATS = ("html", "csv", "xlsx")
 
 
-def an_id() -> Id:
-    """An optional id of something to filter by (a school, a lead, a rubric)."""
-    return Id(load_default=None)
+def an_id(data_key: str | None = None) -> Id:
+    """An optional id of something to filter by (a school, a lead, a rubric), named `data_key` in the query string."""
+    return Id(load_default=None, data_key=data_key)
 
 
 class QueryFilters(Schema):

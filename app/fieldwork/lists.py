@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from flask import g, render_template, request, url_for
 from marshmallow import ValidationError
+from sqlalchemy import Select
 
 from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
@@ -24,12 +25,13 @@ from app.fieldwork.listing import (
     FOLLOW_UP_COLUMNS,
     OBSERVATION_COLUMNS,
     VISIT_COLUMNS,
-    Listing,
-    assignment_listing,
-    follow_up_listing,
+    assignments_shown,
+    follow_up_list,
     is_overdue,
-    observation_listing,
-    visit_listing,
+    observations_shown,
+    page_of,
+    rows_of,
+    visits_shown,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from app.fieldwork.services import (
@@ -53,7 +55,7 @@ bp = district_blueprint("lists", __name__)
 @bp.get("/visits")
 def visits():
     district = g.district
-    return _list(district, "visits", VisitFilters(), visit_listing, VISIT_COLUMNS, lambda: {
+    return _list(district, "visits", VisitFilters(), visits_shown, VISIT_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "leads": _choices(leads_of(district)),
         "kinds": [(kind.value, kind.value.capitalize()) for kind in VisitKind],
@@ -63,7 +65,7 @@ def visits():
 @bp.get("/observations")
 def observations():
     district = g.district
-    return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
+    return _list(district, "observations", ObservationFilters(), observations_shown, OBSERVATION_COLUMNS, lambda: {
         "schools": _choices(schools_of(district)),
         "grades": [(grade, grade) for grade in GRADES],
         "rubrics": _choices(rubric_versions_for(district), str),
@@ -73,7 +75,7 @@ def observations():
 @bp.get("/assignments")
 def assignments():
     district = g.district
-    return _list(district, "assignments", AssignmentFilters(), assignment_listing, ASSIGNMENT_COLUMNS, lambda: {
+    return _list(district, "assignments", AssignmentFilters(), assignments_shown, ASSIGNMENT_COLUMNS, lambda: {
         "statuses": [(status.value, status.value.capitalize()) for status in AssignmentStatus],
         "support_types": _choices(support_types()),
         "leads": _choices(leads_of(district)),
@@ -84,7 +86,7 @@ def assignments():
 @bp.get("/follow-ups")
 def follow_ups():
     district = g.district
-    return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, FOLLOW_UP_COLUMNS,
+    return _list(district, "follow-ups", FollowUpFilters(), follow_up_list, FOLLOW_UP_COLUMNS,
                  lambda: {"leads": _choices(leads_of(district)), "is_overdue": is_overdue})
 
 
@@ -103,7 +105,7 @@ def trends():
     return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **choices)
 
 
-def _list(district: District, name: str, schema: ListFilters, listing_for: Callable[[District, dict], Listing],
+def _list(district: District, name: str, schema: ListFilters, rows: Callable[[dict], Select],
           columns: Sequence[Column], choices: Callable[[], dict]):
     """Show a page of a filtered list, or export all of its rows; bad filters are explained (400)."""
     url_with = _url_maker(schema.keys())
@@ -113,11 +115,12 @@ def _list(district: District, name: str, schema: ListFilters, listing_for: Calla
     except ValidationError as error:
         return render_template(template, district=district, page=None, errors=flatten_errors(error.messages),
                                url_with=url_with, **choices()), 400
-    found = listing_for(district, filters)
-    if filters["format"] != "html":
-        return export_response(found.all(), visible_columns(columns, district.id), filters["format"],
+    file_format, number = filters.pop("format"), filters.pop("page")
+    found = rows(filters | {"district_id": district.id})
+    if file_format != "html":
+        return export_response(rows_of(found), visible_columns(columns, district.id), file_format,
                                f"{district.slug}-{name}")
-    return render_template(template, district=district, page=found.page(filters["page"]), errors={},
+    return render_template(template, district=district, page=page_of(found, number), errors={},
                            url_with=url_with, **choices())
 
 

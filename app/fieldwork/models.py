@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.accounts.models import User
 from app.districts.models import School
@@ -121,9 +121,20 @@ class SupportAssignment(TenantScoped, db.Model):
     school: Mapped[School | None] = relationship(viewonly=True, lazy="joined")
     support_type: Mapped[SupportType] = relationship(lazy="joined", innerjoin=True)
     lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    # Minutes of the visits that served it, summed in SQL by the query that asks (`with_delivery`); never stored.
+    delivered_minutes: Mapped[int | None] = query_expression()
 
     def __str__(self) -> str:
         return f"{self.support_type.name} · {self.school.name if self.school else 'district-wide'}"
+
+    @property
+    def delivered_hours(self) -> float:
+        return round(self.delivered_minutes / 60, 2)
+
+    @property
+    def delivered_share(self) -> int:
+        """Delivered hours as a whole percentage of the planned hours."""
+        return round(100 * self.delivered_minutes / (60 * self.planned_hours))
 
 
 class Visit(TenantScoped, db.Model):
@@ -199,6 +210,9 @@ class Observation(TenantScoped, db.Model):
     visit: Mapped[Visit] = relationship(viewonly=True, lazy="joined", innerjoin=True)
     rubric: Mapped[Rubric] = relationship(lazy="joined", innerjoin=True)
     ratings: Mapped[list["Rating"]] = relationship(viewonly=True, lazy="selectin", order_by="Rating.look_for_id")
+    # Summaries of its ratings, computed in SQL by the list that asks for them (`observation_list`); never stored.
+    average_rating: Mapped[float | None] = query_expression()
+    rated: Mapped[int | None] = query_expression()
 
 
 class Rating(TenantScoped, db.Model):

@@ -9,9 +9,9 @@ calls them owns the transaction and commits once its whole change is made.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_expression
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
@@ -325,23 +325,28 @@ def delivered_minutes():
     )
 
 
-def assignments_with_delivery(
-    *conditions, limit: int | None = None, offset: int = 0
-) -> list[tuple[SupportAssignment, int]]:
-    """Support assignments with the minutes delivered against each, in one query (and one for their schools)."""
+def with_delivery(statement: Select) -> Select:
+    """`statement` (over SupportAssignment) loading each assignment's `delivered_minutes`, in the same query."""
     delivered = delivered_minutes()
-    rows = db.session.execute(
-        select(SupportAssignment, func.coalesce(delivered.c.minutes, 0))
-        .outerjoin(delivered, and_(
+    return (
+        statement.outerjoin(delivered, and_(
             delivered.c.district_id == SupportAssignment.district_id,
             delivered.c.assignment_id == SupportAssignment.id,
         ))
-        .where(*conditions)
+        .options(with_expression(SupportAssignment.delivered_minutes, func.coalesce(delivered.c.minutes, 0)))
+        # An assignment already in the session would otherwise keep its minutes unloaded.
+        .execution_options(populate_existing=True)
+    )
+
+
+def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]]:
+    """Support assignments with the minutes delivered against each, in one query (and one for their schools)."""
+    assignments = db.session.scalars(with_delivery(
+        select(SupportAssignment).where(*conditions)
         .options(selectinload(SupportAssignment.school))
         .order_by(SupportAssignment.starts_on.desc(), SupportAssignment.id)
-        .limit(limit).offset(offset)
-    ).all()
-    return [(assignment, minutes) for assignment, minutes in rows]
+    )).unique()
+    return [(assignment, assignment.delivered_minutes) for assignment in assignments]
 
 
 @dataclass(frozen=True)
