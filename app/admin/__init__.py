@@ -30,6 +30,7 @@ from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
+from app.lists import enum_choices
 from app.plans.impact import EquityImpactQuestion, question_has_answers
 from app.text import slugify
 from tenants.access import is_platform_admin
@@ -83,10 +84,6 @@ class PlatformView(PlatformAdminOnly, ModelView):
                   "Check the fields and try again.", "error")
             return True
         return super().handle_view_exception(exc)
-
-
-def _choices(enum) -> list[tuple[str, str]]:
-    return [(member.value, getattr(member, "label", member.value.title())) for member in enum]
 
 
 class RegionView(PlatformView):
@@ -143,7 +140,7 @@ class RoleGrantView(PlatformView):
     column_list = ("user", "role", "region", "district", "title")
     column_filters = ("role",)
     form_columns = ("user", "role", "region", "district", "title")
-    form_choices = {"role": _choices(Role)}
+    form_choices = {"role": enum_choices(Role)}
 
 
 class DistrictView(PlatformView):
@@ -151,7 +148,7 @@ class DistrictView(PlatformView):
     column_searchable_list = ("name",)
     column_filters = ("lifecycle", "accountability_status")
     form_columns = ("name", "slug", "region", "kind", "city", "accountability_status", "enrollment", "lifecycle")
-    form_choices = {"accountability_status": _choices(AccountabilityStatus), "lifecycle": _choices(Lifecycle)}
+    form_choices = {"accountability_status": enum_choices(AccountabilityStatus), "lifecycle": enum_choices(Lifecycle)}
 
     def on_model_change(self, form, model, is_created):
         model.slug = slugify(model.slug or model.name)
@@ -161,7 +158,7 @@ class SchoolView(PlatformView):
     column_list = ("name", "district", "code", "grade_span", "enrollment", "accountability_category")
     column_searchable_list = ("name", "code")
     form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
-    form_choices = {"accountability_category": _choices(AccountabilityStatus)}
+    form_choices = {"accountability_category": enum_choices(AccountabilityStatus)}
     # The district's school form's rules, field by field (app/districts/forms.py).
     form_args = {name: {"validators": validators} for name, validators in SCHOOL_VALIDATORS.items()}
 

@@ -40,6 +40,7 @@ from app.fieldwork.visit_form import (
 )
 from app.forms import InvalidInput, load, load_form
 from app.home.services import schools_of
+from app.lists import enum_choices
 from tenants.lookup import (
     get_or_404,
     on_support_team,
@@ -237,7 +238,7 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
         school_options=[(s.id, s.name) for s in schools_of(district)],
         lead_options=[(u.id, u.name) for u in leads_of(district)],
         support_options=[(t.id, t.name) for t in support_types()],
-        status_options=[(s.value, s.value.capitalize()) for s in AssignmentStatus],
+        status_options=enum_choices(AssignmentStatus),
     ), 422 if errors else 200
 
 

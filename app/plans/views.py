@@ -21,7 +21,7 @@ from app.auth.guards import sign_in_required
 from app.clock import state_today
 from app.exports import export_response
 from app.forms import InvalidInput, load_form
-from app.lists import Column
+from app.lists import Column, enum_choices
 from app.plans import impact, services
 from app.plans.charts import goal_chart
 from app.plans.equity import goal_figures, goals_with_progress
@@ -84,10 +84,6 @@ sign_in_required(bp)
 def _goal_chart(goal: dict):
     return goal_chart(goal)
 
-
-
-def _choices(enum) -> list[tuple[str, str]]:
-    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
 
 
 def _form_values(row, schema) -> dict:
@@ -169,7 +165,7 @@ def _plan_form(district: District, plan: ImprovementPlan | None):
         return _saved("Plan saved.", url_for("plans.plan", slug=district.slug))
     return render_template(
         "plans/plan_form.html", district=district, plan=plan, values=values, errors=errors,
-        status_options=_choices(PlanStatus),
+        status_options=enum_choices(PlanStatus),
     ), 422 if errors else 200
 
 
@@ -182,7 +178,7 @@ def settings(slug: str):
     if saved:
         return _saved("Plan settings saved.", url_for("plans.plan", slug=slug))
     return render_template("plans/settings.html", district=district, values=values, errors=errors,
-                           interval_options=_choices(ReportingInterval)), 422 if errors else 200
+                           interval_options=enum_choices(ReportingInterval)), 422 if errors else 200
 
 
 @bp.post("/plans/<int:plan_id>/priorities")
@@ -317,7 +313,7 @@ def _action_form(district: District, plan: ImprovementPlan, action: Action | Non
         "plans/action_form.html", district=district, plan=plan, action=action, values=values, errors=errors,
         strategy_options=strategies, owner_options=[(u.id, u.name) for u in services.people_of(district)],
         provider_options=[(p.id, p.name) for p in services.providers_of(district)],
-        status_options=_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
+        status_options=enum_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
     ), 422 if errors else 200
 
 
@@ -331,7 +327,7 @@ def action(slug: str, action_id: int):
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
         evidence=services.evidence_of(action), trail=audit_trail(action), can_edit=can_write(district.id),
         impact_reviews=impact.reviews_of(action),
-        today=state_today(), status_options=_choices(ActionStatus), severity_options=_choices(RiskSeverity),
+        today=state_today(), status_options=enum_choices(ActionStatus), severity_options=enum_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{day(v.visited_on)} · {v.place} · {v.purpose}")
@@ -423,7 +419,7 @@ def providers(slug: str):
     served = {p.id: services.actions_of_provider(p) for p in services.providers_of(district)}
     return render_template(
         "plans/providers.html", district=district, providers=services.providers_with_spend(district), served=served,
-        values=values, errors=errors, kind_options=_choices(ProviderKind), can_edit=can_write(district.id),
+        values=values, errors=errors, kind_options=enum_choices(ProviderKind), can_edit=can_write(district.id),
     ), 422 if errors else 200
 
 
@@ -431,7 +427,7 @@ def providers(slug: str):
 def edit_provider(slug: str, provider_id: int):
     district, provider = _to_change(Provider, slug, provider_id)
     return _edit(district, provider, ProviderSchema(), lambda data: services.save_provider(district, data, provider),
-                 "provider", url_for("plans.providers", slug=slug), kind_options=_choices(ProviderKind))
+                 "provider", url_for("plans.providers", slug=slug), kind_options=enum_choices(ProviderKind))
 
 
 @bp.route("/providers/<int:provider_id>/delete", methods=["GET", "POST"])
