@@ -12,12 +12,12 @@ names it, and `visible_columns` and its values ask the book.
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import contains_eager, lazyload, with_expression
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import contains_eager, lazyload, undefer
 
 from app.clock import state_today
 from app.extensions import db
-from app.fieldwork.models import Observation, Rating, SupportAssignment, Visit
+from app.fieldwork.models import Observation, SupportAssignment, Visit
 from app.fieldwork.services import with_delivery
 from app.lists import Column, yes_no
 from tenants.visibility import badge, visible_value
@@ -92,22 +92,9 @@ def observation_list(filters: dict) -> Select:
 
 def with_rating_summary(statement: Select) -> Select:
     """`statement` (over Observation) loading each one's `average_rating` and `rated` (look-fors), in the same query."""
-    summary = (
-        select(Rating.district_id, Rating.observation_id,
-               func.avg(Rating.rating).label("average"), func.count().label("rated"))
-        .group_by(Rating.district_id, Rating.observation_id)
-        .subquery()
-    )
-    return (
-        statement.outerjoin(summary, and_(summary.c.district_id == Observation.district_id,
-                                          summary.c.observation_id == Observation.id))
-        # The summary stands in for the ratings.
-        .options(lazyload(Observation.ratings),
-                 with_expression(Observation.average_rating, summary.c.average),
-                 with_expression(Observation.rated, func.coalesce(summary.c.rated, 0)))
-        # An observation already in the session would otherwise keep its summary unloaded.
-        .execution_options(populate_existing=True)
-    )
+    # The summary stands in for the ratings.
+    return statement.options(lazyload(Observation.ratings), undefer(Observation.average_rating),
+                             undefer(Observation.rated))
 
 
 # --- support assignments ------------------------------------------------------------------------

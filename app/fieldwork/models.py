@@ -9,8 +9,8 @@ they are read-only relationships, and services set the ids.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import User
 from app.districts.models import School
@@ -121,8 +121,6 @@ class SupportAssignment(TenantScoped, db.Model):
     school: Mapped[School | None] = relationship(viewonly=True, lazy="joined")
     support_type: Mapped[SupportType] = relationship(lazy="joined", innerjoin=True)
     lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
-    # Minutes of the visits that served it, summed in SQL by the query that asks (`with_delivery`); never stored.
-    delivered_minutes: Mapped[int | None] = query_expression()
 
     def __str__(self) -> str:
         return f"{self.support_type.name} · {self.school.name if self.school else 'district-wide'}"
@@ -210,9 +208,6 @@ class Observation(TenantScoped, db.Model):
     visit: Mapped[Visit] = relationship(viewonly=True, lazy="joined", innerjoin=True)
     rubric: Mapped[Rubric] = relationship(lazy="joined", innerjoin=True)
     ratings: Mapped[list["Rating"]] = relationship(viewonly=True, lazy="selectin", order_by="Rating.look_for_id")
-    # Summaries of its ratings, computed in SQL by the list that asks for them (`observation_list`); never stored.
-    average_rating: Mapped[float | None] = query_expression()
-    rated: Mapped[int | None] = query_expression()
 
 
 class Rating(TenantScoped, db.Model):
@@ -230,3 +225,20 @@ class Rating(TenantScoped, db.Model):
     evidence: Mapped[str | None] = mapped_column(Text)
 
     look_for: Mapped[LookFor] = relationship(lazy="joined", innerjoin=True)
+
+
+# Derived in SQL, never stored, and loaded only by the queries that ask (`undefer`, as the lists do); a
+# column property rather than a per-query expression, so that a row refreshed later still knows how to load it.
+SupportAssignment.delivered_minutes = column_property(
+    select(func.coalesce(func.sum(Visit.minutes), 0))
+    .join(VisitSupport, and_(VisitSupport.district_id == Visit.district_id, VisitSupport.visit_id == Visit.id))
+    .where(VisitSupport.district_id == SupportAssignment.district_id,
+           VisitSupport.support_assignment_id == SupportAssignment.id)
+    .correlate_except(Visit, VisitSupport).scalar_subquery(),
+    deferred=True,
+)
+_ratings = select(Rating).where(Rating.district_id == Observation.district_id, Rating.observation_id == Observation.id)
+Observation.average_rating = column_property(
+    _ratings.with_only_columns(func.avg(Rating.rating)).correlate_except(Rating).scalar_subquery(), deferred=True)
+Observation.rated = column_property(
+    _ratings.with_only_columns(func.count()).correlate_except(Rating).scalar_subquery(), deferred=True)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload, with_expression
+from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
@@ -311,32 +311,9 @@ def _apply(row, data: dict, fields) -> None:
 # --- the caseload -------------------------------------------------------------------------------
 
 
-def delivered_minutes():
-    """Minutes of visits that served each support assignment: (district_id, assignment id, minutes)."""
-    return (
-        select(
-            VisitSupport.district_id,
-            VisitSupport.support_assignment_id.label("assignment_id"),
-            func.sum(Visit.minutes).label("minutes"),
-        )
-        .join(Visit, and_(Visit.district_id == VisitSupport.district_id, Visit.id == VisitSupport.visit_id))
-        .group_by(VisitSupport.district_id, VisitSupport.support_assignment_id)
-        .subquery()
-    )
-
-
 def with_delivery(statement: Select) -> Select:
     """`statement` (over SupportAssignment) loading each assignment's `delivered_minutes`, in the same query."""
-    delivered = delivered_minutes()
-    return (
-        statement.outerjoin(delivered, and_(
-            delivered.c.district_id == SupportAssignment.district_id,
-            delivered.c.assignment_id == SupportAssignment.id,
-        ))
-        .options(with_expression(SupportAssignment.delivered_minutes, func.coalesce(delivered.c.minutes, 0)))
-        # An assignment already in the session would otherwise keep its minutes unloaded.
-        .execution_options(populate_existing=True)
-    )
+    return statement.options(undefer(SupportAssignment.delivered_minutes))
 
 
 def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]]:
