@@ -1,24 +1,28 @@
-"""What every list shares: its filters read from a query string, and its columns for page and export.
+"""What every list shares: its filters read from a query string, links keeping them, choices for
+their selects, and its columns for page and export.
 
 A column names the (model, field) it shows when the visibility book may withhold it
 (internal notes); `visible_columns` asks the book, so a page and its export agree on
 who sees what.
 """
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from flask import request, url_for
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from app.fields import MAX_PAGE, Id, WholeNumber
+from app.forms import flatten_errors
 from tenants.visibility import may_see_field
 
 FORMATS = ("html", "csv", "xlsx")
 
 
-def an_id() -> Id:
-    """An optional id of something to filter by (a school, a lead, a rubric)."""
-    return Id(load_default=None)
+def an_id(data_key: str | None = None) -> Id:
+    """An optional id of something to filter by (a school, a lead, a rubric), named `data_key` in the query string."""
+    return Id(load_default=None, data_key=data_key)
 
 
 class QueryFilters(Schema):
@@ -38,6 +42,38 @@ class QueryFilters(Schema):
 class ListFilters(QueryFilters):
     page = WholeNumber(load_default=1, minimum=1, maximum=MAX_PAGE, error=f"Pages are numbered from 1 to {MAX_PAGE:,}.")
     format = fields.String(load_default="html", validate=validate.OneOf(FORMATS, error="Export as csv or xlsx."))
+
+
+def filters_from_query(schema: Schema, fallback: dict | None = None) -> tuple[dict | None, dict[str, list[str]]]:
+    """Load the request's query string through `schema`: (filters, {}), or (fallback, messages per field)."""
+    try:
+        return schema.load(request.args), {}
+    except ValidationError as error:
+        return fallback, flatten_errors(error.messages)
+
+
+def url_maker(keys: frozenset[str]) -> Callable[..., str]:
+    """A function giving this page's URL with its filters, changed by keyword (None drops one)."""
+
+    def url_with(**changes) -> str:
+        # Only the schema's own names: nothing else in the query string is echoed into links.
+        args = {key: value for key, value in request.args.items() if key in keys and value.strip()}
+        args = {key: value for key, value in (args | changes).items() if value is not None}
+        return url_for(request.endpoint, **args)
+
+    return url_with
+
+
+def choices(rows: Iterable, label: Callable = lambda row: row.name) -> list[tuple[int, str]]:
+    """(id, label) pairs for a select of rows."""
+    return [(row.id, label(row)) for row in rows]
+
+
+def enum_choices(enum: type[Enum]) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select of an enumeration's members: their own `label`, or "in_progress" as
+    "In progress"."""
+    return [(member.value, getattr(member, "label", None) or member.value.replace("_", " ").capitalize())
+            for member in enum]
 
 
 @dataclass(frozen=True)

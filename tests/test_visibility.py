@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import g, template_rendered
+from flask_sqlalchemy.pagination import Pagination
 from jinja2 import nodes
 from marshmallow import Schema
 
@@ -54,7 +55,7 @@ def guarded_values(record) -> dict[str, str]:
 
 
 def records_in(value, depth: int = 0):
-    """Tenant records reachable from a template's context: in lists, dicts, pages and small dataclasses."""
+    """Tenant records reachable from a template's context: in lists, dicts, pages (db.paginate's) and small dataclasses."""
     if depth > 4:
         return
     if isinstance(value, Tenanted):
@@ -65,6 +66,8 @@ def records_in(value, depth: int = 0):
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from records_in(item, depth + 1)
+    elif isinstance(value, Pagination):
+        yield from records_in(value.items, depth + 1)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for item in dataclasses.fields(value):
             yield from records_in(getattr(value, item.name), depth + 1)

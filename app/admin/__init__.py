@@ -31,6 +31,7 @@ from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
+from app.lists import enum_choices
 from app.plans.impact import question_has_answers
 from app.plans.models import EquityImpactQuestion
 from app.text import slugify
@@ -103,10 +104,6 @@ class PlatformView(PlatformAdminOnly, ModelView):
         return super().handle_view_exception(exc)
 
 
-def _choices(enum) -> list[tuple[str, str]]:
-    return [(member.value, getattr(member, "label", member.value.title())) for member in enum]
-
-
 class RegionView(PlatformView):
     column_list = ("name",)
     form_excluded_columns = ("districts",)
@@ -161,7 +158,7 @@ class RoleGrantView(PlatformView):
     column_list = ("user", "role", "region", "district", "title")
     column_filters = ("role",)
     form_columns = ("user", "role", "region", "district", "title")
-    form_choices = {"role": _choices(Role)}
+    form_choices = {"role": enum_choices(Role)}
 
 
 class DistrictView(PlatformView):
@@ -169,7 +166,7 @@ class DistrictView(PlatformView):
     column_searchable_list = ("name",)
     column_filters = ("lifecycle", "accountability_status")
     form_columns = ("name", "slug", "region", "kind", "city", "accountability_status", "enrollment", "lifecycle")
-    form_choices = {"accountability_status": _choices(AccountabilityStatus), "lifecycle": _choices(Lifecycle)}
+    form_choices = {"accountability_status": enum_choices(AccountabilityStatus), "lifecycle": enum_choices(Lifecycle)}
 
     def on_model_change(self, form, model, is_created):
         model.slug = slugify(model.slug or model.name)
@@ -179,7 +176,7 @@ class SchoolView(PlatformView):
     column_list = ("name", "district", "code", "grade_span", "enrollment", "accountability_category")
     column_searchable_list = ("name", "code")
     form_columns = ("district", "name", "code", "grade_span", "enrollment", "accountability_category", "city")
-    form_choices = {"accountability_category": _choices(AccountabilityStatus)}
+    form_choices = {"accountability_category": enum_choices(AccountabilityStatus)}
     # The rules the import loads a school with (app/onboarding/rows.py: app/fields.py and app/districts/rules.py).
     form_args = followed_rules(SchoolSchema(), ("name", "code", "grade_span", "enrollment"))
 
@@ -227,6 +224,7 @@ class RubricView(RubricInUse, PlatformView):
         for rubric_id in ids:
             copy = new_rubric_version(db.session.get(Rubric, int(rubric_id)))
             flash(gettext(f"{copy} created; the earlier version is no longer offered for new observations."))
+        db.session.commit()
 
 
 class LookForView(RubricInUse, PlatformView):

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from app.api.base import ApiBlueprint, check_district_filter
 from app.api.queries import observation_page
 from app.api.schemas import NewObservation, ObservationChanges, ObservationFilters
+from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.fieldwork.schemas import ObservationSchema
 from app.fieldwork.services import record_observation, update_observation
@@ -28,7 +29,9 @@ class Observations(MethodView):
         """Record a rated observation inside a visit."""
         visit = get_or_404(Visit, id=data.pop("visit_id"))
         require_support_team(visit.district_id)
-        return record_observation(visit, data)
+        observation = record_observation(visit, data)
+        db.session.commit()
+        return observation
 
 
 @bp.route("/<int:observation_id>")
@@ -44,4 +47,6 @@ class ObservationById(MethodView):
         """Change an observation's grade, subject, minutes or feedback."""
         observation = get_or_404(Observation, id=observation_id)
         require_support_team(observation.district_id)
-        return update_observation(observation, changes)
+        observation = update_observation(observation, changes)
+        db.session.commit()
+        return observation

@@ -1,44 +1,35 @@
-"""The rows behind the API's lists: conditions from the query arguments, one page at a time.
+"""The rows behind the API's lists: the field-work lists' own queries (`app/fieldwork/listing.py`), a page at a time.
 
 The tenant scope is added below, by the session; these only narrow it.
 """
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.listing import assignment_list, observation_list, visit_list
 from app.fieldwork.models import Observation, SupportAssignment, Visit
 
 
-def page_of(model, conditions: list, order_by: tuple, page) -> list:
-    """One page of `model`'s rows that meet `conditions`; the total goes to the pagination header."""
-    page.item_count = db.session.scalar(select(func.count()).select_from(model).where(*conditions))
-    return list(db.session.scalars(
-        select(model).where(*conditions).order_by(*order_by).offset(page.first_item).limit(page.page_size)
-    ))
-
-
-def equal_to(model, filters: dict, names: tuple[str, ...]) -> list:
-    return [getattr(model, name) == filters[name] for name in names if name in filters]
+def page_of(statement: Select, page) -> list:
+    """One page of a statement's rows (past the last: none); the total goes to the pagination header."""
+    found = db.paginate(statement, page=page.page, per_page=page.page_size, error_out=False)
+    page.item_count = found.total
+    return found.items
 
 
 def visit_page(filters: dict, page) -> list[Visit]:
-    conditions = equal_to(Visit, filters, ("district_id", "school_id", "lead_id"))
-    if "visited_from" in filters:
-        conditions.append(Visit.visited_on >= filters["visited_from"])
-    if "visited_to" in filters:
-        conditions.append(Visit.visited_on <= filters["visited_to"])
-    return page_of(Visit, conditions, (Visit.visited_on.desc(), Visit.id.desc()), page)
+    return page_of(visit_list(filters), page)
 
 
 def observation_page(filters: dict, page) -> list[Observation]:
-    conditions = equal_to(Observation, filters, ("district_id", "visit_id"))
-    return page_of(Observation, conditions, (Observation.id.desc(),), page)
+    # The API has listed observations newest recorded first, whatever their visit's date.
+    return page_of(observation_list(filters).order_by(None).order_by(Observation.id.desc()), page)
 
 
 def school_page(filters: dict, page) -> list[School]:
-    return page_of(School, equal_to(School, filters, ("district_id",)), (School.name, School.id), page)
+    conditions = [School.district_id == filters["district_id"]] if "district_id" in filters else []
+    return page_of(select(School).where(*conditions).order_by(School.name, School.id), page)
 
 
 def assignment_page(filters: dict, page) -> list[SupportAssignment]:
-    conditions = equal_to(SupportAssignment, filters, ("district_id",))
-    return page_of(SupportAssignment, conditions, (SupportAssignment.starts_on.desc(), SupportAssignment.id), page)
+    return page_of(assignment_list(filters), page)

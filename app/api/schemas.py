@@ -64,8 +64,9 @@ class DistrictFilter(Schema):
 class VisitFilters(DistrictFilter):
     school_id = Id()
     lead_id = Id()
-    visited_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
-    visited_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})
+    # Named as the visit list's query reads them (`app/fieldwork/listing.py`), as the page's filters are.
+    date_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
+    date_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})
 
 
 class ObservationFilters(DistrictFilter):

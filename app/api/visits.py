@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.api.base import ApiBlueprint, check_district_filter
 from app.api.queries import visit_page
 from app.api.schemas import NewVisit, VisitChanges, VisitFilters, VisitOut
+from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import record_visit, update_visit
 from tenants.lookup import get_or_404, require_support_team
@@ -32,6 +33,7 @@ class Visits(MethodView):
         district = get_or_404(District, id=data.pop("district_id"))
         require_support_team(district.id)
         visit, new = record_visit(district, current_user, data)
+        db.session.commit()
         return visit, 201 if new else 200
 
 
@@ -48,4 +50,6 @@ class VisitById(MethodView):
         """Change a visit's details; fields not sent stay as they are."""
         visit = get_or_404(Visit, id=visit_id)
         require_support_team(visit.district_id)
-        return update_visit(visit, changes)
+        visit = update_visit(visit, changes)
+        db.session.commit()
+        return visit

@@ -1,13 +1,14 @@
 """The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
 from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
-from marshmallow import EXCLUDE, Schema, ValidationError, pre_load
+from marshmallow import EXCLUDE, Schema, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
 from app.audit.words import events_in_words
 from app.auth.guards import sign_in_required
 from app.districts.blueprint import district_blueprint
 from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
+from app.lists import filters_from_query
 from tenants.access import can_see_district_records, is_platform_admin
 from tenants.models import District
 
@@ -51,11 +52,7 @@ def district_log():
 
 def _log(district: District | None):
     values = request.args.to_dict()
-    try:
-        filters = AuditFilters().load(values)
-        errors = {}
-    except ValidationError as error:
-        filters, errors = {"page": 1}, error.messages
+    filters, errors = filters_from_query(AuditFilters(), fallback={"page": 1})
     page = filters.pop("page")
     events, more = audit_events({**filters, "district_id": district.id if district else None}, page)
     return render_template("audit/log.html", district=district, events=events_in_words(events), page=page, more=more,

@@ -2,6 +2,7 @@
 
 Every list takes `page` and `format` (html, csv, xlsx) besides its own filters;
 an empty form field means "any", and parameters a list does not know are ignored.
+They load into the keys the list queries read (`app/fieldwork/listing.py`), as the API's do.
 """
 from marshmallow import (
     ValidationError,
@@ -27,28 +28,28 @@ class DateRange(ListFilters):
 
 
 class VisitFilters(DateRange):
-    school = an_id()
-    lead = an_id()
+    school_id = an_id("school")
+    lead_id = an_id("lead")
     kind = fields.String(load_default=None, validate=validate.OneOf([k.value for k in VisitKind]))
     has_follow_up = fields.Boolean(data_key="follow_up", load_default=None)
 
 
 class ObservationFilters(DateRange):
-    school = an_id()
+    school_id = an_id("school")
     grade = fields.String(load_default=None, validate=validate.OneOf(GRADES, error="Choose a grade from PK to 12."))
     subject = Text(load_default=None, max_length=80)
-    rubric = an_id()
+    rubric_id = an_id("rubric")
 
 
 class AssignmentFilters(ListFilters):
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in AssignmentStatus]))
-    support_type = an_id()
-    lead = an_id()
-    school = an_id()
+    support_type_id = an_id("support_type")
+    lead_id = an_id("lead")
+    school_id = an_id("school")
 
 
 class FollowUpFilters(DateRange):
-    lead = an_id()
+    lead_id = an_id("lead")
 
 
 class TrendFilters(QueryFilters):

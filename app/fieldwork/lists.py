@@ -6,10 +6,10 @@ An export is the same list with `?format=csv` or `?format=xlsx`: the same filter
 """
 from collections.abc import Callable, Sequence
 
-from flask import Blueprint, render_template, request, url_for
-from marshmallow import ValidationError
+from flask import g, render_template
+from sqlalchemy import Select
 
-from app.auth.guards import sign_in_required
+from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
 from app.districts.services import schools_of
 from app.exports import export_response
@@ -25,12 +25,13 @@ from app.fieldwork.listing import (
     FOLLOW_UP_COLUMNS,
     OBSERVATION_COLUMNS,
     VISIT_COLUMNS,
-    Listing,
-    assignment_listing,
-    follow_up_listing,
+    assignments_shown,
+    follow_up_list,
     is_overdue,
-    observation_listing,
-    visit_listing,
+    observations_shown,
+    page_of,
+    rows_of,
+    visits_shown,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from app.fieldwork.services import (
@@ -43,100 +44,82 @@ from app.fieldwork.trends import (
     rubrics_to_follow,
     walkthrough_trends,
 )
-from app.forms import InvalidInput, flatten_errors
-from app.lists import Column, ListFilters, visible_columns
-from tenants.lookup import district_or_404
+from app.forms import InvalidInput
+from app.lists import Column, ListFilters, choices, enum_choices, filters_from_query, url_maker, visible_columns
 from tenants.models import District
 
-bp = Blueprint("lists", __name__, url_prefix="/districts/<slug>")
-
-
-sign_in_required(bp)
+bp = district_blueprint("lists", __name__)
 
 
 @bp.get("/visits")
-def visits(slug: str):
-    district = district_or_404(slug)
-    return _list(district, "visits", VisitFilters(), visit_listing, VISIT_COLUMNS, lambda: {
-        "schools": _choices(schools_of(district)),
-        "leads": _choices(leads_of(district)),
-        "kinds": [(kind.value, kind.value.capitalize()) for kind in VisitKind],
+def visits():
+    district = g.district
+    return _list(district, "visits", VisitFilters(), visits_shown, VISIT_COLUMNS, lambda: {
+        "schools": choices(schools_of(district)),
+        "leads": choices(leads_of(district)),
+        "kinds": enum_choices(VisitKind),
     })
 
 
 @bp.get("/observations")
-def observations(slug: str):
-    district = district_or_404(slug)
-    return _list(district, "observations", ObservationFilters(), observation_listing, OBSERVATION_COLUMNS, lambda: {
-        "schools": _choices(schools_of(district)),
+def observations():
+    district = g.district
+    return _list(district, "observations", ObservationFilters(), observations_shown, OBSERVATION_COLUMNS, lambda: {
+        "schools": choices(schools_of(district)),
         "grades": [(grade, grade) for grade in GRADES],
-        "rubrics": _choices(rubric_versions_for(district), str),
+        "rubrics": choices(rubric_versions_for(district), str),
     })
 
 
 @bp.get("/assignments")
-def assignments(slug: str):
-    district = district_or_404(slug)
-    return _list(district, "assignments", AssignmentFilters(), assignment_listing, ASSIGNMENT_COLUMNS, lambda: {
-        "statuses": [(status.value, status.value.capitalize()) for status in AssignmentStatus],
-        "support_types": _choices(support_types()),
-        "leads": _choices(leads_of(district)),
-        "schools": _choices(schools_of(district)),
+def assignments():
+    district = g.district
+    return _list(district, "assignments", AssignmentFilters(), assignments_shown, ASSIGNMENT_COLUMNS, lambda: {
+        "statuses": enum_choices(AssignmentStatus),
+        "support_types": choices(support_types()),
+        "leads": choices(leads_of(district)),
+        "schools": choices(schools_of(district)),
     })
 
 
 @bp.get("/follow-ups")
-def follow_ups(slug: str):
-    district = district_or_404(slug)
-    return _list(district, "follow-ups", FollowUpFilters(), follow_up_listing, FOLLOW_UP_COLUMNS,
-                 lambda: {"leads": _choices(leads_of(district)), "is_overdue": is_overdue})
+def follow_ups():
+    district = g.district
+    return _list(district, "follow-ups", FollowUpFilters(), follow_up_list, FOLLOW_UP_COLUMNS,
+                 lambda: {"leads": choices(leads_of(district)), "is_overdue": is_overdue})
 
 
 @bp.get("/trends")
-def trends(slug: str):
-    district = district_or_404(slug)
-    choices = {"schools": _choices(schools_of(district)), "rubrics": _choices(rubrics_to_follow(district)),
+def trends():
+    district = g.district
+    options = {"schools": choices(schools_of(district)), "rubrics": choices(rubrics_to_follow(district)),
                "versions": []}
-    try:
-        filters = TrendFilters().load(request.args)
-        found = walkthrough_trends(district, filters["rubric"], filters["school"], filters["version"])
-    except (ValidationError, InvalidInput) as error:
-        return render_template("fieldwork/lists/trends.html", district=district, trends=None,
-                               errors=flatten_errors(error.messages), **choices), 400
-    choices["versions"] = _choices(rated_versions(district, found.rubric), lambda v: f"Version {v.version} only")
-    return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **choices)
+    filters, errors = filters_from_query(TrendFilters())
+    if not errors:
+        try:
+            found = walkthrough_trends(district, filters["rubric"], filters["school"], filters["version"])
+        except InvalidInput as invalid:
+            errors = invalid.messages
+    if errors:
+        return render_template("fieldwork/lists/trends.html", district=district, trends=None, errors=errors,
+                               **options), 400
+    options["versions"] = choices(rated_versions(district, found.rubric), lambda v: f"Version {v.version} only")
+    return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **options)
 
 
-def _list(district: District, name: str, schema: ListFilters, listing_for: Callable[[District, dict], Listing],
-          columns: Sequence[Column], choices: Callable[[], dict]):
+def _list(district: District, name: str, schema: ListFilters, rows: Callable[[dict], Select],
+          columns: Sequence[Column], options: Callable[[], dict]):
     """Show a page of a filtered list, or export all of its rows; bad filters are explained (400)."""
-    url_with = _url_maker(schema.keys())
+    url_with = url_maker(schema.keys())
     template = f"fieldwork/lists/{name}.html"
-    try:
-        filters = schema.load(request.args)
-    except ValidationError as error:
-        return render_template(template, district=district, page=None, errors=flatten_errors(error.messages),
-                               url_with=url_with, **choices()), 400
-    found = listing_for(district, filters)
-    if filters["format"] != "html":
-        return export_response(found.all(), visible_columns(columns, district.id), filters["format"],
+    filters, errors = filters_from_query(schema)
+    if errors:
+        return render_template(template, district=district, page=None, errors=errors, url_with=url_with,
+                               **options()), 400
+    file_format, number = filters.pop("format"), filters.pop("page")
+    found = rows(filters | {"district_id": district.id})
+    if file_format != "html":
+        return export_response(rows_of(found), visible_columns(columns, district.id), file_format,
                                f"{district.slug}-{name}")
-    return render_template(template, district=district, page=found.page(filters["page"]), errors={},
-                           url_with=url_with, **choices())
-
-
-def _url_maker(keys: frozenset[str]) -> Callable[..., str]:
-    """A function giving this page's URL with its filters, changed by keyword (None drops one)."""
-
-    def url_with(**changes) -> str:
-        # Only the schema's own names: nothing else in the query string is echoed into links.
-        args = {key: value for key, value in request.args.items() if key in keys and value.strip()}
-        args = {key: value for key, value in (args | changes).items() if value is not None}
-        return url_for(request.endpoint, slug=request.view_args["slug"], **args)
-
-    return url_with
-
-
-def _choices(rows, label: Callable = lambda row: row.name) -> list[tuple[int, str]]:
-    """(id, label) pairs for a filter's select."""
-    return [(row.id, label(row)) for row in rows]
+    return render_template(template, district=district, page=page_of(found, number), errors={},
+                           url_with=url_with, **options())

@@ -9,8 +9,8 @@ they are read-only relationships, and services set the ids.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import User
 from app.districts.models import School
@@ -125,6 +125,15 @@ class SupportAssignment(TenantScoped, db.Model):
     def __str__(self) -> str:
         return f"{self.support_type.name} · {self.school.name if self.school else 'district-wide'}"
 
+    @property
+    def delivered_hours(self) -> float:
+        return round(self.delivered_minutes / 60, 2)
+
+    @property
+    def delivered_share(self) -> int:
+        """Delivered hours as a whole percentage of the planned hours."""
+        return round(100 * self.delivered_minutes / (60 * self.planned_hours))
+
 
 class Visit(TenantScoped, db.Model):
     """A lead's visit to a school or the district office."""
@@ -216,3 +225,20 @@ class Rating(TenantScoped, db.Model):
     evidence: Mapped[str | None] = mapped_column(Text)
 
     look_for: Mapped[LookFor] = relationship(lazy="joined", innerjoin=True)
+
+
+# Derived in SQL, never stored, and loaded only by the queries that ask (`undefer`, as the lists do); a
+# column property rather than a per-query expression, so that a row refreshed later still knows how to load it.
+SupportAssignment.delivered_minutes = column_property(
+    select(func.coalesce(func.sum(Visit.minutes), 0))
+    .join(VisitSupport, and_(VisitSupport.district_id == Visit.district_id, VisitSupport.visit_id == Visit.id))
+    .where(VisitSupport.district_id == SupportAssignment.district_id,
+           VisitSupport.support_assignment_id == SupportAssignment.id)
+    .correlate_except(Visit, VisitSupport).scalar_subquery(),
+    deferred=True,
+)
+_ratings = select(Rating).where(Rating.district_id == Observation.district_id, Rating.observation_id == Observation.id)
+Observation.average_rating = column_property(
+    _ratings.with_only_columns(func.avg(Rating.rating)).correlate_except(Rating).scalar_subquery(), deferred=True)
+Observation.rated = column_property(
+    _ratings.with_only_columns(func.count()).correlate_except(Rating).scalar_subquery(), deferred=True)

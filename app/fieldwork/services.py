@@ -3,13 +3,15 @@
 Functions take the district and acting user explicitly and work within the
 current tenant scope; they raise `InvalidInput` with messages per field
 (dotted names: `observations.0.ratings.2.rating`) and store nothing then.
+They flush and never commit: the view, API resource, job or demo loader that
+calls them owns the transaction and commits once its whole change is made.
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload, selectinload, undefer
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
@@ -50,6 +52,8 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
     """Store a visit with its supports and observations, once per client UUID.
 
     Returns the visit and whether it is new: a resubmission answers with the stored visit.
+    The insert runs in a savepoint, so that losing a race on the UUID undoes only it and
+    leaves the caller's transaction usable for its commit.
     """
     existing = visit_by_uuid(district, data["client_uuid"])
     if existing is not None:
@@ -74,7 +78,6 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
         if existing is None:
             raise
         return existing, False
-    db.session.commit()
     return _fresh(visit), True
 
 
@@ -92,13 +95,13 @@ def update_visit(visit: Visit, data: dict) -> Visit:
             delete(VisitSupport).where(VisitSupport.district_id == visit.district_id, VisitSupport.visit_id == visit.id)
         )
         _set_supports(visit, data["support_ids"])
-    db.session.commit()
+    db.session.flush()
     return _fresh(visit)
 
 
 def mark_follow_up_done(visit: Visit) -> None:
     visit.follow_up_done = True
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_visit(district: District, data: dict, errors: dict) -> None:
@@ -147,7 +150,7 @@ def record_observation(visit: Visit, data: dict, captured_at: datetime | None = 
     if errors:
         raise InvalidInput(errors)
     observation = _add_observation(visit, data)
-    db.session.commit()
+    db.session.flush()
     return _fresh(observation)
 
 
@@ -156,7 +159,7 @@ def update_observation(observation: Observation, data: dict) -> Observation:
     if "subject" in data:
         data = {**data, "subject": data["subject"].strip()}
     _apply(observation, data, OBSERVATION_FIELDS)
-    db.session.commit()
+    db.session.flush()
     return _fresh(observation)
 
 
@@ -261,7 +264,7 @@ def new_rubric_version(rubric: Rubric) -> Rubric:
     rubric.active = False
     rubric.retired_at = stored_now()
     db.session.add(copy)
-    db.session.commit()
+    db.session.flush()
     return copy
 
 
@@ -295,7 +298,7 @@ def save_assignment(district: District, data: dict, assignment: SupportAssignmen
     assignment = assignment or SupportAssignment(district_id=district.id)
     _apply(assignment, data, ASSIGNMENT_FIELDS)
     db.session.add(assignment)
-    db.session.commit()
+    db.session.flush()
     return _fresh(assignment)
 
 
@@ -303,14 +306,14 @@ def assign_lead(district: District, lead: User) -> None:
     """Grant a person the assistance lead role in a district (what gives them access to it)."""
     if not any(g.role == Role.ASSISTANCE_LEAD and g.district_id == district.id for g in lead.grants):
         lead.grants.append(RoleGrant(role=Role.ASSISTANCE_LEAD, district_id=district.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def unassign_lead(district: District, lead: User) -> None:
     for grant in list(lead.grants):
         if grant.role == Role.ASSISTANCE_LEAD and grant.district_id == district.id:
             lead.grants.remove(grant)
-    db.session.commit()
+    db.session.flush()
 
 
 def _apply(row, data: dict, fields) -> None:
@@ -322,37 +325,19 @@ def _apply(row, data: dict, fields) -> None:
 # --- the caseload -------------------------------------------------------------------------------
 
 
-def delivered_minutes():
-    """Minutes of visits that served each support assignment: (district_id, assignment id, minutes)."""
-    return (
-        select(
-            VisitSupport.district_id,
-            VisitSupport.support_assignment_id.label("assignment_id"),
-            func.sum(Visit.minutes).label("minutes"),
-        )
-        .join(Visit, and_(Visit.district_id == VisitSupport.district_id, Visit.id == VisitSupport.visit_id))
-        .group_by(VisitSupport.district_id, VisitSupport.support_assignment_id)
-        .subquery()
-    )
+def with_delivery(statement: Select) -> Select:
+    """`statement` (over SupportAssignment) loading each assignment's `delivered_minutes`, in the same query."""
+    return statement.options(undefer(SupportAssignment.delivered_minutes))
 
 
-def assignments_with_delivery(
-    *conditions, limit: int | None = None, offset: int = 0
-) -> list[tuple[SupportAssignment, int]]:
+def assignments_with_delivery(*conditions) -> list[tuple[SupportAssignment, int]]:
     """Support assignments with the minutes delivered against each, in one query (and one for their schools)."""
-    delivered = delivered_minutes()
-    rows = db.session.execute(
-        select(SupportAssignment, func.coalesce(delivered.c.minutes, 0))
-        .outerjoin(delivered, and_(
-            delivered.c.district_id == SupportAssignment.district_id,
-            delivered.c.assignment_id == SupportAssignment.id,
-        ))
-        .where(*conditions)
+    assignments = db.session.scalars(with_delivery(
+        select(SupportAssignment).where(*conditions)
         .options(selectinload(SupportAssignment.school))
         .order_by(SupportAssignment.starts_on.desc(), SupportAssignment.id)
-        .limit(limit).offset(offset)
-    ).all()
-    return [(assignment, minutes) for assignment, minutes in rows]
+    )).unique()
+    return [(assignment, assignment.delivered_minutes) for assignment in assignments]
 
 
 @dataclass(frozen=True)

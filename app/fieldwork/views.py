@@ -2,12 +2,12 @@
 import uuid
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import RoleGrant, User
-from app.auth.guards import sign_in_required
 from app.clock import state_today, stored_now
+from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
 from app.districts.services import schools_of
 from app.extensions import db
@@ -40,8 +40,8 @@ from app.fieldwork.visit_form import (
     visit_choices,
 )
 from app.forms import InvalidInput, load, load_form
+from app.lists import enum_choices
 from tenants.lookup import (
-    district_or_404,
     get_or_404,
     on_support_team,
     require_assigner,
@@ -50,19 +50,15 @@ from tenants.lookup import (
 from tenants.models import District
 from tenants.roles import Role
 
-bp = Blueprint("fieldwork", __name__, url_prefix="/districts/<slug>")
-
-
-sign_in_required(bp)
-
+bp = district_blueprint("fieldwork", __name__)
 
 
 # --- visits -------------------------------------------------------------------------------------
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
-def new_visit(slug: str):
-    district = district_or_404(slug)
+def new_visit():
+    district = g.district
     require_support_team(district.id)
     values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": DEFAULT_KIND,
               "school_id": request.args.get("school", DEFAULT_PLACE)}
@@ -75,14 +71,15 @@ def new_visit(slug: str):
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash("Visit saved." if created else "This visit was already saved.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=None)
 
 
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
-def edit_visit(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def edit_visit(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     values = _visit_values(visit)
@@ -95,8 +92,9 @@ def edit_visit(slug: str, visit_id: int):
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash("Visit updated.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id))
     return _visit_form(district, values, errors, visit=visit)
 
 
@@ -116,29 +114,30 @@ def _visit_form(district: District, values, errors: dict, visit: Visit | None):
 
 
 @bp.get("/visits/<int:visit_id>")
-def visit(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def visit(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     return render_template("fieldwork/visit.html", district=district, visit=visit,
                            support_team=on_support_team(district.id))
 
 
 @bp.post("/visits/<int:visit_id>/follow-up-done")
-def follow_up_done(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def follow_up_done(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     mark_follow_up_done(visit)
+    db.session.commit()
     flash("Follow-up marked done.", "success")
-    return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id))
+    return redirect(url_for("fieldwork.visit", visit_id=visit.id))
 
 
 # --- observations -------------------------------------------------------------------------------
 
 
 @bp.route("/visits/<int:visit_id>/observations/new", methods=["GET", "POST"])
-def new_observation(slug: str, visit_id: int):
-    district = district_or_404(slug)
+def new_observation(visit_id: int):
+    district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     require_support_team(district.id)
     rubrics = rubrics_in_use()
@@ -156,8 +155,9 @@ def new_observation(slug: str, visit_id: int):
         except InvalidInput as invalid:
             errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
         else:
+            db.session.commit()
             flash(f"Observation saved: grade {observation.grade} {observation.subject}.", "success")
-            return redirect(url_for("fieldwork.visit", slug=slug, visit_id=visit.id) + "#observations")
+            return redirect(url_for("fieldwork.visit", visit_id=visit.id) + "#observations")
     return render_template(
         "fieldwork/observation_form.html", district=district, visit=visit, rubric=rubric, rubrics=rubrics,
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
@@ -192,8 +192,8 @@ def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
 
 
 @bp.get("/observations/<int:observation_id>")
-def observation(slug: str, observation_id: int):
-    district = district_or_404(slug)
+def observation(observation_id: int):
+    district = g.district
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
     return render_template("fieldwork/observation.html", district=district, observation=observation)
 
@@ -202,15 +202,15 @@ def observation(slug: str, observation_id: int):
 
 
 @bp.route("/assignments/new", methods=["GET", "POST"])
-def new_assignment(slug: str):
-    district = district_or_404(slug)
+def new_assignment():
+    district = g.district
     require_assigner(district)
     return _assignment_form(district, None)
 
 
 @bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
-def edit_assignment(slug: str, assignment_id: int):
-    district = district_or_404(slug)
+def edit_assignment(assignment_id: int):
+    district = g.district
     assignment = get_or_404(SupportAssignment, district_id=district.id, id=assignment_id)
     require_assigner(district)
     return _assignment_form(district, assignment)
@@ -230,6 +230,7 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
         except InvalidInput as invalid:
             errors = invalid.messages
         else:
+            db.session.commit()
             flash(f"Saved the support: {saved}.", "success")
             return redirect(url_for("districts.show", slug=district.slug))
     return render_template(
@@ -237,26 +238,27 @@ def _assignment_form(district: District, assignment: SupportAssignment | None):
         school_options=[(s.id, s.name) for s in schools_of(district)],
         lead_options=[(u.id, u.name) for u in leads_of(district)],
         support_options=[(t.id, t.name) for t in support_types()],
-        status_options=[(s.value, s.value.capitalize()) for s in AssignmentStatus],
+        status_options=enum_choices(AssignmentStatus),
     ), 422 if errors else 200
 
 
 @bp.route("/leads", methods=["GET", "POST"])
-def leads(slug: str):
-    district = district_or_404(slug)
+def leads():
+    district = g.district
     require_assigner(district)
     if request.method == "POST":
         person = db.session.get(User, request.form.get("user_id", type=int) or 0)
         if person is None or not person.has_role(Role.ASSISTANCE_LEAD):
             flash("Choose one of the platform's assistance leads.", "error")
-            return redirect(url_for("fieldwork.leads", slug=slug)), 303
+            return redirect(url_for("fieldwork.leads")), 303
         if request.form.get("action") == "remove":
             unassign_lead(district, person)
             flash(f"{person.name} no longer works with {district.name}.", "success")
         else:
             assign_lead(district, person)
             flash(f"{person.name} now works with {district.name}.", "success")
-        return redirect(url_for("fieldwork.leads", slug=slug))
+        db.session.commit()
+        return redirect(url_for("fieldwork.leads"))
     assigned = leads_of(district)
     candidates = db.session.scalars(
         db.select(User).join(RoleGrant).where(RoleGrant.role == Role.ASSISTANCE_LEAD).distinct().order_by(User.name)

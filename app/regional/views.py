@@ -1,10 +1,9 @@
 """The regional dashboard page and its downloads: for regional directors and platform admins."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.exports import export_response
-from app.forms import flatten_errors
+from app.lists import filters_from_query, url_maker
 from app.regional.exports import COLUMNS, FLAGS
 from app.regional.filters import DashboardFilters
 from app.regional.services import (
@@ -32,15 +31,13 @@ def dashboard():
         "regions": [(region.id, region.name) for region in regions_for(current_user)],
         "statuses": [(status.value, status.label) for status in AccountabilityStatus],
         "support_types": [(kind.id, kind.name) for kind in support_types_for_filter()],
-        "url_with": _url_maker(schema.keys()), "windows": COVERAGE_WINDOWS, "flags": FLAGS,
+        "url_with": url_maker(schema.keys()), "windows": COVERAGE_WINDOWS, "flags": FLAGS,
         "default_sorts": {name: default for name, (_figures, _sorts, default) in SECTIONS.items()},
         "status_label": lambda value: AccountabilityStatus(value).label,
     }
-    try:
-        parsed = schema.load(request.args)
-    except ValidationError as error:
-        return render_template("regional/dashboard.html", dashboard=None, errors=flatten_errors(error.messages),
-                               **choices), 400
+    parsed, errors = filters_from_query(schema)
+    if errors:
+        return render_template("regional/dashboard.html", dashboard=None, errors=errors, **choices), 400
     if parsed["format"] != "html":
         table = parsed["table"]
         rows = section_rows(current_user, parsed["criteria"], table, parsed["sorts"][table])
@@ -48,14 +45,3 @@ def dashboard():
     found = regional_dashboard(current_user, parsed["criteria"], parsed["sorts"])
     return render_template("regional/dashboard.html", dashboard=found, sorts=parsed["sorts"], errors={}, **choices)
 
-
-def _url_maker(keys: frozenset[str]):
-    """This page's URL with its filters, changed by keyword (None drops one)."""
-
-    def url_with(**changes) -> str:
-        # Only the schema's own names: nothing else in the query string is echoed into links.
-        args = {key: value for key, value in request.args.items() if key in keys and value.strip()}
-        args = {key: value for key, value in (args | changes).items() if value is not None}
-        return url_for("rollups.dashboard", **args)
-
-    return url_with

@@ -6,6 +6,7 @@ from app.audit.services import audit_trail
 from app.audit.words import events_in_words
 from app.clock import state_today
 from app.forms import InvalidInput, load_form
+from app.lists import enum_choices
 from app.plans import impact, services
 from app.plans.models import Action, ActionStatus, ImprovementPlan, Milestone, Risk, RiskSeverity
 from app.plans.schemas import (
@@ -16,7 +17,7 @@ from app.plans.schemas import (
     ReviewSchema,
     RiskSchema,
 )
-from app.plans.views.pages import bp, choices, form_values, inline_save, row_to_change, saved_and_back
+from app.plans.views.pages import bp, form_values, inline_save, row_to_change, saved_and_back
 from app.text import day
 from tenants.lookup import can_write, get_or_404
 
@@ -56,7 +57,7 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         "plans/action_form.html", district=district, plan=plan, action=action, values=values, errors=errors,
         strategy_options=strategies, owner_options=[(u.id, u.name) for u in services.people_of(district)],
         provider_options=[(p.id, p.name) for p in services.providers_of(district)],
-        status_options=choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
+        status_options=enum_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
     ), 422 if errors else 200
 
 
@@ -70,7 +71,7 @@ def action(action_id: int):
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
         evidence=services.evidence_of(action), trail=events_in_words(audit_trail(action)), can_edit=can_write(district.id),
         impact_reviews=impact.reviews_of(action),
-        today=state_today(), status_options=choices(ActionStatus), severity_options=choices(RiskSeverity),
+        today=state_today(), status_options=enum_choices(ActionStatus), severity_options=enum_choices(RiskSeverity),
         people=[(u.id, u.name) for u in services.people_of(district)],
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{day(v.visited_on)} · {v.place} · {v.purpose}")

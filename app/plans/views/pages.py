@@ -19,11 +19,6 @@ from tenants.lookup import get_or_404, require_write
 bp = district_blueprint("plans", __name__)
 
 
-def choices(enum) -> list[tuple[str, str]]:
-    """An enum's (value, label) options for a select."""
-    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
-
-
 def form_values(row, schema) -> dict:
     """A row as the form shows it: cents as dollars, None as blank."""
     values = {name: getattr(row, name) for name in schema.fields if hasattr(row, name)}

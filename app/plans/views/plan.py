@@ -1,13 +1,13 @@
 """The plan page, the plan's own form and settings, and its priorities and strategies."""
 from flask import g, render_template, url_for
 
+from app.lists import enum_choices
 from app.plans import services
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import ImprovementPlan, PlanStatus, Priority, Strategy
 from app.plans.schemas import PlanSchema, PlanSettingsSchema, PrioritySchema, StrategySchema
 from app.plans.views.pages import (
     bp,
-    choices,
     delete_page,
     edit_page,
     form_values,
@@ -50,7 +50,7 @@ def _plan_form(plan: ImprovementPlan | None):
         return saved_and_back("Plan saved.", url_for("plans.plan"))
     return render_template(
         "plans/plan_form.html", district=district, plan=plan, values=values, errors=errors,
-        status_options=choices(PlanStatus),
+        status_options=enum_choices(PlanStatus),
     ), 422 if errors else 200
 
 
@@ -63,7 +63,7 @@ def settings():
     if saved:
         return saved_and_back("Plan settings saved.", url_for("plans.plan"))
     return render_template("plans/settings.html", district=district, values=values, errors=errors,
-                           interval_options=choices(ReportingInterval)), 422 if errors else 200
+                           interval_options=enum_choices(ReportingInterval)), 422 if errors else 200
 
 
 @bp.post("/plans/<int:plan_id>/priorities")
