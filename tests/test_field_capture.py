@@ -269,7 +269,7 @@ def test_a_form_opened_before_the_last_sign_in_goes_back_to_the_form(app, client
     auth_client = client
     # Signing in with CSRF on needs the sign-in form's own token.
     page = auth_client.get("/sign-in").text
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
     auth_client.post("/sign-in", data={"email": world.lead.email, "password": factories.PASSWORD, "csrf_token": token})
     response = auth_client.post(f"/districts/homeville/visits/{world.home_visit.id}/observations/new?rubric_id=1",
                                 data={"csrf_token": "from-an-earlier-session", "feedback": NOTE})
