@@ -15,6 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.accounts.grants import grant_role
 from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
 from app.clock import state_today
@@ -146,11 +147,8 @@ def _person(email, name, grants, password_hash, regions, districts) -> User:
     for role, where, title in grants:
         region = regions[where] if role is Role.REGIONAL_DIRECTOR else None
         district = districts[where] if role.scope_kind == "district" else None
-        held = any(
-            g.role == role and g.region is region and g.district is district for g in user.grants
-        )
-        if not held:
-            user.grants.append(RoleGrant(role=role, region=region, district=district, title=title))
+        grant_role(user, role, district_id=district.id if district else None,
+                   region_id=region.id if region else None, title=title)
     return user
 
 

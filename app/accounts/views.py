@@ -13,10 +13,10 @@ from flask_login import current_user
 
 from app.accounts.forms import load_new_token
 from app.accounts.tokens import TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX, TOKEN_DAYS_MIN, issue_token, revoke_token, tokens_of
-from app.auth.guards import sign_in_required
 from app.clock import stored_now
 from app.extensions import db
 from app.forms import InvalidInput
+from app.guards import sign_in_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

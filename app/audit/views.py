@@ -5,9 +5,9 @@ from marshmallow import EXCLUDE, Schema, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
 from app.audit.words import events_in_words
-from app.auth.guards import sign_in_required
 from app.districts.blueprint import district_blueprint
 from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
+from app.guards import sign_in_required
 from app.lists import filters_from_query
 from tenants.access import can_see_district_records, is_platform_admin
 from tenants.models import District

@@ -9,7 +9,7 @@ district being shown without each view passing it.
 """
 from flask import Blueprint, Flask, current_app, g
 
-from app.auth.guards import sign_in_required
+from app.guards import sign_in_required
 from tenants.lookup import district_or_404
 
 

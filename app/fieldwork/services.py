@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, selectinload, undefer
 
+from app.accounts.grants import grant_role
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
 from app.districts.models import School
@@ -304,8 +305,7 @@ def save_assignment(district: District, data: dict, assignment: SupportAssignmen
 
 def assign_lead(district: District, lead: User) -> None:
     """Grant a person the assistance lead role in a district (what gives them access to it)."""
-    if not any(g.role == Role.ASSISTANCE_LEAD and g.district_id == district.id for g in lead.grants):
-        lead.grants.append(RoleGrant(role=Role.ASSISTANCE_LEAD, district_id=district.id))
+    grant_role(lead, Role.ASSISTANCE_LEAD, district_id=district.id)
     db.session.flush()
 
 

@@ -2,8 +2,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.guards import sign_in_required
 from app.extensions import db
+from app.guards import sign_in_required
 from app.notifications.forms import wanted_kinds
 from app.notifications.models import NotificationKind
 from app.notifications.services import save_preferences, turned_off

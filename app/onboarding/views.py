@@ -4,9 +4,9 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from app.auth.guards import sign_in_required
 from app.districts.blueprint import district_blueprint
 from app.extensions import db
+from app.guards import sign_in_required
 from app.onboarding.files import MAX_BYTES
 from app.onboarding.forms import LifecycleSchema, NewDistrictSchema
 from app.onboarding.jobs import import_job
