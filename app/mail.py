@@ -1,20 +1,65 @@
-"""Outgoing email over SMTP, with the settings from the environment (config.py)."""
+"""Outgoing email over SMTP, with the settings from the environment (config.py), and the one way to send it once.
+
+Delivery of jobs is at least once: every mail a job sends goes through `send_once`, which claims the
+unique key (person, kind, about) in `sent_mails` before sending and commits it after, so a rerun, a
+retried job, a second scheduler or a job enqueued again after Redis lost it sends nothing twice. A mail
+that fails releases its claim and the job's retry sends it. The record is in the database, not Redis:
+a Redis that restarts empty between two attempts forgets nothing.
+"""
 import smtplib
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
+from enum import StrEnum
 from urllib.parse import urlsplit
+from uuid import uuid4
 
 from flask import current_app
 from rq import get_current_job
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 
-from workers.queues import enqueue, redis_connection
+from app.extensions import db
+from tenants.base import Id
+from tenants.models import enum_check
+from workers.queues import enqueue
 
 # Lines up to SMTP's limit go out as they are: a link longer than 78 characters is not wrapped in quoted-printable,
 # so it survives copying from any mail program (and from what `make mail` prints).
 LONG_LINES = policy.default.clone(max_line_length=998)
 MAIL_QUEUE = "notifications"
-# How long a job remembers that it sent its mail: longer than all of its retries.
-SENT_MARK_SECONDS = 24 * 3600
+
+
+class MailKind(StrEnum):
+    """Every mail the platform sends; the notifications a person may turn off are among them (NotificationKind)."""
+
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+    FOLLOW_UP_REMINDER = "follow_up_reminder"
+    REPORT_READY = "report_ready"
+    WEEKLY_DIGEST = "weekly_digest"
+
+
+class SentMail(db.Model):
+    """One mail sent (or being sent): its unique (person, kind, about) is the claim that makes it go once.
+
+    `about` names what the mail is about: a day, an ISO week, a district's report, the job that sends a link.
+    Platform-wide, as the person it goes to: the district a mail is about is in `about` ("report 3/17"), not
+    in a `district_id`, since the jobs that send mail read their districts and write none.
+    """
+
+    __tablename__ = "sent_mails"
+    __table_args__ = (
+        enum_check("kind", "kind", MailKind),
+        UniqueConstraint("user_id", "kind", "about"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[MailKind] = mapped_column(String(30))
+    about: Mapped[str] = mapped_column(String(80))
+    sent_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
@@ -51,18 +96,34 @@ def send_later(job_name: str, *args) -> bool:
     return True
 
 
-def send_mail_once(to: str, subject: str, text: str) -> bool:
-    """Send from a job at most once per job and address, even if the queue delivers it again; False if sent before."""
-    job = get_current_job()
-    if job is None:  # in-process: nothing delivers it twice
-        send_mail(to, subject, text)
-        return True
-    mark = f"mail-sent:{job.id}:{to}"
-    if redis_connection().exists(mark):
+def send_once(user, kind: MailKind, about: str, subject: str, text: str) -> bool:
+    """Mail `user` unless a mail of `kind` about `about` went to them already; True if sent now.
+
+    Commits: the claim is committed with each mail sent, so that a retried job skips those already sent.
+    """
+    claim = db.session.begin_nested()
+    try:
+        # On PostgreSQL a run at the same moment waits here for the other's commit, then finds the key taken.
+        db.session.add(SentMail(user_id=user.id, kind=kind, about=about))
+        db.session.flush()
+    except IntegrityError:
+        claim.rollback()
         return False
-    send_mail(to, subject, text)
-    redis_connection().set(mark, 1, ex=SENT_MARK_SECONDS)
+    try:
+        send_mail(user.email, subject, text)
+    except Exception:
+        claim.rollback()  # not sent: the claim goes (and nothing else of the caller's), and the job's retry sends it
+        raise
+    claim.commit()
+    db.session.commit()
     return True
+
+
+def this_delivery() -> str:
+    """What a mail sent once per job is about: the job's id, the same on each retry and when the reconcile
+    enqueues again a job Redis lost; in-process (no Redis) nothing delivers a job twice, and a fresh id says so."""
+    job = get_current_job()
+    return f"job {job.id}" if job is not None else f"in-process {uuid4().hex}"
 
 
 def link_to(endpoint: str, **values) -> str:

@@ -16,7 +16,8 @@ from app.fieldwork.models import (
 
 # Indexes of these tables (the dashboard's aggregates and every foreign key), declared in one place.
 from app.indexes import KEY_INDEXES, PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
-from app.notifications.models import NotificationOptOut, SentNotification
+from app.mail import SentMail
+from app.notifications.models import NotificationOptOut
 from app.onboarding.models import ImportBatch
 from app.plans.models import (
     Action,
@@ -39,7 +40,7 @@ from tenants.models import District, Region
 from workers.models import BackgroundJob
 
 __all__ = [
-    "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentNotification", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
+    "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentMail", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
     "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
     "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
     "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",

@@ -273,6 +273,27 @@ def test_a_mail_job_delivered_twice_sends_one_mail(world, mailbox, redis):
     assert len(mailbox.to(world.leader.email)) == 1
 
 
+
+def test_a_mail_job_enqueued_again_after_redis_restarted_empty_sends_one_mail(world, mailbox, redis):
+    from datetime import timedelta
+
+    from app.clock import stored_now
+    from workers.models import BackgroundJob
+    from workers.queues import enqueue
+    from workers.reconcile import reconcile_jobs
+
+    world.leader.password_hash = None
+    db.session.flush()
+    job = enqueue("workers.jobs.send_invitation", world.leader.id, world.admin.id, queue_name="notifications")
+    send_mails(redis)
+    assert len(mailbox.to(world.leader.email)) == 1
+    # The worker died after sending, before its success was recorded; then Redis restarted with nothing in it.
+    db.session.execute(update(BackgroundJob).where(BackgroundJob.rq_id == job.id).values(finished_at=None))
+    redis.flushdb()
+    assert reconcile_jobs(now=stored_now() + timedelta(minutes=1))["requeued"] == 1  # the same job, by its id
+    assert send_mails(redis) == 1
+    assert len(mailbox.to(world.leader.email)) == 1
+
 def test_no_invitation_goes_to_someone_who_set_a_password_meanwhile(world, mailbox, redis):
     from workers.queues import enqueue
 

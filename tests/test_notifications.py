@@ -9,7 +9,8 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.notifications.models import NotificationKind, SentNotification
+from app.mail import MailKind, SentMail
+from app.notifications.models import NotificationKind
 from app.notifications.services import digest_week, save_preferences, turned_off
 from app.plans.models import StatusReport
 from tenants.models import AccountabilityStatus
@@ -45,7 +46,7 @@ def body(message) -> str:
 
 
 def sent_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(SentNotification))
+    return db.session.scalar(select(func.count()).select_from(SentMail))
 
 
 # --- follow-up reminders ------------------------------------------------------------------------
@@ -239,6 +240,11 @@ def test_the_digest_is_sent_once_a_week_and_not_to_who_turned_it_off(world, week
     assert [m["To"] for m in mailbox.messages] == [world.director.email]
 
 
+
+def test_every_notification_is_a_kind_of_mail_sent_once():
+    # `notify` sends a notification once under the MailKind of the same value (app.mail.send_once).
+    assert {kind.value for kind in NotificationKind} <= {kind.value for kind in MailKind}
+
 # --- the settings page --------------------------------------------------------------------------
 
 
@@ -302,7 +308,7 @@ def test_a_reminder_and_a_digest_take_as_many_statements_for_many_rows_as_for_fe
         db.session.expire_all()
 
     def sending() -> int:
-        db.session.execute(delete(SentNotification))  # send again, over more rows
+        db.session.execute(delete(SentMail))  # send again, over more rows
         return statements(lambda: (send_follow_up_reminder(world.lead.id, MONDAY.isoformat()),
                                    send_weekly_digest(world.director.id, week_start)))
 

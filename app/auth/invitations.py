@@ -8,13 +8,14 @@ from app.accounts.models import User
 from app.auth.links import LinkPurpose, make_link_token
 from app.auth.services import person_with_email
 from app.extensions import db
-from app.mail import link_to, render_mail, send_later, send_mail_once
+from app.mail import MailKind, link_to, render_mail, send_later, send_once, this_delivery
 from app.text import duration_in_words
 
 SUBJECTS = {
     LinkPurpose.INVITATION: "You are invited to the regional support platform",
     LinkPurpose.RESET: "Set a new password for the regional support platform",
 }
+KINDS = {LinkPurpose.INVITATION: MailKind.INVITATION, LinkPurpose.RESET: MailKind.PASSWORD_RESET}
 
 
 @dataclass
@@ -85,4 +86,5 @@ def _mail_link(user: User, purpose: LinkPurpose, **context) -> bool:
     text = render_mail(
         f"auth/mail/{purpose}.txt", user=user, link=link, lasts=duration_in_words(purpose.max_age_seconds),
         forgot_link=link_to("auth.forgot_password"), **context)
-    return send_mail_once(user.email, SUBJECTS[purpose], text)
+    # Once per job: a link made on each attempt differs, the job's id does not (app.mail.this_delivery).
+    return send_once(user, KINDS[purpose], this_delivery(), SUBJECTS[purpose], text)

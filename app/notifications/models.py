@@ -1,8 +1,8 @@
-"""Which notifications a person turned off, and which were sent (platform-wide tables: they are about a person)."""
+"""Which notifications a person turned off (a platform-wide table: it is about a person); mail sent is app.mail's."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -11,7 +11,10 @@ from tenants.models import enum_check
 
 
 class NotificationKind(StrEnum):
-    """The notifications a person may turn off; invitations and password resets are not among them."""
+    """The notifications a person may turn off; invitations and password resets are not among them.
+
+    Each is also a `MailKind` of the same value (app/mail.py), under which it is sent once.
+    """
 
     FOLLOW_UP_REMINDER = "follow_up_reminder"
     REPORT_READY = "report_ready"
@@ -53,21 +56,3 @@ class NotificationOptOut(db.Model):
     kind: Mapped[NotificationKind] = mapped_column(String(30), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
-
-class SentNotification(db.Model):
-    """One mail sent; its unique (person, kind, period) makes a rerun or a retried job send nothing twice.
-
-    The period names what the mail is about: a day, an ISO week, a district's report.
-    """
-
-    __tablename__ = "sent_notifications"
-    __table_args__ = (
-        enum_check("kind", "kind", NotificationKind),
-        UniqueConstraint("user_id", "kind", "period"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[NotificationKind] = mapped_column(String(30))
-    period: Mapped[str] = mapped_column(String(40))
-    sent_at: Mapped[datetime] = mapped_column(server_default=func.now())

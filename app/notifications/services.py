@@ -1,10 +1,8 @@
 """Who gets which notification, what it says, and sending each one once.
 
-Delivery of jobs is at least once: every mail goes through `send_once`, which
-claims the unique key (person, kind, period) in `sent_notifications` before
-sending and commits it after, so a rerun, a retried job or a second scheduler
-sends nothing twice. A mail that fails rolls its claim back and the job's retry
-sends it. Each runs in the scope its job declares (workers/jobs.py): scheduled
+Every notification goes through `notify`: the person's preferences, then
+`app.mail.send_once` with the key (person, kind, period), so a rerun, a retried
+job or a second scheduler sends nothing twice. Each runs in the scope its job declares (workers/jobs.py): scheduled
 fan-outs (`enqueue_*`) read who is due in every district and write none; each
 person's job reads in that person's own reach.
 """
@@ -12,15 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import open_follow_ups
-from app.mail import MAIL_QUEUE, link_to, render_mail, send_mail
-from app.notifications.models import NotificationKind, NotificationOptOut, SentNotification
+from app.mail import MAIL_QUEUE, MailKind, link_to, render_mail, send_once
+from app.notifications.models import NotificationKind, NotificationOptOut
 from app.plans.models import StatusReport
 from app.regional.services import (
     COVERAGE_WINDOWS,
@@ -50,25 +47,12 @@ def save_preferences(user: User, wanted: set[NotificationKind]) -> None:
                        for kind in NotificationKind if kind not in wanted)
 
 
-def send_once(user: User, kind: NotificationKind, period: str, subject: str, template: str, **context) -> bool:
+def notify(user: User, kind: NotificationKind, period: str, subject: str, template: str, **context) -> bool:
     """Mail this person unless they turned `kind` off or already got it for `period`; True if sent now."""
     if not user.is_active or kind in turned_off(user):
         return False
-    try:
-        with db.session.begin_nested():
-            # On PostgreSQL a run at the same moment waits here for the other's commit, then finds the key taken.
-            db.session.add(SentNotification(user_id=user.id, kind=kind, period=period))
-    except IntegrityError:
-        return False
-    try:
-        text = render_mail(template, user=user, preferences=link_to("notifications.preferences"), **context)
-        send_mail(user.email, subject, text)
-    except Exception:
-        db.session.rollback()  # not sent: the claim goes, and the job's retry sends it
-        raise
-    # Part of "once": the claim is committed with each mail sent, so that a retried job skips those already sent.
-    db.session.commit()
-    return True
+    text = render_mail(template, user=user, preferences=link_to("notifications.preferences"), **context)
+    return send_once(user, MailKind(kind), period, subject, text)
 
 
 def _active_people(*conditions) -> list[int]:
@@ -101,7 +85,7 @@ def send_follow_up_reminder(user_id: int, day: date) -> bool:
     due_today = [visit for visit in follow_ups if visit.follow_up_on == day]
     counts = {"due today": len(due_today), "overdue": len(overdue)}
     subject = "Follow-ups: " + ", ".join(f"{count} {what}" for what, count in counts.items() if count)
-    return send_once(
+    return notify(
         lead, NotificationKind.FOLLOW_UP_REMINDER, day.isoformat(), subject,
         "notifications/mail/follow_ups.txt", day=day, overdue=overdue, due_today=due_today,
         link=lambda visit: link_to("fieldwork.visit", slug=visit.district.slug, visit_id=visit.id),
@@ -128,7 +112,7 @@ def send_report_ready(district_id: int, report_id: int) -> int:
     link = link_to("plans.report", slug=report.district.slug, report_id=report.id)
     district = report.snapshot["district"]
     return sum(
-        send_once(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
+        notify(leader, NotificationKind.REPORT_READY, f"report {district_id}/{report_id}",
                   f"Status report ready: {district}", "notifications/mail/report_ready.txt",
                   report=report, snapshot=report.snapshot, link=link)
         for leader in leaders
@@ -180,7 +164,7 @@ def send_weekly_digest(user_id: int, week_start: date) -> bool:
     digests = [_region_digest(director, region, Criteria(week_start, week_end, region_id=region.id))
                for region in regions]
     year, week, _ = week_start.isocalendar()
-    return send_once(
+    return notify(
         director, NotificationKind.WEEKLY_DIGEST, f"{year}-W{week:02d}",
         f"Weekly digest: {week_start.isoformat()} to {week_end.isoformat()}", "notifications/mail/weekly_digest.txt",
         week_start=week_start, week_end=week_end, regions=digests, unvisited_days=UNVISITED_DAYS,
