@@ -4,7 +4,7 @@ A form's fields are reshaped here (empty strings become "not given", checkbox gr
 become lists) and then loaded by the same schema the API uses; what breaks a rule
 raises `InvalidInput` with messages per field, and nothing is stored.
 """
-from marshmallow import Schema, ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError, pre_load
 from werkzeug.datastructures import MultiDict
 
 
@@ -14,6 +14,18 @@ class InvalidInput(ValueError):
     def __init__(self, messages: dict[str, list[str]]):
         super().__init__(messages)
         self.messages = messages
+
+
+class InputSchema(Schema):
+    """Input as people type it (a form, a query string, a row of a file): keys it does not know are ignored,
+    and a blank value is a value not given."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def blanks_are_missing(self, values, **kwargs):
+        return {key: value for key, value in values.items() if value != ""}
 
 
 def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:

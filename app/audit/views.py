@@ -1,12 +1,12 @@
 """The audit log: platform admins read all of it, a district leader their district's; filtered by person, object, date."""
 from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
-from marshmallow import EXCLUDE, Schema, pre_load
 
 from app.audit.services import audit_events, audit_filter_choices
 from app.audit.words import events_in_words
 from app.districts.blueprint import district_blueprint
 from app.fields import MAX_PAGE, Day, Id, Text, WholeNumber
+from app.forms import InputSchema
 from app.guards import sign_in_required
 from app.lists import filters_from_query
 from tenants.access import can_see_district_records, is_platform_admin
@@ -16,20 +16,13 @@ bp = Blueprint("audit", __name__)
 district_bp = district_blueprint("district_audit", __name__)
 
 
-class AuditFilters(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class AuditFilters(InputSchema):
     person = Id(load_default=None)
     object_type = Text(load_default=None, max_length=60)
     object_id = Text(load_default=None, max_length=60)
     start = Day(data_key="from", load_default=None)
     end = Day(data_key="to", load_default=None)
     page = WholeNumber(load_default=1, minimum=1, maximum=MAX_PAGE, error=f"Pages are numbered from 1 to {MAX_PAGE:,}.")
-
-    @pre_load
-    def blanks_are_missing(self, values, **kwargs):
-        return {key: value for key, value in values.items() if value != ""}
 
 
 sign_in_required(bp)

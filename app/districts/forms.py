@@ -1,8 +1,9 @@
 """A school's rules as one schema (app/districts/rules.py's checks on marshmallow fields), for every way in."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import ValidationError, fields, pre_load, validate
 
 from app.districts import rules
 from app.fields import Text, WholeNumber
+from app.forms import InputSchema
 from tenants.models import AccountabilityStatus
 
 
@@ -19,15 +20,8 @@ def by_value_or_label(choices) -> dict[str, str]:
 CATEGORY_CHOICES = by_value_or_label(AccountabilityStatus)
 
 
-class SchoolSchema(Schema):
+class SchoolSchema(InputSchema):
     """A school's details: the district's school form, a row of an onboarding file and /admin/school/ all load them here."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    @pre_load
-    def blanks_are_missing(self, row, **kwargs):
-        return {key: value for key, value in row.items() if value != ""}
 
     name = Text(required=True, max_length=rules.NAME_MAX_LENGTH)
     code = Text(required=True, max_length=rules.CODE_MAX_LENGTH,

@@ -2,11 +2,11 @@
 from marshmallow import fields, validate
 
 from app.fields import Id, Text
-from app.onboarding.rows import RowSchema
+from app.forms import InputSchema
 from tenants.models import AccountabilityStatus, Lifecycle
 
 
-class NewDistrictSchema(RowSchema):
+class NewDistrictSchema(InputSchema):
     name = Text(required=True, max_length=200, validate=validate.Length(min=2),
                          error_messages={"required": "Enter the district's name."})
     region_id = Id(required=True, error="Pick a region.", error_messages={"required": "Pick a region."})
@@ -14,5 +14,5 @@ class NewDistrictSchema(RowSchema):
                                           error_messages={"required": "Pick an accountability status."})
 
 
-class LifecycleSchema(RowSchema):
+class LifecycleSchema(InputSchema):
     lifecycle = fields.String(required=True, validate=validate.OneOf(list(Lifecycle)))

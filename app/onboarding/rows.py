@@ -3,11 +3,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.accounts.emails import EmailAddress
 from app.districts.forms import by_value_or_label
 from app.fields import Text, WholeNumber
+from app.forms import InputSchema
 from tenants.roles import Role
 
 # Roles a district's file may give; admins and directors are granted in /admin, never by a file.
@@ -27,16 +28,7 @@ class RowError:
 ROLE_CHOICES = by_value_or_label(IMPORTED_ROLES)
 
 
-class RowSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    @pre_load
-    def blanks_are_missing(self, row, **kwargs):
-        return {key: value for key, value in row.items() if value != ""}
-
-
-class PersonRow(RowSchema):
+class PersonRow(InputSchema):
     email = EmailAddress(required=True)
     name = Text(required=True, max_length=200)
     role = fields.String(required=True, validate=validate.OneOf(
@@ -50,7 +42,7 @@ class PersonRow(RowSchema):
         return row
 
 
-class DirectoryDistrictRow(RowSchema):
+class DirectoryDistrictRow(InputSchema):
     source_id = WholeNumber(required=True, minimum=1)
     name = Text(required=True, max_length=200)
     type = Text(load_default="Public School District", max_length=60)
@@ -58,7 +50,7 @@ class DirectoryDistrictRow(RowSchema):
     pupils = WholeNumber(load_default=None, minimum=0)
 
 
-class DirectorySchoolRow(RowSchema):
+class DirectorySchoolRow(InputSchema):
     source_id = WholeNumber(required=True, minimum=1)
     district_source_id = WholeNumber(required=True, minimum=1)
     name = Text(required=True, max_length=200)
