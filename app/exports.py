@@ -23,9 +23,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def export_response(rows: Iterable, columns: Sequence, file_format: str, name: str) -> Response:
     """Answer with `rows` as a CSV or XLSX download named `<name>-<today>.<format>`.
 
-    `columns` have a `header` and a `value(row)`.
+    `columns` (`app.lists.Column`) give the header row's `title`s and each cell's `value(row)`.
     """
-    table = [[column.header for column in columns], *([column.value(row) for column in columns] for row in rows)]
+    table = [[column.title for column in columns], *([column.value(row) for column in columns] for row in rows)]
     body = _csv(table) if file_format == "csv" else _xlsx(table, title=name)
     filename = f"{name}-{state_today().isoformat()}.{file_format}"
     return Response(body, content_type=CONTENT_TYPES[file_format], headers={

@@ -1,9 +1,10 @@
 """What every list shares: its filters read from a query string, links keeping them, choices for
 their selects, and its columns for page and export.
 
-A column names the (model, field) it shows when the visibility book may withhold it
-(internal notes); `visible_columns` asks the book, so a page and its export agree on
-who sees what.
+One tuple of `Column`s per list renders both its page (templates/fieldwork/lists/_cells.html has
+the cell macros) and its export, in one order. A column names the (model, field) it shows when the
+visibility book may withhold it (internal notes); `visible_columns` asks the book, so a page and its
+export agree on who sees what, and the book's tag ("support team only") joins its header.
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from app.fields import MAX_PAGE, Id, WholeNumber
 from app.forms import flatten_errors
-from tenants.visibility import may_see_field
+from tenants.visibility import badge, may_see_field
 
 FORMATS = ("html", "csv", "xlsx")
 
@@ -79,9 +80,26 @@ def enum_choices(enum: type[Enum]) -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class Column:
     header: str
+    # The export's cell, and what the page's cell macro is handed.
     value: Callable[[Any], Any]
     # The (model, field) shown, when the visibility book may withhold it.
     shows: tuple[str, str] | None = None
+    # The macro of templates/fieldwork/lists/_cells.html drawing the page's cell from (value, row).
+    cell: str = "text"
+    page: bool = True
+    export: bool = True
+    numeric: bool = False  # right-aligned on the page
+    row_header: bool = False  # the row's `<th scope="row">` on the page
+
+    @property
+    def tag(self) -> str:
+        """Who alone sees the column, as the book tags it ("support team only"), or ""."""
+        return badge(*self.shows) if self.shows else ""
+
+    @property
+    def title(self) -> str:
+        """The header with its tag, as an export's header row writes it."""
+        return f"{self.header} ({self.tag})" if self.tag else self.header
 
 
 def yes_no(value: bool) -> str:
@@ -91,3 +109,11 @@ def yes_no(value: bool) -> str:
 def visible_columns(columns: tuple[Column, ...], district_id: int) -> tuple[Column, ...]:
     """The columns the current viewer may see in the district's lists, as the visibility book says."""
     return tuple(column for column in columns if column.shows is None or may_see_field(*column.shows, district_id))
+
+
+def on_page(columns: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(column for column in columns if column.page)
+
+
+def in_export(columns: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(column for column in columns if column.export)

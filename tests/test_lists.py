@@ -11,25 +11,36 @@ from sqlalchemy import event
 
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.listing import PER_PAGE
+from app.fieldwork.listing import (
+    ASSIGNMENT_COLUMNS,
+    FOLLOW_UP_COLUMNS,
+    OBSERVATION_COLUMNS,
+    PER_PAGE,
+    VISIT_COLUMNS,
+)
 from app.fieldwork.trends import walkthrough_trends
 from tenants.roles import Role
 from tests import factories
 from tests.factories import SchoolFactory, support_type
 
-LISTS = ("visits", "observations", "assignments", "follow-ups")
+COLUMNS = {"visits": VISIT_COLUMNS, "observations": OBSERVATION_COLUMNS, "assignments": ASSIGNMENT_COLUMNS,
+           "follow-ups": FOLLOW_UP_COLUMNS}
+LISTS = tuple(COLUMNS)
 
 
 class _Cells(HTMLParser):
-    """The text of each body row's cells in a page's first table."""
+    """The text of each body row's cells in a page's first table, and of its header row."""
 
     def __init__(self):
         super().__init__()
         self.rows, self._row, self._cell, self._in_body = [], None, None, False
+        self.header = []
 
     def handle_starttag(self, tag, attrs):
         if tag == "tbody":
             self._in_body = True
+        elif tag == "thead" and not self.header:
+            self._row = self.header
         elif tag == "tr" and self._in_body:
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
@@ -39,7 +50,9 @@ class _Cells(HTMLParser):
         if tag in ("td", "th") and self._cell is not None:
             self._row.append(" ".join("".join(self._cell).split()))
             self._cell = None
-        elif tag == "tr" and self._row is not None:
+        elif tag == "thead":
+            self._row = None
+        elif tag == "tr" and self._row is not None and self._in_body:
             self.rows.append(self._row)
             self._row = None
         elif tag == "tbody":
@@ -54,6 +67,12 @@ def table_rows(page: str) -> list[list[str]]:
     parser = _Cells()
     parser.feed(page)
     return parser.rows
+
+
+def header_cells(page: str) -> list[str]:
+    parser = _Cells()
+    parser.feed(page)
+    return parser.header
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -227,6 +246,35 @@ def test_internal_notes_are_for_the_support_team_only(client, auth, world, follo
             assert (world.HOME_INTERNAL in cells) is (sees and name in ("visits", "follow-ups")), (name, file_format)
             assert ("Internal notes (support team only)" in rows[0]) is (sees and name in ("visits", "follow-ups"))
             assert world.FOREIGN_INTERNAL not in cells and world.FOREIGN_SHARED not in cells
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("who, sees", [("lead", True), ("viewer", False)])
+def test_a_list_s_page_and_export_take_their_headers_from_one_spec(client, auth, world, follow_up, name, who, sees):
+    shown = [column for column in COLUMNS[name] if sees or column.shows is None]
+    auth.sign_in(getattr(world, who))
+    page = header_cells(client.get(f"/districts/homeville/{name}").text)
+    # On the page the book's tag is a badge beside the header; in the export it is in parentheses.
+    assert page == [" ".join(filter(None, (column.header, column.tag))) for column in shown if column.page]
+    for file_format in ("csv", "xlsx"):
+        header = exported(client, f"/districts/homeville/{name}", file_format)[0]
+        assert header == [column.title for column in shown if column.export]
+        # The columns both show come in the same order.
+        both = [column for column in shown if column.page and column.export]
+        assert [title for title in header if title in {c.title for c in both}] == [c.title for c in both]
+        notes = sees and name in ("visits", "follow-ups")
+        assert ("Internal notes (support team only)" in header) is notes
+        assert ("Internal notes support team only" in page) is notes
+
+
+def test_a_visit_export_has_the_page_s_columns_in_its_order_and_a_few_more(client, auth, world):
+    auth.sign_in(world.lead)
+    assert exported(client, "/districts/homeville/visits", "csv")[0] == [
+        "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Participants", "Supports", "Shared notes",
+        "Internal notes (support team only)", "Next steps", "Follow-up", "Follow-up done"]
+    assert header_cells(client.get("/districts/homeville/visits").text) == [
+        "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Supports", "Shared notes",
+        "Internal notes support team only", "Next steps", "Follow-up"]
 
 
 def test_an_excel_export_of_another_district_is_not_found(client, auth, world):

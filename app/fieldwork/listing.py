@@ -5,9 +5,9 @@ with `db.paginate`), its export (every row) and, for visits, observations and su
 API's lists too. Filters are a dict keyed by the names below (each optional, None meaning
 any); the page's and the API's schemas load their query strings into these keys.
 Queries run within the tenant scope; a page also names its district, since a person may reach several.
-The columns of an export are here too, so that a page and its export agree on who
-sees what: a column showing a field the visibility book may withhold (internal notes)
-names it, and `visible_columns` and its values ask the book.
+The columns of each list are here too, one spec for its page and its export, so that both agree
+on what they show and who sees it: a column showing a field the visibility book may withhold
+(internal notes) names it, and `visible_columns` and its values ask the book.
 """
 from datetime import date
 
@@ -20,7 +20,7 @@ from app.extensions import db
 from app.fieldwork.models import Observation, SupportAssignment, Visit
 from app.fieldwork.services import with_delivery
 from app.lists import Column, yes_no
-from tenants.visibility import badge, visible_value
+from tenants.visibility import visible_value
 
 PER_PAGE = 25
 
@@ -145,61 +145,68 @@ def assignments_shown(filters: dict) -> Select:
     return with_delivery(assignment_list(filters))
 
 
-# --- export columns -----------------------------------------------------------------------------
+# --- columns: one spec per list, for its page and its export -------------------------------------
+# In one order for both; a column only one of them shows says `page=False` or `export=False`.
+# `cell` names the page's macro in templates/fieldwork/lists/_cells.html (links, dates, truncated notes).
 
 
-INTERNAL_NOTES = Column(f"Internal notes ({badge('Visit', 'internal_notes')})",
-                        lambda visit: visible_value(visit, "internal_notes"), shows=("Visit", "internal_notes"))
+INTERNAL_NOTES = Column("Internal notes", lambda visit: visible_value(visit, "internal_notes"),
+                        shows=("Visit", "internal_notes"), cell="notes")
+NEXT_STEPS = Column("Next steps", lambda v: v.next_steps, cell="notes")
+PLACE = Column("Place", lambda row: row.place)
+LEAD = Column("Lead", lambda row: row.lead.name)
 
 VISIT_COLUMNS = (
-    Column("Date", lambda v: v.visited_on),
-    Column("Place", lambda v: v.place),
-    Column("Lead", lambda v: v.lead.name),
+    Column("Date", lambda v: v.visited_on, cell="visit_link", row_header=True),
+    PLACE,
+    LEAD,
     Column("Kind", lambda v: v.kind.capitalize()),
-    Column("Minutes", lambda v: v.minutes),
+    Column("Minutes", lambda v: v.minutes, numeric=True),
     Column("Purpose", lambda v: v.purpose),
-    Column("Participants", lambda v: v.participants),
+    Column("Participants", lambda v: v.participants, page=False),
     Column("Supports", lambda v: "; ".join(s.support_type.name for s in v.supports)),
-    Column("Shared notes", lambda v: v.shared_notes),
-    Column("Next steps", lambda v: v.next_steps),
-    Column("Follow-up on", lambda v: v.follow_up_on),
-    Column("Follow-up done", lambda v: yes_no(v.follow_up_done)),
+    Column("Shared notes", lambda v: v.shared_notes, cell="notes"),
     INTERNAL_NOTES,
+    NEXT_STEPS,
+    Column("Follow-up", lambda v: v.follow_up_on, cell="follow_up"),
+    Column("Follow-up done", lambda v: yes_no(v.follow_up_done), page=False),
 )
 
 OBSERVATION_COLUMNS = (
-    Column("Date", lambda o: o.visit.visited_on),
+    Column("Date", lambda o: o.visit.visited_on, cell="observation_link", row_header=True),
     Column("Place", lambda o: o.visit.place),
     Column("Lead", lambda o: o.visit.lead.name),
     Column("Grade", lambda o: o.grade),
     Column("Subject", lambda o: o.subject),
-    Column("Minutes", lambda o: o.minutes),
+    Column("Minutes", lambda o: o.minutes, numeric=True),
     Column("Rubric", lambda o: str(o.rubric)),
-    Column("Look-fors rated", lambda o: o.rated),
-    Column("Average rating", lambda o: average(o)),
-    Column("Feedback", lambda o: o.feedback),
+    Column("Look-fors rated", lambda o: o.rated, numeric=True),
+    Column("Average rating", lambda o: average(o), cell="two_decimals", numeric=True),
+    Column("Feedback", lambda o: o.feedback, page=False),
 )
 
 ASSIGNMENT_COLUMNS = (
-    Column("Support", lambda a: a.support_type.name),
+    Column("Support", lambda a: a.support_type.name, row_header=True),
     Column("School", lambda a: a.school.name if a.school else "District-wide"),
-    Column("Lead", lambda a: a.lead.name),
-    Column("Starts", lambda a: a.starts_on),
-    Column("Ends", lambda a: a.ends_on),
+    LEAD,
+    Column("Period", lambda a: (a.starts_on, a.ends_on), cell="period", export=False),
+    Column("Starts", lambda a: a.starts_on, page=False),
+    Column("Ends", lambda a: a.ends_on, page=False),
     Column("Status", lambda a: a.status.capitalize()),
-    Column("Planned hours", lambda a: a.planned_hours),
-    Column("Delivered hours", lambda a: a.delivered_hours),
-    Column("Delivered minutes", lambda a: a.delivered_minutes),
+    Column("Planned hours", lambda a: a.planned_hours, numeric=True),
+    Column("Delivered hours", lambda a: a.delivered_hours, cell="two_decimals", numeric=True),
+    Column("Delivered", lambda a: a.delivered_share, cell="percent", numeric=True, export=False),
+    Column("Delivered minutes", lambda a: a.delivered_minutes, page=False),
 )
 
 FOLLOW_UP_COLUMNS = (
-    Column("Follow-up on", lambda v: v.follow_up_on),
-    Column("Overdue", lambda v: yes_no(is_overdue(v))),
-    Column("Visit date", lambda v: v.visited_on),
-    Column("Place", lambda v: v.place),
-    Column("Lead", lambda v: v.lead.name),
+    Column("Due", lambda v: v.follow_up_on, cell="due", row_header=True),
+    Column("Overdue", lambda v: yes_no(is_overdue(v)), page=False),
+    Column("Visit", lambda v: v.visited_on, cell="visit_link"),
+    PLACE,
+    LEAD,
     Column("Purpose", lambda v: v.purpose),
-    Column("Next steps", lambda v: v.next_steps),
+    NEXT_STEPS,
     INTERNAL_NOTES,
 )
 

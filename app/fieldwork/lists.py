@@ -45,7 +45,17 @@ from app.fieldwork.trends import (
     walkthrough_trends,
 )
 from app.forms import InvalidInput
-from app.lists import Column, ListFilters, choices, enum_choices, filters_from_query, url_maker, visible_columns
+from app.lists import (
+    Column,
+    ListFilters,
+    choices,
+    enum_choices,
+    filters_from_query,
+    in_export,
+    on_page,
+    url_maker,
+    visible_columns,
+)
 from tenants.models import District
 
 bp = district_blueprint("lists", __name__)
@@ -118,8 +128,9 @@ def _list(district: District, name: str, schema: ListFilters, rows: Callable[[di
                                **options()), 400
     file_format, number = filters.pop("format"), filters.pop("page")
     found = rows(filters | {"district_id": district.id})
+    # One spec for page and export: the same columns, in the same order, for the same viewers.
+    columns = visible_columns(columns, district.id)
     if file_format != "html":
-        return export_response(rows_of(found), visible_columns(columns, district.id), file_format,
-                               f"{district.slug}-{name}")
-    return render_template(template, district=district, page=page_of(found, number), errors={},
-                           url_with=url_with, **options())
+        return export_response(rows_of(found), in_export(columns), file_format, f"{district.slug}-{name}")
+    return render_template(template, district=district, page=page_of(found, number), columns=on_page(columns),
+                           errors={}, url_with=url_with, **options())
