@@ -25,6 +25,9 @@ from tenants.scope import entered, system_scope
 from tests import factories
 from tests.browser_tab import CHROMIUM, CHROMIUM_ARGS, Tab
 
+# Ctrl-C and SIGTERM stop the run (tests/signals.py).
+pytest_plugins = ["tests.signals"]
+
 PASSWORD = factories.PASSWORD
 # Kept when a test that committed its data cleans up: the migrations ship them.
 SHIPPED_CATALOGS = {"support_types", "rubrics", "look_fors", "equity_impact_questions"}
