@@ -6,6 +6,10 @@ owner, `postgres`); the app and each test's session connect as APP_DATABASE_ROLE
 (`platform_app`, created here if missing: a login role that owns nothing and is not a
 superuser), so that PostgreSQL's row-level security really applies in every test.
 """
+# First: in a parallel run, this process's own database and Redis db, before config.py reads them.
+import tests.per_process  # noqa: F401
+
+# isort: split
 import threading
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from playwright.sync_api import sync_playwright
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
@@ -38,6 +43,18 @@ def owner_engine():
     return create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
 
 
+def _create_database_if_missing(url: str) -> None:
+    """The run's database (each parallel process has its own: tests/per_process.py), made by its owner role."""
+    name = make_url(url).database
+    server = create_engine(make_url(url).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+
+
 def _reset_schema(app) -> None:
     """Drop everything, make sure the app's role exists, and migrate from empty as the owner."""
     from flask_migrate import upgrade
@@ -45,6 +62,7 @@ def _reset_schema(app) -> None:
     url = app.config["MIGRATION_DATABASE_URL"]
     owner = owner_engine()
     try:
+        _create_database_if_missing(url)
         with owner.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
