@@ -36,7 +36,9 @@ def test_a_signal_stops_the_run_within_seconds_after_an_in_process_worker(app, r
     run = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "tests.signals", "-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini"),
          "--rootdir", str(tmp_path), str(tmp_path / "test_run.py")],
-        cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # As from a terminal, even when this run was started in the background (which ignores SIGINT).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
