@@ -53,8 +53,11 @@ $(PDFTOPPM):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null
 
+# Two test processes (pytest-xdist), each with its own database and Redis db (tests/per_process.py); a file's
+# tests stay in one process, so what a module builds once (the isolation matrix's world, a live server) is built once.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.test $(CHROMIUM) $(PANGO) $(PDFTOPPM)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # The production stack on this machine (gunicorn.conf.py, a worker, a scratch PostgreSQL database, a Redis db),
 # smoke-tested through HTTP, then stopped: see deploy/check.py for its settings.

@@ -128,6 +128,9 @@ class Config:
     JOB_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOB_RETRY_INTERVALS", "10,60,300").split(",")]
     # A connection the database dropped (a restart, a failover, a killed backend) is replaced before use.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How often a worker tells Redis that the job it runs is alive; a job not heard of for three times this
+    # long (90 s by default) is taken for abandoned (its worker was killed) and retried by the reconcile.
+    JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "30"))
     # Test-only: a pause per import step, so that a test can kill a worker mid-import.
     IMPORT_STEP_DELAY_SECONDS = float(os.environ.get("IMPORT_STEP_DELAY_SECONDS", "0"))
 

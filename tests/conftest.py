@@ -6,18 +6,32 @@ owner, `postgres`); the app and each test's session connect as APP_DATABASE_ROLE
 (`platform_app`, created here if missing: a login role that owns nothing and is not a
 superuser), so that PostgreSQL's row-level security really applies in every test.
 """
+# First: in a parallel run, this process's own database and Redis db, before config.py reads them.
+import tests.per_process  # noqa: F401
+
+# isort: split
+import threading
+from pathlib import Path
+
 import pytest
 from flask import current_app, g, request_started
+from playwright.sync_api import sync_playwright
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db, limiter
 from tenants.scope import entered, system_scope
 from tests import factories
+from tests.browser_tab import CHROMIUM, CHROMIUM_ARGS, Tab
+
+# Ctrl-C and SIGTERM stop the run (tests/signals.py).
+pytest_plugins = ["tests.signals"]
 
 PASSWORD = factories.PASSWORD
 # Kept when a test that committed its data cleans up: the migrations ship them.
@@ -29,6 +43,18 @@ def owner_engine():
     return create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
 
 
+def _create_database_if_missing(url: str) -> None:
+    """The run's database (each parallel process has its own: tests/per_process.py), made by its owner role."""
+    name = make_url(url).database
+    server = create_engine(make_url(url).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        server.dispose()
+
+
 def _reset_schema(app) -> None:
     """Drop everything, make sure the app's role exists, and migrate from empty as the owner."""
     from flask_migrate import upgrade
@@ -36,6 +62,7 @@ def _reset_schema(app) -> None:
     url = app.config["MIGRATION_DATABASE_URL"]
     owner = owner_engine()
     try:
+        _create_database_if_missing(url)
         with owner.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
@@ -185,3 +212,52 @@ def mailbox(app, _smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", controller.hostname)
     monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
     return mailbox
+
+
+# In a real browser (tests marked `browser`): the app served by a live server on a free port, Debian's Chromium
+# driven by Playwright, and `open_page`, which opens a checked tab (tests/browser_tab.py).
+
+@pytest.fixture(scope="module")
+def live(app):
+    """The app served on a free local port, over committed demo-like data, truncated after the module."""
+    with app.app_context(), entered(system_scope("browser test data")):
+        world = factories.make_world()
+        ids = {"foreign_school": world.foreign_school.id, "home_school": world.home_school.id}
+        people = {k: v.email for k, v in world.people().items()}
+        db.session.commit()
+    sign_in_limit = app.config["SIGN_IN_RATE_LIMIT"]
+    app.config["SIGN_IN_RATE_LIMIT"] = "1000 per minute"
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "ids": ids, "people": people}
+    server.shutdown()
+    app.config["SIGN_IN_RATE_LIMIT"] = sign_in_limit
+    with app.app_context():
+        clear_committed_data()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per test process; each tab gets a context of its own (`open_page`)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live):
+    """Opens a tab on the live server (`open_page(viewport=...)`); closed after the test."""
+    tabs = []
+
+    def open_tab(**kwargs):
+        tab = Tab(browser, live, **kwargs)
+        tabs.append(tab)
+        return tab
+
+    yield open_tab
+    for tab in tabs:
+        tab.close()

@@ -11,7 +11,6 @@ from app.fieldwork.models import LookFor, Observation, Rubric, SupportAssignment
 from app.fieldwork.services import new_rubric_version
 from tests import factories
 from tests.factories import PASSWORD
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
 from tests.test_browser_offline import add_district_support, in_system_scope, open_field_form
 
 pytestmark = pytest.mark.browser
@@ -88,16 +87,16 @@ def capture_observed_visit(tab, purpose: str, support: str | None = None):
     expect(page.locator("#field-message")).to_contain_text("Saved on this phone")
 
 
-def lead_on_field_form(visit):
+def lead_on_field_form(open_page):
     """A lead's phone on /field, its service worker in control: (tab, page, browser context)."""
-    tab = visit()
+    tab = open_page()
     tab.sign_in("assistance_lead")
     open_field_form(tab)
     return tab, tab.page, tab.context
 
 
-def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(visit, app, new_version_later):
-    tab, page, context = lead_on_field_form(visit)
+def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(open_page, app, new_version_later):
+    tab, page, context = lead_on_field_form(open_page)
     # "Where" starts at the district office, as online: no school is chosen for the lead.
     expect(page.get_by_label("Where")).to_have_value("")
     assert page.get_by_label("Where").locator("option:checked").inner_text() == "District office"
@@ -110,9 +109,9 @@ def test_an_offline_visit_keeps_its_ratings_when_the_rubric_gets_a_new_version(v
         "District office", [(1, EXPECTED_RATINGS, "Strong launch.")])
 
 
-def test_fix_and_save_again_keeps_every_value_typed(visit, app, new_version_later):
+def test_fix_and_save_again_keeps_every_value_typed(open_page, app, new_version_later):
     support_id = add_district_support(app, "Networking")
-    tab, page, context = lead_on_field_form(visit)
+    tab, page, context = lead_on_field_form(open_page)
     page.get_by_label("Where").select_option(label="Homeville High")
     context.set_offline(True)
     capture_observed_visit(tab, "Network walkthrough", support="Networking · district-wide")
@@ -142,8 +141,8 @@ def test_fix_and_save_again_keeps_every_value_typed(visit, app, new_version_late
     assert stored_visit(app, "Network walkthrough") == ("Homeville High", [(1, EXPECTED_RATINGS, "Strong launch.")])
 
 
-def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(visit, app):
-    tab = visit()
+def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(open_page, app):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page, context = tab.page, tab.context
     tab.goto("/districts/homeville/visits/new")
@@ -181,8 +180,8 @@ def test_a_long_note_comes_back_after_the_session_ended_and_a_sign_in(visit, app
     expect(page.get_by_label("Notes shared with the district")).to_have_value("")
 
 
-def test_a_capture_made_after_the_new_version_moves_its_ratings_to_it(visit, app, new_version_later):
-    tab, page, context = lead_on_field_form(visit)
+def test_a_capture_made_after_the_new_version_moves_its_ratings_to_it(open_page, app, new_version_later):
+    tab, page, context = lead_on_field_form(open_page)
     context.set_offline(True)
     new_version_later()  # the phone's cached page still has version 1
     capture_observed_visit(tab, "Late walkthrough")

@@ -1,8 +1,6 @@
 """In Chromium on a 390 px phone: a lead logs a visit with two observations and sees it on the caseload."""
 import pytest
 
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
-
 pytestmark = pytest.mark.browser
 
 
@@ -20,8 +18,8 @@ def add_observation(tab, grade: str, subject: str, ratings: list[str]):
     assert f"Observation saved: grade {grade} {subject}." in page.get_by_role("status").inner_text()
 
 
-def test_lead_logs_a_visit_with_two_observations_on_a_phone(visit):
-    tab = visit()
+def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page = tab.page
     assert page.get_by_role("heading", level=1).inner_text() == "Your caseload"

@@ -3,13 +3,11 @@ from datetime import date
 
 import pytest
 
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
-
 pytestmark = pytest.mark.browser
 
 
-def test_leader_answers_the_checklist_on_a_new_action_and_again_on_a_material_change(visit):
-    tab = visit()
+def test_leader_answers_the_checklist_on_a_new_action_and_again_on_a_material_change(open_page):
+    tab = open_page()
     tab.sign_in("district_leader")
     page = tab.page
     tab.goto("/districts/homeville/plan")
@@ -37,8 +35,8 @@ def test_leader_answers_the_checklist_on_a_new_action_and_again_on_a_material_ch
     assert "Asked again when the due date changed. Answered by Lia Leader" in answers
 
 
-def test_the_checklist_s_admin_pages_pass_axe(visit):
-    tab = visit(viewport={"width": 1280, "height": 900})
+def test_the_checklist_s_admin_pages_pass_axe(open_page):
+    tab = open_page(viewport={"width": 1280, "height": 900})
     tab.sign_in("platform_admin")
     for path in ("/admin/equityimpactquestion/", "/admin/equityimpactquestion/edit/?id=1"):
         assert tab.goto(path).status == 200

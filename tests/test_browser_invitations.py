@@ -7,17 +7,16 @@ from rq import Queue, SimpleWorker
 from app.extensions import db
 from tenants.scope import entered, system_scope
 from tests.factories import UserFactory
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
 
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 900}
 
 
-def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, visit, live, mailbox, redis, monkeypatch):
+def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, open_page, live, mailbox, redis, monkeypatch):
     monkeypatch.setitem(app.config, "BASE_URL", live["url"])
     email = live["people"]["district_viewer"]
-    tab = visit()
+    tab = open_page()
     page = tab.page
     tab.goto("/sign-in")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -56,11 +55,11 @@ def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, visit, l
     assert page.get_by_role("button", name="Send me a new link").is_visible()
 
 
-def test_an_admin_resends_an_invitation_from_the_people_list(app, visit, live, mailbox, redis):
+def test_an_admin_resends_an_invitation_from_the_people_list(app, open_page, live, mailbox, redis):
     with app.app_context(), entered(system_scope("browser test data")):
         UserFactory(name="Ivy Invited", email="ivy@example.org", password_hash=None)
         db.session.commit()
-    tab = visit(viewport=WIDE)
+    tab = open_page(viewport=WIDE)
     tab.sign_in("platform_admin")
     page = tab.page
     page.on("dialog", lambda dialog: dialog.accept())  # "Mail the selected people a new invitation?"
@@ -78,8 +77,8 @@ def test_an_admin_resends_an_invitation_from_the_people_list(app, visit, live, m
     assert [message["To"] for message in mailbox.messages] == ["ivy@example.org"]
 
 
-def test_the_district_page_lists_its_people_on_a_phone(visit):
-    tab = visit()
+def test_the_district_page_lists_its_people_on_a_phone(open_page):
+    tab = open_page()
     tab.sign_in("platform_admin")
     tab.goto("/onboarding/districts/homeville/import")
     people = tab.page.get_by_role("region", name="People of Homeville").inner_text()

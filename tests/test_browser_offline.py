@@ -13,7 +13,6 @@ from tenants.roles import Role
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.factories import PASSWORD
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -87,8 +86,8 @@ def capture(tab, purpose: str, observations=(), school="Homeville High", support
     expect(page.locator("#field-message")).to_contain_text(f"Saved on this phone: {school}, Homeville")
 
 
-def test_visits_captured_offline_are_kept_and_land_exactly_once(visit, app):
-    tab = visit()
+def test_visits_captured_offline_are_kept_and_land_exactly_once(open_page, app):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page, context = tab.page, tab.context
     connection = page.locator("#connection")
@@ -156,10 +155,10 @@ def add_district_support(app, support_type: str) -> int:
     return in_system_scope(app, add)
 
 
-def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app):
+def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(open_page, app):
     support_id = add_district_support(app, "Data inquiry")
 
-    tab = visit()
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page, context = tab.page, tab.context
     open_field_form(tab)
@@ -212,8 +211,8 @@ def traces_of(page, texts) -> list[str]:
     }""", texts)
 
 
-def test_another_person_on_the_same_phone_finds_no_trace_of_the_first(visit, second_lead):
-    tab = visit()
+def test_another_person_on_the_same_phone_finds_no_trace_of_the_first(open_page, second_lead):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page, context = tab.page, tab.context
     open_field_form(tab)
@@ -251,8 +250,8 @@ def test_another_person_on_the_same_phone_finds_no_trace_of_the_first(visit, sec
     assert traces_of(page, ["Private coaching notes", "Lou Lead", second_lead["name"]]) == [second_lead["name"]]
 
 
-def test_a_session_that_ran_out_still_hands_nothing_to_the_next_person(visit, second_lead):
-    tab = visit()
+def test_a_session_that_ran_out_still_hands_nothing_to_the_next_person(open_page, second_lead):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     page, context = tab.page, tab.context
     open_field_form(tab)

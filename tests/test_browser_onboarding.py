@@ -2,19 +2,17 @@
 import pytest
 from rq import Queue, SimpleWorker
 
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
-
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 900}
 
 
-def test_admin_onboards_a_district_with_a_bad_file_then_a_good_one(app, visit, redis, tmp_path):
+def test_admin_onboards_a_district_with_a_bad_file_then_a_good_one(app, open_page, redis, tmp_path):
     bad = tmp_path / "schools.csv"
     bad.write_text("name,code,grade_span\nO'Neil Elementary,ON-1,K-5\n,ON-2,K-15\n")
     good = tmp_path / "fixed.csv"
     good.write_text("name,code,grade_span\nO'Neil Elementary,ON-1,K-5\nSaint-Anne (North),ON-2,6-8\n")
-    tab = visit()
+    tab = open_page()
     tab.sign_in("platform_admin")
     page = tab.page
     tab.goto("/onboarding/")
@@ -47,11 +45,11 @@ def test_admin_onboards_a_district_with_a_bad_file_then_a_good_one(app, visit, r
     assert page.get_by_role("link", name="O'Neil Elementary").is_visible()
 
 
-def test_audit_and_failed_jobs_pages_pass_axe(visit):
-    tab = visit(viewport=WIDE)
+def test_audit_and_failed_jobs_pages_pass_axe(open_page):
+    tab = open_page(viewport=WIDE)
     tab.sign_in("platform_admin")
     for path in ("/audit", "/jobs/failed", "/onboarding/directory", "/districts/homeville/audit"):
         assert tab.goto(path).status == 200
-    phone = visit()
+    phone = open_page()
     phone.sign_in("district_leader")
     assert phone.goto("/districts/homeville/audit").status == 200

@@ -4,8 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server, browser and tab fixtures)
-
 pytestmark = pytest.mark.browser
 
 
@@ -13,8 +11,8 @@ def plan_health(page) -> str:
     return page.locator("#plan-health").inner_text()
 
 
-def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downloads_the_pdf(visit):
-    tab = visit()
+def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downloads_the_pdf(open_page):
+    tab = open_page()
     tab.sign_in("district_leader")
     page = tab.page
     tab.goto("/districts/homeville/plan")
@@ -74,8 +72,8 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
 
 
 @pytest.mark.parametrize("role", ["district_viewer", "district_leader"])
-def test_plan_pages_pass_axe_on_a_phone(visit, role):
-    tab = visit()
+def test_plan_pages_pass_axe_on_a_phone(open_page, role):
+    tab = open_page()
     tab.sign_in(role)
     for path in ("dashboard", "plan", "goals", "providers", "reports"):
         assert tab.goto(f"/districts/homeville/{path}").status == 200
@@ -93,8 +91,8 @@ def test_plan_pages_pass_axe_on_a_phone(visit, role):
         tab.goto("/districts/homeville/plan/settings")
 
 
-def test_the_dashboard_prints_without_navigation(visit):
-    tab = visit(viewport={"width": 1280, "height": 900})
+def test_the_dashboard_prints_without_navigation(open_page):
+    tab = open_page(viewport={"width": 1280, "height": 900})
     tab.sign_in("district_leader")
     tab.goto("/districts/homeville/dashboard")
     tab.page.emulate_media(media="print")
@@ -102,9 +100,9 @@ def test_the_dashboard_prints_without_navigation(visit):
     assert tab.page.get_by_role("heading", name="Equity goals").is_visible()
 
 
-def test_leader_edits_and_deletes_plan_rows_and_changes_the_settings_on_a_phone(visit):
+def test_leader_edits_and_deletes_plan_rows_and_changes_the_settings_on_a_phone(open_page):
     """Last in this module: it renames and deletes rows of the shared live data."""
-    tab = visit()
+    tab = open_page()
     tab.sign_in("district_leader")
     page = tab.page
     tab.goto("/districts/homeville/plan")

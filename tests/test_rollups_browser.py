@@ -8,13 +8,12 @@ from app.districts.models import School
 from app.extensions import db
 from tenants.models import AccountabilityStatus
 from tenants.scope import entered, system_scope
-from tests.test_browser import browser, live, visit  # noqa: F401  (the live server and tab fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module", autouse=True)
-def school_needing_assistance(app, live):  # noqa: F811
+def school_needing_assistance(app, live):
     """Homeville Elementary needs focused/targeted support (committed; the live fixture truncates)."""
     with app.app_context(), entered(system_scope("browser test data")):
         db.session.execute(update(School).where(School.name == "Homeville Elementary")
@@ -22,8 +21,8 @@ def school_needing_assistance(app, live):  # noqa: F811
         db.session.commit()
 
 
-def test_director_filters_sorts_and_downloads_coverage(visit, tmp_path):  # noqa: F811
-    tab = visit()
+def test_director_filters_sorts_and_downloads_coverage(open_page, tmp_path):
+    tab = open_page()
     tab.sign_in("regional_director")
     page = tab.page
     page.get_by_role("link", name="Open the regional dashboard").click()
@@ -56,8 +55,8 @@ def test_director_filters_sorts_and_downloads_coverage(visit, tmp_path):  # noqa
     assert len(lines) == 2
 
 
-def test_a_lead_is_refused_the_dashboard(visit):  # noqa: F811
-    tab = visit()
+def test_a_lead_is_refused_the_dashboard(open_page):
+    tab = open_page()
     tab.sign_in("assistance_lead")
     assert tab.goto("/rollups/").status == 403
     assert "Homeville Elementary" not in tab.page.content()

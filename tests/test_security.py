@@ -48,7 +48,8 @@ def test_production_refuses_a_secret_without_real_entropy(monkeypatch, key):
         create_app("production")
 
 
-@pytest.mark.parametrize("key", [secrets.token_hex(16), secrets.token_hex(32), secrets.token_urlsafe(32)])
+@pytest.mark.parametrize("key", [secrets.token_hex(16), secrets.token_hex(32), secrets.token_urlsafe(32)],
+                         ids=["token_hex(16)", "token_hex(32)", "token_urlsafe(32)"])  # the same ids in every process
 def test_production_accepts_the_keys_the_readme_suggests(monkeypatch, key):
     import config
 

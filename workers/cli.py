@@ -25,6 +25,10 @@ class AppWorker(Worker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, exception_handlers=[remember_error], **kwargs)
 
+    def get_heartbeat_ttl(self, job) -> int:
+        # rq gives a job its heartbeat interval plus a fixed 60 s; ours, three intervals (JOB_HEARTBEAT_SECONDS).
+        return super().get_heartbeat_ttl(job) - 60 + 2 * self.job_monitoring_interval
+
     def handle_work_horse_killed(self, job, retpid, ret_val, rusage):
         # RQ keeps no error for an attempt that is retried: the page waiting for the job says what happened.
         signal_number = os.WTERMSIG(ret_val) if ret_val and os.WIFSIGNALED(ret_val) else None
@@ -50,7 +54,7 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     """Run jobs from the queues (all of them by default) until stopped, and bring their retries back when due."""
     _require_redis("a worker")
     worker = AppWorker(list(queues or QUEUES), connection=redis_connection(), maintenance_interval=MAINTENANCE_SECONDS,
-                       worker_ttl=WORKER_TTL_SECONDS)
+                       worker_ttl=WORKER_TTL_SECONDS, job_monitoring_interval=current_app.config["JOB_HEARTBEAT_SECONDS"])
     # A failed job waits for its retry in RQ's scheduled registry: without the scheduler it waits for ever.
     # Every worker may run it; they share it through a lock per queue in Redis.
     worker.work(burst=burst, with_scheduler=True)

@@ -1,12 +1,23 @@
 """Who is signing in, and setting a password through a link."""
+from functools import lru_cache
+
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.accounts.models import User
 from app.auth.passwords import hash_password, needs_rehash, password_matches
 from app.extensions import db
 
-# Verified when no account matches, so that a wrong email costs as long as a wrong password.
-_NO_ACCOUNT_HASH = hash_password("no account has this password")
+
+def _no_account_hash() -> str:
+    """Verified when no account matches, so that a wrong email costs as long as a wrong password: made with
+    the cost the app hashes passwords with (PASSWORD_HASH_COST), as every account's hash is."""
+    return _hash_of_no_account(tuple(sorted((current_app.config.get("PASSWORD_HASH_COST") or {}).items())))
+
+
+@lru_cache(maxsize=4)
+def _hash_of_no_account(cost: tuple) -> str:
+    return hash_password("no account has this password", dict(cost))
 
 
 def person_with_email(email: str) -> User | None:
@@ -18,7 +29,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active person with this email and password, or None."""
     user = person_with_email(email)
     if user is None:
-        password_matches(_NO_ACCOUNT_HASH, password)
+        password_matches(_no_account_hash(), password)
         return None
     if not user.active or not password_matches(user.password_hash, password):
         return None
