@@ -285,7 +285,7 @@ def plain_messages(name: str, field: fields.Field) -> None:
              "invalid_utf8": "Remove the invalid characters: they cannot be stored.",
              "too_large": "That number is too large.", "special": "Give a number, such as 42.5.",
              "invalid_awareness": invalid, "invalid_uuid": "Give the identifier the form made for it (a UUID).",
-             "type": "Give the fields as an object."}
+             "type": "Give the fields as an object.", "format": invalid}
     # Copies, not changes in place: a schema instance shares its fields' dicts with its class.
     field.error_messages = {key: plain.get(key, message) if message in MARSHMALLOW_DEFAULTS else message
                             for key, message in field.error_messages.items()}
