@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.fields import MARSHMALLOW_DEFAULTS, PlainSchema
 from app.forms import InvalidInput, load
-from app.plans.models import Milestone, Priority, ProgressUpdate, Risk, Strategy
+from app.plans.models import ImprovementPlan, Milestone, PlanStatus, Priority, ProgressUpdate, Risk, Strategy
 
 DEFAULT_WORDS = ("Missing data for required field", "Length must be between", "Not a valid", "Longer than maximum",
                  "Must be one of", "Field may not be null", "Unknown field", "Invalid value", "Invalid input type")
@@ -169,3 +169,12 @@ def test_required_messages_use_the_form_s_labels():
     with pytest.raises(InvalidInput) as refused:
         load(RiskSchema(), {"title": "x" * 301})
     assert refused.value.messages == {"title": ["Use at most 300 characters."], "severity": ["Choose the severity."]}
+
+
+def test_a_report_without_a_plan_is_refused_on_the_reports_page(client, leader):
+    for plan in db.session.scalars(select(ImprovementPlan)):
+        plan.status = PlanStatus.CLOSED
+    db.session.flush()
+    response = client.post("/districts/homeville/reports")
+    assert response.status_code == 409
+    assert "Start a plan before reporting on it." in response.text and "Status reports of Homeville" in response.text
