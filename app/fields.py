@@ -6,13 +6,19 @@ quietly change what was typed (30.5 minutes stored as 30, "1e3" dollars as
 $1,000.00, 12.345 rounded to 12.35). Each refusal is a ValidationError with a
 message for the field, which forms show beside it and the API sends as 422.
 
+Every message is in plain words, next to its field: a schema built on `PlainSchema`
+replaces marshmallow's defaults ("Missing data for required field.", "Length must be
+between ...", "Not a valid ...") with "Write what happened.", "Use at most 300
+characters.", naming the field by the form's own label (`label=`, else its name).
+
 Limits on request shape (lists, nesting) are here too, documented in the README.
 """
+import copy
 import re
 from datetime import date
 from decimal import Decimal, localcontext
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 # Column ranges: ids are BIGINT, counts and amounts of minutes or hours INTEGER, cents BIGINT.
 LARGEST_ID = 2**63 - 1
@@ -47,7 +53,16 @@ def unstorable_character(text: str) -> str | None:
     return "a NUL character" if match.group() == "\x00" else "an invalid character (a lone surrogate)"
 
 
-class Text(fields.String):
+class Labelled:
+    """A field that knows the label its form shows (`label="What happened"`), for its messages."""
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        if label is not None:
+            kwargs["metadata"] = {**kwargs.get("metadata", {}), "label": label}
+        super().__init__(*args, **kwargs)
+
+
+class Text(Labelled, fields.String):
     """Text that can be stored: no NUL, no lone surrogate; a required one is more than spaces.
 
     `max_length` (characters) is checked too. Raises ValidationError with a message for the field.
@@ -55,7 +70,7 @@ class Text(fields.String):
 
     def __init__(self, *, max_length: int | None = None, **kwargs):
         if max_length is not None:
-            kwargs["validate"] = [validate.Length(max=max_length, error=f"At most {max_length} characters."),
+            kwargs["validate"] = [validate.Length(max=max_length, error=f"Use at most {max_length:,} characters."),
                                   *_as_list(kwargs.get("validate"))]
         super().__init__(**kwargs)
 
@@ -65,11 +80,12 @@ class Text(fields.String):
         if problem:
             raise ValidationError(f"Remove {problem}: it cannot be stored.")
         if self.required and not text.strip():
-            raise ValidationError("Fill this in: spaces alone are not enough.")
+            # Spaces alone are nothing written: the same message as a field left empty.
+            raise self.make_error("required")
         return text
 
 
-class WholeNumber(fields.Integer):
+class WholeNumber(Labelled, fields.Integer):
     """A whole number in [minimum, maximum]: 30, "30" or 30.0; never 30.5, "1e3", true or beyond the column.
 
     The default range is the INTEGER column's; `error` replaces the range message.
@@ -104,7 +120,7 @@ class Id(WholeNumber):
         super().__init__(minimum=1, maximum=LARGEST_ID, error=error, **kwargs)
 
 
-class PlainDecimal(fields.Decimal):
+class PlainDecimal(Labelled, fields.Decimal):
     """A decimal number as typed, "12.5" or 12.5, with at most `places` decimals; no "NaN", "Infinity", "1e3".
 
     Never rounded: more decimals than `places` are refused.
@@ -132,7 +148,7 @@ class PlainDecimal(fields.Decimal):
         return exact
 
 
-class Cents(fields.Field):
+class Cents(Labelled, fields.Field):
     """Dollars as typed ("12,500", "12500.00", "$0.50" or a whole number of dollars), held as integer cents.
 
     Refuses "NaN", "Infinity", "1e3", negative amounts, fractions of a cent and more than MAX_CENTS.
@@ -155,7 +171,7 @@ class Cents(fields.Field):
         return value
 
 
-class Day(fields.Date):
+class Day(Labelled, fields.Date):
     """A date (YYYY-MM-DD) from EARLIEST_DATE to LATEST_DATE."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> date:
@@ -163,6 +179,14 @@ class Day(fields.Date):
         if not EARLIEST_DATE <= day <= LATEST_DATE:
             raise ValidationError(f"Give a date from {EARLIEST_DATE.year} to {LATEST_DATE.year}.")
         return day
+
+
+class Choice(Labelled, fields.String):
+    """One of `values` (as a form's select sends it); anything else is "Choose one from the list."."""
+
+    def __init__(self, values, *, error: str = "Choose one from the list.", **kwargs):
+        kwargs["validate"] = [validate.OneOf(list(values), error=error), *_as_list(kwargs.get("validate"))]
+        super().__init__(**kwargs)
 
 
 class BoundedList(fields.List):
@@ -182,3 +206,106 @@ def _as_list(validators) -> list:
     if validators is None:
         return []
     return list(validators) if isinstance(validators, (list, tuple)) else [validators]
+
+
+# --- plain messages -------------------------------------------------------------------------------
+
+# What the value is, for a field of each type that was sent as something else.
+_INVALID = (
+    (fields.AwareDateTime, "Give a date and time with its time zone, such as 2026-09-15T10:30:00-04:00."),
+    (fields.DateTime, "Give a date and time, such as 2026-09-15T10:30:00-04:00."),
+    (fields.Date, "Give a date as year-month-day, such as 2026-09-15."),
+    (fields.Boolean, "Choose yes or no."),
+    (fields.Integer, "Give a whole number, such as 30."),
+    (fields.Number, "Give a number, such as 42.5."),
+    (fields.List, "Give a list."),
+    (fields.Mapping, "Give the fields as an object."),
+    (fields.String, "Write this as text."),
+)
+_ASKED_FOR = ("what", "who", "when", "where", "why", "how", "which", "a ", "an ", "the ")
+
+
+def field_label(name: str, field: fields.Field) -> str:
+    """The label a form shows for this field: its `label`, else its name in words ("owner_id": "Owner")."""
+    label = field.metadata.get("label")
+    if label:
+        return label
+    words = name.removesuffix("_id").removesuffix("_ids").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def _the(label: str) -> str:
+    """The label as words in a sentence: "What happened" -> "what happened", "Target date" -> "the target date"."""
+    first = label.split(" ", 1)[0]
+    words = label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+    return words if words.lower().startswith(_ASKED_FOR) else f"the {words}"
+
+
+def required_message(name: str, field: fields.Field) -> str:
+    """ "Write the title.", "Choose the owner.", "Give the target date.": what a missing value asks for."""
+    if isinstance(field, (Id, Choice, fields.Boolean)) or (
+            isinstance(field, fields.List) and isinstance(field.inner, Id)):
+        verb = "Choose"
+    elif isinstance(field, fields.String):
+        verb = "Write"
+    else:
+        verb = "Give"
+    return f"{verb} {_the(field_label(name, field))}."
+
+
+def _plain_validator(validator):
+    """A copy of one of marshmallow's validators with its default message in plain words (others as they are)."""
+    if getattr(validator, "error", True) is not None:
+        return validator
+    if isinstance(validator, validate.Length):
+        if validator.max is not None and not validator.min:
+            message = "Use at most {max:,} characters."
+        elif validator.max is None:
+            message = "Use at least {min:,} characters."
+        else:
+            message = "Use from {min:,} to {max:,} characters."
+    elif isinstance(validator, validate.OneOf):
+        message = "Choose one from the list."
+    elif isinstance(validator, validate.Range):
+        message = ("Give a number from {min} to {max}." if validator.min is not None and validator.max is not None
+                   else "Give a number of at least {min}." if validator.min is not None
+                   else "Give a number of at most {max}.")
+    else:
+        message = "Check this value."
+    plain = copy.copy(validator)
+    plain.error = message
+    return plain
+
+
+def plain_messages(name: str, field: fields.Field) -> None:
+    """Replace the field's marshmallow default messages by plain words naming it by its label."""
+    asked = required_message(name, field)
+    invalid = next((message for kind, message in _INVALID if isinstance(field, kind)), "Check this value.")
+    plain = {"required": asked, "null": asked, "validator_failed": "Check this value.", "invalid": invalid,
+             "invalid_utf8": "Remove the invalid characters: they cannot be stored.",
+             "too_large": "That number is too large.", "special": "Give a number, such as 42.5.",
+             "invalid_awareness": invalid, "invalid_uuid": "Give the identifier the form made for it (a UUID).",
+             "type": "Give the fields as an object.", "format": invalid}
+    # Copies, not changes in place: a schema instance shares its fields' dicts with its class.
+    field.error_messages = {key: plain.get(key, message) if message in MARSHMALLOW_DEFAULTS else message
+                            for key, message in field.error_messages.items()}
+    field.validators = [_plain_validator(v) for v in field.validators]
+
+
+def _marshmallow_defaults() -> frozenset[str]:
+    """Every default message of marshmallow's field types: what no person should be shown."""
+    kinds = [getattr(fields, name) for name in dir(fields)]
+    return frozenset(message for kind in kinds if isinstance(kind, type) and issubclass(kind, fields.Field)
+                     for klass in kind.__mro__ for message in getattr(klass, "default_error_messages", {}).values())
+
+
+MARSHMALLOW_DEFAULTS = _marshmallow_defaults()
+
+
+class PlainSchema(Schema):
+    """A schema whose messages are plain words naming each field by its form's label (see the module's doc)."""
+
+    error_messages = {"unknown": "This form has no such field.", "type": "Give the fields as an object."}
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        plain_messages(field_name, field_obj)

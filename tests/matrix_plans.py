@@ -48,7 +48,7 @@ ROUTES = [
     TenantRoute("plans.goals", "POST", P + "/goals", WRITERS, data=GOAL_FORM),
     TenantRoute("plans.goal", "GET", P + "/goals/{goal}"),
     TenantRoute("plans.add_measurement", "POST", P + "/goals/{goal}/measurements", WRITERS,
-                data={"year": "2027", "value": "29.5", "comparison_value": "44"}),
+                data={"year": "2025", "value": "29.5", "comparison_value": "44"}),
     TenantRoute("plans.settings", "GET", P + "/plan/settings", WRITERS),
     TenantRoute("plans.settings", "POST", P + "/plan/settings", WRITERS,
                 data={"reporting_interval": "monthly", "stale_after_days": "21"}),

@@ -33,10 +33,19 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
         answer.fill("Grade 3 English learners; their families asked for it at the EL parent council.")
     page.get_by_role("button", name="Save action").click()
     tab.check()
-    assert page.get_by_role("status").inner_text() == "Action saved: Tutoring for grade 3 English learners."
+    # Saved, and the unusual said: more spent than allocated.
+    assert [line for line in page.get_by_role("status").inner_text().splitlines() if line] == [
+        "Action saved: Tutoring for grade 3 English learners.",
+        "Saved, but check the budget: $1,500.00 spent is more than the $1,000.00 allocated."]
     assert "Over budget" in page.content()
 
+    # Spaces alone pass the browser's `required`: the page answers itself, the choice kept, the message by the field.
     page.get_by_label("Status now").select_option(label="At risk")
+    page.get_by_label("What happened").fill("   ")
+    page.get_by_role("button", name="Post update").click()
+    tab.check()
+    assert "Write what happened." in page.locator("#update-narrative-error").inner_text()
+    assert page.get_by_label("Status now").input_value() == "at_risk"
     page.get_by_label("What happened").fill("Two tutors started; a third is still being hired.")
     page.get_by_role("button", name="Post update").click()
     tab.check()

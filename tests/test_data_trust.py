@@ -91,6 +91,13 @@ def _add(client, goal, **form):
     return client.post(f"/districts/homeville/goals/{goal.id}/measurements", data=form)
 
 
+@pytest.fixture
+def results_of_2028_out(monkeypatch):
+    """The state's clock in September 2028: the school years of spring 2027 and 2028 have ended."""
+    monkeypatch.setattr(clock, "utc_now", lambda: datetime(2028, 9, 15, 15, 0, tzinfo=UTC))
+
+
+@pytest.mark.usefixtures("results_of_2028_out")
 def test_a_suppressed_year_stays_out_of_the_gap_and_trajectory(client, auth, world, goal):
     auth.sign_in(world.leader)
     response = _add(client, goal, year="2027", value="<10", comparison_value="64%")
@@ -107,6 +114,7 @@ def test_a_suppressed_year_stays_out_of_the_gap_and_trajectory(client, auth, wor
     assert "suppressed" in page and "Off track" not in page
 
 
+@pytest.mark.usefixtures("results_of_2028_out")
 def test_a_dash_is_suppressed_and_a_percent_sign_is_accepted_on_a_percentage(client, auth, world, goal):
     auth.sign_in(world.leader)
     assert _add(client, goal, year="2027", value="-").status_code == 302
@@ -144,6 +152,7 @@ def test_a_percent_sign_on_a_metric_that_is_not_a_percentage_is_refused(world):
     assert refused.value.messages == {"value": ["This goal's metric is not a percentage: give the number without %."]}
 
 
+@pytest.mark.usefixtures("results_of_2028_out")
 def test_a_suppressed_measurement_is_edited_back_as_suppressed(client, auth, world, goal):
     auth.sign_in(world.leader)
     _add(client, goal, year="2027", value="<10")

@@ -103,9 +103,9 @@ def test_a_look_for_of_another_rubric_is_refused(world):
 @pytest.mark.parametrize("field, value, message", [
     ("visited_on", (date.today() + timedelta(days=30)).isoformat(), "A visit cannot be dated in the future."),
     ("minutes", 2000, "Between 1 and 1440 minutes (a day)."),
-    ("kind", "telepathic", "Must be one of: formal, informal, virtual."),
+    ("kind", "telepathic", "Choose one from the list."),
     ("follow_up_on", "2026-10-01", "The follow-up comes on or after the visit."),
-    ("purpose", "x" * 301, "At most 300 characters."),
+    ("purpose", "x" * 301, "Use at most 300 characters."),
 ])
 def test_visit_input_is_checked_per_field(world, field, value, message):
     raw = {"client_uuid": str(uuid.uuid4()), "visited_on": "2026-10-20", "minutes": 60, "kind": "formal",
@@ -221,7 +221,7 @@ def test_the_visit_form_explains_errors_and_stores_nothing(client, auth, world):
                            data=visit_form(world, minutes="0", school_id=str(world.foreign_school.id), purpose=""))
     assert response.status_code == 422
     assert "Between 1 and 1440 minutes (a day)." in response.text
-    assert "Missing data for required field." in response.text
+    assert "Write the purpose." in response.text
     assert 'aria-invalid="true"' in response.text
     assert count(Visit) == before
 

@@ -29,9 +29,9 @@ HOSTILE_VISITS = {
     "minutes as exponent": ({"minutes": "1e3"}, "minutes", "no fractions"),
     "minutes as a boolean": ({"minutes": True}, "minutes", "whole number"),
     "fractional rating": (lambda: _rating(2.7), "observations.0.ratings.0.rating", "no fractions"),
-    "whitespace-only purpose": ({"purpose": "   "}, "purpose", "spaces alone"),
+    "whitespace-only purpose": ({"purpose": "   "}, "purpose", "Write the purpose."),
     "whitespace-only subject": (lambda: {"observations": [new_observation(subject=" \t ")]}, "observations.0.subject",
-                                "spaces alone"),
+                                "Write the subject."),
     "a date beyond 2100": ({"follow_up_on": "9999-12-31"}, "follow_up_on", "from 2000 to 2100"),
 }
 

@@ -1,11 +1,12 @@
 """Editing and deleting a plan's rows, observations as evidence, and the district's plan settings."""
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from rq import Queue
 from sqlalchemy import select
 
+from app import clock
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.forms import InvalidInput
@@ -40,6 +41,12 @@ def _deleted(model, row_id) -> list[dict]:
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == model.__name__, AuditEvent.object_id == str(row_id), AuditEvent.action == "delete"))
     return [{name: pair[0] for name, pair in event.changes.items()} for event in events]
+
+
+@pytest.fixture
+def results_of_2027_out(monkeypatch):
+    """The state's clock in September 2027: the school year of spring 2027 has ended."""
+    monkeypatch.setattr(clock, "utc_now", lambda: datetime(2027, 9, 15, 15, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -101,6 +108,7 @@ def test_a_provider_serving_actions_is_kept(world, ids):
     assert _get(Provider, ids["spare_provider"]) is None and _get(Provider, ids["provider"]) is not None
 
 
+@pytest.mark.usefixtures("results_of_2027_out")
 def test_deleting_a_goal_deletes_its_measurements_each_in_the_trail(world, ids):
     goal = _get(EquityGoal, ids["goal"])
     services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("28")), "comparison_value": None})
@@ -129,6 +137,7 @@ def test_a_goal_s_years_must_keep_its_measurements(world, ids):
     assert (goal.target_year, goal.target_value) == (2026, Decimal("30"))
 
 
+@pytest.mark.usefixtures("results_of_2027_out")
 def test_a_measurement_is_corrected_within_the_goal_s_years_and_once_a_year(world, ids):
     goal, measurement = _get(EquityGoal, ids["goal"]), _get(Measurement, ids["measurement"])
     other = services.save_measurement(goal, {"year": 2027, "value": StateFigure(Decimal("28")), "comparison_value": None})

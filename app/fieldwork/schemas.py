@@ -6,11 +6,11 @@ the rubric, a rating on its scale) and report it under the same field names.
 """
 from datetime import UTC, date, timedelta
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
 
 from app.clock import state_today
 from app.districts.models import GRADES
-from app.fields import BoundedList, Day, Id, Text, WholeNumber
+from app.fields import BoundedList, Choice, Day, Id, PlainSchema, Text, WholeNumber
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from tenants.visibility import FollowsTheBook
 
@@ -39,25 +39,25 @@ def follow_up_problem(visited_on: date | None, follow_up_on: date | None) -> str
     return None
 
 
-class RatingSchema(Schema):
-    look_for_id = Id(required=True)
-    rating = WholeNumber(required=True)
-    evidence = Text(load_default=None, allow_none=True, max_length=2000)
+class RatingSchema(PlainSchema):
+    look_for_id = Id(required=True, label="Look-for")
+    rating = WholeNumber(required=True, label="Rating")
+    evidence = Text(load_default=None, allow_none=True, max_length=2000, label="Evidence")
 
 
-class ObservationSchema(Schema):
+class ObservationSchema(PlainSchema):
     id = fields.Integer(dump_only=True)
     visit_id = fields.Integer(dump_only=True)
     district_id = fields.Integer(dump_only=True)
-    rubric_id = Id(required=True)
-    grade = fields.String(required=True, validate=validate.OneOf(GRADES, error="Choose a grade from PK to 12."))
-    subject = Text(required=True, max_length=80)
-    minutes = WholeNumber(required=True, minimum=1, maximum=240, error="Between 1 and 240 minutes.")
-    feedback = Text(load_default=None, allow_none=True, max_length=LONG)
+    rubric_id = Id(required=True, label="Rubric")
+    grade = Choice(GRADES, required=True, error="Choose a grade from PK to 12.", label="Grade")
+    subject = Text(required=True, max_length=80, label="Subject")
+    minutes = WholeNumber(required=True, minimum=1, maximum=240, error="Between 1 and 240 minutes.", label="Minutes")
+    feedback = Text(load_default=None, allow_none=True, max_length=LONG, label="Feedback given")
     ratings = BoundedList(fields.Nested(RatingSchema), "ratings", load_default=list)
 
 
-class VisitSchema(FollowsTheBook):
+class VisitSchema(PlainSchema, FollowsTheBook):
     """A visit as the forms and the API read it; dumped, it leaves out what the visibility book withholds."""
 
     id = fields.Integer(dump_only=True)
@@ -66,17 +66,18 @@ class VisitSchema(FollowsTheBook):
     client_uuid = fields.UUID(required=True)
     # When the visit was captured (an offline one may reach the server days later): see rubric_accepts.
     captured_at = fields.AwareDateTime(load_default=None, allow_none=True, load_only=True, default_timezone=UTC)
-    school_id = Id(load_default=None, allow_none=True)
-    visited_on = Day(required=True, validate=not_in_the_future)
-    minutes = WholeNumber(required=True, minimum=1, maximum=1440, error="Between 1 and 1440 minutes (a day).")
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in VisitKind]))
-    purpose = Text(required=True, max_length=300)
-    participants = Text(load_default=None, allow_none=True, max_length=500)
+    school_id = Id(load_default=None, allow_none=True, label="Where")
+    visited_on = Day(required=True, validate=not_in_the_future, label="Date")
+    minutes = WholeNumber(required=True, minimum=1, maximum=1440, error="Between 1 and 1440 minutes (a day).",
+                          label="Minutes")
+    kind = Choice([k.value for k in VisitKind], required=True, label="Kind of visit")
+    purpose = Text(required=True, max_length=300, label="Purpose")
+    participants = Text(load_default=None, allow_none=True, max_length=500, label="Participants")
     support_ids = BoundedList(Id(), "supports", load_default=list)
-    shared_notes = Text(load_default=None, allow_none=True, max_length=LONG)
-    internal_notes = Text(load_default=None, allow_none=True, max_length=LONG)
-    next_steps = Text(load_default=None, allow_none=True, max_length=LONG)
-    follow_up_on = Day(load_default=None, allow_none=True)
+    shared_notes = Text(load_default=None, allow_none=True, max_length=LONG, label="Notes shared with the district")
+    internal_notes = Text(load_default=None, allow_none=True, max_length=LONG, label="Internal notes")
+    next_steps = Text(load_default=None, allow_none=True, max_length=LONG, label="Next steps")
+    follow_up_on = Day(load_default=None, allow_none=True, label="Follow-up date")
     follow_up_done = fields.Boolean(load_default=False)
     observations = BoundedList(fields.Nested(ObservationSchema), "observations", max_length=MAX_OBSERVATIONS,
                                 load_default=list)
@@ -88,17 +89,17 @@ class VisitSchema(FollowsTheBook):
             raise ValidationError(problem, "follow_up_on")
 
 
-class AssignmentSchema(Schema):
+class AssignmentSchema(PlainSchema):
     id = fields.Integer(dump_only=True)
     district_id = fields.Integer(dump_only=True)
-    school_id = Id(load_default=None, allow_none=True)
-    support_type_id = Id(required=True)
-    lead_id = Id(required=True)
-    starts_on = Day(required=True)
-    ends_on = Day(load_default=None, allow_none=True)
-    planned_hours = WholeNumber(required=True, minimum=1, maximum=2000, error="Between 1 and 2000 hours.")
-    status = fields.String(load_default=AssignmentStatus.ACTIVE.value,
-                           validate=validate.OneOf([s.value for s in AssignmentStatus]))
+    school_id = Id(load_default=None, allow_none=True, label="School")
+    support_type_id = Id(required=True, label="Support")
+    lead_id = Id(required=True, label="Assistance lead")
+    starts_on = Day(required=True, label="Start")
+    ends_on = Day(load_default=None, allow_none=True, label="End")
+    planned_hours = WholeNumber(required=True, minimum=1, maximum=2000, error="Between 1 and 2000 hours.",
+                                label="Planned hours")
+    status = Choice([s.value for s in AssignmentStatus], load_default=AssignmentStatus.ACTIVE.value, label="Status")
 
     @validates_schema
     def ends_after_start(self, data, **kwargs):

@@ -63,6 +63,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
     _check_visit(district, data, errors)
     for index, observation in enumerate(data.get("observations", [])):
         _check_observation(observation, errors, f"observations.{index}.", data.get("captured_at"))
+        _check_minutes(observation.get("minutes"), data.get("minutes"), errors, f"observations.{index}.")
     if errors:
         raise InvalidInput(errors)
     try:
@@ -86,8 +87,14 @@ def update_visit(visit: Visit, data: dict) -> Visit:
     """Change a visit's details; fields not given stay as they are."""
     district = visit.district
     merged = {field: getattr(visit, field) for field in VISIT_FIELDS} | data
+    if "support_ids" not in merged:
+        merged["support_ids"] = [support.id for support in visit.supports]
     errors: dict[str, list[str]] = {}
     _check_visit(district, merged, errors)
+    longest = max((observation.minutes for observation in visit.observations), default=0)
+    if merged["minutes"] < longest:
+        errors.setdefault("minutes", []).append(
+            f"One of its classroom observations lasted {longest} minutes: a visit lasts at least as long.")
     if errors:
         raise InvalidInput(errors)
     _apply(visit, data, VISIT_FIELDS)
@@ -117,13 +124,19 @@ def _check_visit(district: District, data: dict, errors: dict) -> None:
         errors["school_id"] = [f"Choose a school of {district.name}, or the district office."]
     support_ids = set(data.get("support_ids") or [])
     if support_ids:
-        known = set(db.session.scalars(
-            select(SupportAssignment.id).where(
+        supports = list(db.session.scalars(
+            select(SupportAssignment).where(
                 SupportAssignment.district_id == district.id, SupportAssignment.id.in_(support_ids)
             )
         ))
-        if known != support_ids:
+        if {support.id for support in supports} != support_ids:
             errors["support_ids"] = [f"Choose supports assigned in {district.name}."]
+        elif school_id is not None and "school_id" not in errors:
+            # A support for one school cannot be served by a visit to another (a district office visit may serve any).
+            elsewhere = sorted(s.school.name for s in supports if s.school_id is not None and s.school_id != school_id)
+            if elsewhere:
+                errors["support_ids"] = [f"Choose supports of the school visited: {', '.join(elsewhere)} "
+                                         f"{'is' if len(elsewhere) == 1 else 'are'} for another school."]
 
 
 def _set_supports(visit: Visit, support_ids) -> None:
@@ -148,6 +161,7 @@ def record_observation(visit: Visit, data: dict, captured_at: datetime | None = 
     """
     errors: dict[str, list[str]] = {}
     _check_observation(data, errors, captured_at=captured_at)
+    _check_minutes(data.get("minutes"), visit.minutes, errors)
     if errors:
         raise InvalidInput(errors)
     observation = _add_observation(visit, data)
@@ -159,6 +173,10 @@ def update_observation(observation: Observation, data: dict) -> Observation:
     """Change an observation's grade, subject, minutes or feedback; its ratings stay as they are."""
     if "subject" in data:
         data = {**data, "subject": data["subject"].strip()}
+    errors: dict[str, list[str]] = {}
+    _check_minutes(data.get("minutes"), observation.visit.minutes, errors)
+    if errors:
+        raise InvalidInput(errors)
     _apply(observation, data, OBSERVATION_FIELDS)
     db.session.flush()
     return _fresh(observation)
@@ -181,6 +199,13 @@ def rubric_accepts(rubric: Rubric | None, captured_at: datetime | None) -> bool:
 def _utc(moment: datetime) -> datetime:
     """A naive UTC datetime, as stored, from an aware or naive (taken as UTC) one."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _check_minutes(observed: int | None, visit_minutes: int | None, errors: dict, prefix: str = "") -> None:
+    """A classroom observation fits inside its visit: 200 minutes observed in a 90-minute visit cannot be."""
+    if observed is not None and visit_minutes is not None and observed > visit_minutes:
+        errors.setdefault(f"{prefix}minutes", []).append(
+            f"The visit lasted {visit_minutes} minutes: an observation in it lasts at most as long.")
 
 
 def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: datetime | None = None) -> None:

@@ -39,6 +39,7 @@ from app.plans.models import (
     RiskStatus,
     Strategy,
 )
+from app.text import day, dollars
 from tenants.models import District
 
 PLAN_FIELDS = ("title", "starts_on", "ends_on", "status")
@@ -242,6 +243,7 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
         errors["owner_id"] = [f"Choose a person of {district.name}."]
     if data.get("provider_id") is not None and _one_of(Provider, plan.district_id, data["provider_id"]) is None:
         errors["provider_id"] = [f"Choose a provider of {district.name}."]
+    errors |= _outside_the_plan(plan, data)
     asked = impact_round(action, data)
     if asked:
         errors |= asked.problems(impact)
@@ -252,6 +254,31 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
     if asked:
         asked.record(action, impact)
     return _added(action)
+
+
+def _outside_the_plan(plan: ImprovementPlan, data: dict) -> dict[str, list[str]]:
+    """Messages for an action's start or due date outside its plan's period: an action of 1900 is a typing slip."""
+    period = f"{day(plan.starts_on)} to {day(plan.ends_on)}"
+    errors = {}
+    for name, what in (("starts_on", "Start"), ("due_on", "Set the due date")):
+        when = data.get(name)
+        if when is not None and not plan.starts_on <= when <= plan.ends_on:
+            errors[name] = [f"{what} within the plan's period, {period}."]
+    return errors
+
+
+def budget_warning(action: Action) -> str | None:
+    """What is unusual, not wrong, in an action's budget: more spent than allocated (saved, but said)."""
+    if action.spent_cents > action.allocated_cents:
+        return (f"Saved, but check the budget: {dollars(action.spent_cents)} spent is more than the "
+                f"{dollars(action.allocated_cents)} allocated.")
+    return None
+
+
+def _before_the_action(action: Action, when: date, what: str) -> list[str]:
+    if when < action.starts_on:
+        return [f"{what} on or after the action's start, {day(action.starts_on)}."]
+    return []
 
 
 def save_provider(district: District, data: dict, provider: Provider | None = None) -> Provider:
@@ -271,6 +298,8 @@ def post_progress_update(action: Action, author: User, data: dict) -> ProgressUp
         raise InvalidInput({"milestone_id": ["Choose a milestone of this action."]})
     if data["reported_on"] > state_today():
         raise InvalidInput({"reported_on": ["A progress update cannot be dated in the future."]})
+    if early := _before_the_action(action, data["reported_on"], "Date the update"):
+        raise InvalidInput({"reported_on": early})
     update = ProgressUpdate(district_id=action.district_id, action_id=action.id, author_id=author.id,
                             reported_on=data["reported_on"], status=data["status"], narrative=data["narrative"],
                             milestone_id=data.get("milestone_id"))
@@ -279,6 +308,9 @@ def post_progress_update(action: Action, author: User, data: dict) -> ProgressUp
 
 
 def add_milestone(action: Action, data: dict) -> Milestone:
+    """Add a milestone to an action: its target comes on or after the action's start."""
+    if early := _before_the_action(action, data["target_on"], "Set the target"):
+        raise InvalidInput({"target_on": early})
     return _added(Milestone(district_id=action.district_id, action_id=action.id, **data))
 
 
@@ -339,6 +371,11 @@ def save_goal(district: District, data: dict, goal: EquityGoal | None = None) ->
     return _added(goal)
 
 
+def last_school_year_ended(today: date) -> int:
+    """The spring year of the last school year that has ended (school years end on 30 June)."""
+    return today.year if today.month >= 7 else today.year - 1
+
+
 def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | None = None) -> Measurement:
     """Record a year's figures, or correct them; the year lies within the goal's years and is measured once.
 
@@ -347,8 +384,11 @@ def save_measurement(goal: EquityGoal, data: dict, measurement: Measurement | No
     Raises InvalidInput with every problem, per field.
     """
     errors = {}
+    latest = last_school_year_ended(state_today())
     if not goal.baseline_year <= data["year"] <= goal.target_year:
         errors["year"] = [f"Give a year from {goal.baseline_year} to {goal.target_year}."]
+    elif data["year"] > latest:
+        errors["year"] = [f"The school year of spring {data['year']} has not ended yet: give a year up to {latest}."]
     elif _taken(Measurement, goal.district_id, measurement, Measurement.goal_id == goal.id,
                 Measurement.year == data["year"]):
         errors["year"] = [f"{data['year']} is already measured."]

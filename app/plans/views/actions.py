@@ -1,5 +1,5 @@
 """An action's page and form, and what is posted on it: progress updates, milestones, risks, review, evidence."""
-from flask import g, render_template, request, url_for
+from flask import flash, g, render_template, request, url_for
 from flask_login import current_user
 
 from app.audit.services import audit_trail
@@ -17,7 +17,15 @@ from app.plans.schemas import (
     ReviewSchema,
     RiskSchema,
 )
-from app.plans.views.pages import bp, form_values, inline_save, row_to_change, saved_and_back
+from app.plans.views.pages import (
+    NOTHING_POSTED,
+    Posted,
+    bp,
+    form_values,
+    inline_save,
+    row_to_change,
+    saved_and_back,
+)
 from app.text import day
 from tenants.lookup import can_write, get_or_404
 
@@ -50,7 +58,11 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         except InvalidInput as invalid:
             errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
-            return saved_and_back(f"Action saved: {saved.title}.", url_for("plans.action", action_id=saved.id))
+            response = saved_and_back(f"Action saved: {saved.title}.", url_for("plans.action", action_id=saved.id))
+            # Unusual, not impossible: saved, and said on the page it lands on.
+            if warning := services.budget_warning(saved):
+                flash(warning, "warning")
+            return response
     strategies = [(s.id, f"{p.title} › {s.title}") for p in plan.priorities for s in p.strategies]
     checklist, checklist_values = impact.checklist_on_form(action, request.form, errors)
     return render_template(
@@ -63,9 +75,14 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
 
 @bp.get("/actions/<int:action_id>")
 def action(action_id: int):
+    return _action_page(get_or_404(Action, district_id=g.district.id, id=action_id), NOTHING_POSTED)
+
+
+def _action_page(action: Action, posted: Posted):
+    """The action's page; `posted` is a refused form of it, shown again with what was typed and why."""
     district = g.district
-    action = get_or_404(Action, district_id=district.id, id=action_id)
     plan = get_or_404(ImprovementPlan, district_id=district.id, id=action.plan_id)
+    observations = services.recent_observations(district)
     risks = [r for r in services.risks_of(plan) if r.action_id == action.id]
     return render_template(
         "plans/action.html", district=district, action=action, plan=plan, risks=risks,
@@ -76,7 +93,9 @@ def action(action_id: int):
         milestone_options=[(ms.id, ms.title) for ms in action.milestones],
         visit_options=[(v.id, f"{day(v.visited_on)} · {v.place} · {v.purpose}")
                        for v in services.recent_visits(district, 50)],
-        observations=services.recent_observations(district),
+        observations=observations, posted=posted,
+        observation_options=[(o.id, f"{day(o.visit.visited_on)} · {o.visit.place} · grade {o.grade} {o.subject}")
+                             for o in observations],
     )
 
 
@@ -86,18 +105,24 @@ def _on_action(action_id: int) -> tuple[Action, str]:
     return action, url_for("plans.action", action_id=action.id)
 
 
+def _on_action_page(action: Action, schema, save, message: str, back: str, form: str):
+    """Save one of the action page's forms; a refusal shows the page again with it as typed (422)."""
+    return inline_save(schema, save, message, back, lambda posted: _action_page(action, posted), form)
+
+
 @bp.post("/actions/<int:action_id>/updates")
 def post_update(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(ProgressUpdateSchema(), lambda data: services.post_progress_update(action, current_user, data),
-                       "Progress update posted.", back + "#updates")
+    return _on_action_page(action, ProgressUpdateSchema(),
+                           lambda data: services.post_progress_update(action, current_user, data),
+                           "Progress update posted.", back + "#updates", "update")
 
 
 @bp.post("/actions/<int:action_id>/milestones")
 def add_milestone(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(MilestoneSchema(), lambda data: services.add_milestone(action, data),
-                       "Milestone added.", back + "#milestones")
+    return _on_action_page(action, MilestoneSchema(), lambda data: services.add_milestone(action, data),
+                           "Milestone added.", back + "#milestones", "milestone")
 
 
 @bp.post("/milestones/<int:milestone_id>/met")
@@ -111,8 +136,8 @@ def milestone_met(milestone_id: int):
 @bp.post("/actions/<int:action_id>/risks")
 def add_risk(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(RiskSchema(), lambda data: services.add_risk(action, data),
-                       "Risk recorded.", back + "#risks")
+    return _on_action_page(action, RiskSchema(), lambda data: services.add_risk(action, data),
+                           "Risk recorded.", back + "#risks", "risk")
 
 
 @bp.post("/risks/<int:risk_id>/close")
@@ -126,13 +151,13 @@ def close_risk(risk_id: int):
 @bp.post("/actions/<int:action_id>/review")
 def review(action_id: int):
     action, back = _on_action(action_id)
-    return inline_save(ReviewSchema(), lambda data: services.sign_off_review(action, current_user, data),
-                       "Quality review signed off.", back + "#review")
+    return _on_action_page(action, ReviewSchema(), lambda data: services.sign_off_review(action, current_user, data),
+                           "Quality review signed off.", back + "#review", "review")
 
 
 @bp.post("/actions/<int:action_id>/evidence")
 def link_evidence(action_id: int):
     action, back = _on_action(action_id)
-    kind = "Observation" if request.form.get("observation_id") else "Visit"
-    return inline_save(EvidenceSchema(), lambda data: services.link_evidence(action, data),
-                       f"{kind} linked as evidence.", back + "#evidence")
+    kind = "Observation" if "observation_id" in request.form else "Visit"
+    return _on_action_page(action, EvidenceSchema(), lambda data: services.link_evidence(action, data),
+                           f"{kind} linked as evidence.", back + "#evidence", f"{kind.lower()}-evidence")

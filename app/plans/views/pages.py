@@ -5,12 +5,15 @@ The services flush; the pages commit in `saved_and_back`, once what was asked is
 Everyone who reads the district reads these pages; its writers (leaders and its
 support team) change them, viewers never do.
 """
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request
 
 from app.districts.blueprint import district_blueprint
 from app.extensions import db
+from app.fields import field_label
 from app.forms import InvalidInput, load_form
 from app.plans import services
 from tenants.lookup import get_or_404, require_write
@@ -84,13 +87,39 @@ def delete_page(row, noun: str, back: str):
                            deletion=services.deletion_of(row))
 
 
-def inline_save(schema, save, message: str, to: str | None = None):
-    """Load a small form of a page and save it; on a problem, say what it is (422) on the page it came from."""
-    to = to or url_for("plans.plan")
+@dataclass(frozen=True)
+class Posted:
+    """Which of a page's small forms was refused, what was typed in it and the messages per field.
+
+    A page has several forms (a progress update, a milestone, a risk): only the refused one shows
+    what was typed and its messages; the others show their defaults.
+    """
+
+    form: str | None = None
+    values: Mapping = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+
+    def of(self, form: str, defaults: Mapping | None = None) -> tuple[Mapping, dict]:
+        """(values, errors) for the form named `form`: what was typed and its messages if it was refused."""
+        if form == self.form:
+            return self.values, self.errors
+        return defaults or {}, {}
+
+
+NOTHING_POSTED = Posted()
+
+
+def labels_of(schema) -> dict[str, str]:
+    """The schema's fields by the labels their form shows, for a summary of what to correct."""
+    return {name: field_label(name, schema_field) for name, schema_field in schema.fields.items()}
+
+
+def inline_save(schema, save, message: str, to: str, page: Callable, form: str):
+    """Load one of a page's small forms (named `form`) and save it; a refusal shows `page(posted)` again (422),
+    with what was typed kept in its fields and each message beside its field."""
     try:
         save(load_form(schema, request.form))
     except InvalidInput as invalid:
-        problems = " ".join(f"{name.replace('_', ' ').capitalize()}: {' '.join(m)}"
-                            for name, m in invalid.messages.items())
-        return render_template("plans/problem.html", district=g.district, problems=problems, back=to), 422
+        return page(Posted(form, request.form, invalid.messages, labels_of(schema))), 422
     return saved_and_back(message, to)

@@ -1,5 +1,5 @@
 """The plan page, the plan's own form and settings, and its priorities and strategies."""
-from flask import g, render_template, url_for
+from flask import g, render_template, request, url_for
 
 from app.lists import enum_choices
 from app.plans import services
@@ -7,6 +7,8 @@ from app.plans.health import health_by_priority, plan_health
 from app.plans.models import ImprovementPlan, PlanStatus, Priority, Strategy
 from app.plans.schemas import PlanSchema, PlanSettingsSchema, PrioritySchema, StrategySchema
 from app.plans.views.pages import (
+    NOTHING_POSTED,
+    Posted,
     bp,
     delete_page,
     edit_page,
@@ -22,12 +24,16 @@ from tenants.models import ReportingInterval
 
 @bp.get("/plan")
 def plan():
+    return _plan_page(services.current_plan(g.district), NOTHING_POSTED)
+
+
+def _plan_page(plan: ImprovementPlan | None, posted: Posted):
+    """The plan's page; `posted` is a refused form of it (a new priority or strategy), shown again as typed."""
     district = g.district
-    plan = services.current_plan(district)
     return render_template(
         "plans/plan.html", district=district, plan=plan, can_edit=can_write(district.id),
         health=plan_health(plan) if plan else None, by_priority=health_by_priority(plan) if plan else {},
-        risks=services.risks_of(plan) if plan else [],
+        risks=services.risks_of(plan) if plan else [], posted=posted,
     )
 
 
@@ -69,13 +75,16 @@ def settings():
 @bp.post("/plans/<int:plan_id>/priorities")
 def add_priority(plan_id: int):
     plan = row_to_change(ImprovementPlan, plan_id)
-    return inline_save(PrioritySchema(), lambda data: services.save_priority(plan, data), "Priority added.")
+    return inline_save(PrioritySchema(), lambda data: services.save_priority(plan, data), "Priority added.",
+                       url_for("plans.plan"), lambda posted: _plan_page(plan, posted), "priority")
 
 
 @bp.post("/plans/<int:plan_id>/strategies")
 def add_strategy(plan_id: int):
     plan = row_to_change(ImprovementPlan, plan_id)
-    return inline_save(StrategySchema(), lambda data: services.save_strategy(plan, data), "Strategy added.")
+    form = f"strategy-{request.form.get('priority_id', '')}"
+    return inline_save(StrategySchema(), lambda data: services.save_strategy(plan, data), "Strategy added.",
+                       url_for("plans.plan"), lambda posted: _plan_page(plan, posted), form)
 
 
 @bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])

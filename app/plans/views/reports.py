@@ -28,17 +28,18 @@ REPORT_COLUMNS = [Column(header, lambda row, i=i: row[i])
 def reports():
     district = g.district
     plan = services.current_plan(district)
+    problem = None
     if request.method == "POST":
         require_write(district.id)
-        if plan is None:
-            return render_template("plans/problem.html", district=district, back=url_for("plans.plan"),
-                                   problems="Start a plan before reporting on it."), 409
-        report = freeze_status_report(plan, current_user)
-        db.session.commit()  # before the announcement: the mail job reads the report (saved_and_back commits too late)
-        announce_report(report)
-        return saved_and_back("Status report made.", url_for("plans.report", report_id=report.id))
+        if plan is not None:
+            report = freeze_status_report(plan, current_user)
+            db.session.commit()  # before the announcement: the mail job reads the report (saved_and_back is too late)
+            announce_report(report)
+            return saved_and_back("Status report made.", url_for("plans.report", report_id=report.id))
+        # Said on the reports page itself: the button shows only with a plan (a stale page, or a script).
+        problem = "Start a plan before reporting on it."
     return render_template("plans/reports.html", district=district, plan=plan, reports=reports_of(district.id),
-                           can_edit=can_write(district.id))
+                           can_edit=can_write(district.id), problem=problem), 409 if problem else 200
 
 
 def _report(report_id: int) -> tuple[StatusReport, list[str]]:
