@@ -1,4 +1,5 @@
-"""The application factory: a table of contents of small `register_*` steps."""
+"""The application factory: a table of contents of small steps, run in order."""
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -14,19 +15,28 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(settings)
     if hasattr(settings, "check"):
         settings.check(app.config)
-    trust_proxies(app)
-    register_extensions(app)
-    register_ops(app)
-    register_tenancy(app)
-    register_input_limits(app)
-    register_blueprints(app)
-    register_admin(app)
-    register_errorhandlers(app)
-    register_resilience(app)
-    register_security_headers(app)
-    register_template_helpers(app)
-    register_commands(app)
+    for module, function in STEPS:
+        # Imported only now: importing `app` must not import every feature.
+        getattr(import_module(module), function)(app)
     return app
+
+
+# What `create_app` does to the app, in this order: (module, function taking the app).
+STEPS = (
+    ("app", "trust_proxies"),
+    ("app", "register_extensions"),
+    ("app.ops", "init_ops"),  # before the tenancy hooks: the request id is set before anything logs
+    ("app", "register_tenancy"),
+    ("app.input_limits", "init_input_limits"),
+    ("app", "register_blueprints"),
+    ("app.api", "init_api"),
+    ("app.admin", "init_admin"),
+    ("app.errors", "init_errors"),
+    ("app.resilience", "init_resilience"),
+    ("app.security", "init_security_headers"),
+    ("app.templating", "init_templating"),
+    ("app", "register_commands"),
+)
 
 
 def trust_proxies(app: Flask) -> None:
@@ -59,13 +69,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(user_for_session)
 
 
-def register_ops(app: Flask) -> None:
-    """Before the tenancy hooks: the request id is set before anything logs."""
-    from app.ops import init_ops
-
-    init_ops(app)
-
-
 def register_tenancy(app: Flask) -> None:
     """Each request runs in the scope of its user, computed once, reset afterwards; a job's from its user's id."""
     from flask import g
@@ -91,12 +94,6 @@ def register_tenancy(app: Flask) -> None:
         token = g.pop("tenant_scope_token", None)
         if token is not None:
             leave(token)
-
-
-def register_input_limits(app: Flask) -> None:
-    from app.input_limits import init_input_limits
-
-    init_input_limits(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -136,43 +133,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
 
     init_district_urls(app)
-    register_api(app)
-
-
-def register_api(app: Flask) -> None:
-    from app.api import init_api
-
-    init_api(app)
-
-
-def register_admin(app: Flask) -> None:
-    from app.admin import init_admin
-
-    init_admin(app)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from app.errors import init_errors
-
-    init_errors(app)
-
-
-def register_resilience(app: Flask) -> None:
-    from app.resilience import init_resilience
-
-    init_resilience(app)
-
-
-def register_security_headers(app: Flask) -> None:
-    from app.security import init_security_headers
-
-    init_security_headers(app)
-
-
-def register_template_helpers(app: Flask) -> None:
-    from app.templating import init_templating
-
-    init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,11 +1,16 @@
 """What every resource of the API shares: who is asking, CSRF for cookie sessions, errors by field name."""
+from collections.abc import Callable
+from typing import Any
+
 import flask_smorest
 from flask import abort, current_app, g, request
 from flask_login import current_user
+from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from app.accounts.tokens import live_token
+from app.api.schemas import DistrictFilter
 from app.errors import render_error
 from app.extensions import csrf
 from app.fields import MAX_PAGE
@@ -94,3 +99,21 @@ def check_district_filter(filters: dict) -> None:
     """A list asked for a district out of reach answers 404, as that district's pages do."""
     if "district_id" in filters and not current_scope().can_read(filters["district_id"]):
         abort(404)
+
+
+def district_list_blueprint(name: str, import_name: str, *, description: str, schema: type[Schema],
+                            rows: Callable[[dict, Any], list], summary: str) -> ApiBlueprint:
+    """A resource that only lists, a page at a time, the rows `rows` finds of the districts you may read,
+    narrowed to one by `district_id`."""
+    bp = ApiBlueprint(name, import_name, description=description)
+
+    @bp.get("", endpoint=name)
+    @bp.arguments(DistrictFilter, location="query")
+    @bp.response(200, schema(many=True))
+    @bp.paginate()
+    @bp.doc(summary=summary)
+    def listing(filters, pagination_parameters):
+        check_district_filter(filters)
+        return rows(filters, pagination_parameters)
+
+    return bp

@@ -181,14 +181,17 @@ def _by(name: str) -> Callable:
     return lambda columns: columns[name]
 
 
+def _sorts_by(*names: str) -> dict[str, Callable]:
+    """Sort keys that each order by the selected column of the same name."""
+    return {name: _by(name) for name in names}
+
+
 # --- coverage -----------------------------------------------------------------------------------
 
 NEVER = 10**6  # sorts never-visited schools as the longest unvisited
 
 SCHOOL_SORTS = {
-    "district": _by("district"),
-    "school": _by("school"),
-    "last_visit": _by("last_visit"),
+    **_sorts_by("district", "school", "last_visit"),
     "days_since": lambda columns: func.coalesce(columns["days_since"], NEVER),
 }
 
@@ -216,16 +219,10 @@ def _coverage_by_school(shape: Shape, sort: str, limit: int | None):
     return _ordered(statement, SCHOOL_SORTS, sort, limit, "school_id")
 
 
-DISTRICT_COVERAGE_SORTS = {
-    "district": _by("district"),
-    "region": _by("region"),
-    "needing": _by("needing"),
-    **{f"visited_{days}": _by(f"visited_{days}") for days in COVERAGE_WINDOWS},
-    "share_90": _by("share_90"),
-    "never_visited": _by("never_visited"),
-    "last_visit": _by("last_visit"),
-    "overdue": _by("overdue"),
-}
+DISTRICT_COVERAGE_SORTS = _sorts_by(
+    "district", "region", "needing", *(f"visited_{days}" for days in COVERAGE_WINDOWS),
+    "share_90", "never_visited", "last_visit", "overdue",
+)
 
 
 def coverage_by_district(criteria: Criteria, sort: str = "share_90", limit: int | None = ROWS_SHOWN) -> Section:
@@ -301,15 +298,7 @@ def _coverage_totals(first: Row | None) -> dict:
 
 # --- capacity -----------------------------------------------------------------------------------
 
-LEAD_SORTS = {
-    "lead": _by("lead"),
-    "districts": _by("districts"),
-    "schools": _by("schools"),
-    "planned_hours": _by("planned_hours"),
-    "delivered_hours": _by("delivered_hours"),
-    "visits_per_week": _by("visits_per_week"),
-    "load": _by("load"),
-}
+LEAD_SORTS = _sorts_by("lead", "districts", "schools", "planned_hours", "delivered_hours", "visits_per_week", "load")
 
 
 def capacity_by_lead(criteria: Criteria, sort: str = "-load", limit: int | None = ROWS_SHOWN) -> Section:
@@ -395,16 +384,9 @@ def _capacity_by_lead(shape: Shape, sort: str, limit: int | None):
 
 # --- equitable deployment -----------------------------------------------------------------------
 
-EQUITY_SORTS = {
-    "district": _by("district"),
-    "region": _by("region"),
-    "needing": _by("needing"),
-    "enrollment": _by("enrollment"),
-    "hours": _by("hours"),
-    "hours_per_school": _by("hours_per_school"),
-    "hours_per_thousand": _by("hours_per_thousand"),
-    "ratio": _by("ratio"),
-}
+EQUITY_SORTS = _sorts_by(
+    "district", "region", "needing", "enrollment", "hours", "hours_per_school", "hours_per_thousand", "ratio",
+)
 
 
 def deployment_by_district(criteria: Criteria, sort: str = "ratio", limit: int | None = ROWS_SHOWN) -> Section:
@@ -469,9 +451,7 @@ def _deployment_by_district(shape: Shape, sort: str, limit: int | None):
 # --- plans and equity goals --------------------------------------------------------------------
 
 PLAN_HEALTH = ("overdue", "stale", "over_budget", "milestones_missed", "open_high_risks")
-PLAN_SORTS = {
-    key: _by(key) for key in ("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")
-}
+PLAN_SORTS = _sorts_by("district", "region", "actions", "problems", *PLAN_HEALTH, "on_track", "off_track")
 
 
 def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit: int | None = ROWS_SHOWN) -> Section:
