@@ -170,9 +170,11 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.navigation import init_navigation
     from app.templating import init_templating
 
     init_templating(app)
+    init_navigation(app)
 
 
 def register_commands(app: Flask) -> None:
