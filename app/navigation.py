@@ -21,6 +21,7 @@ from tenants.access import (
     is_platform_admin,
     landing_district_slug,
 )
+from tenants.lookup import can_write
 from tenants.models import District
 from tenants.roles import Role
 
@@ -55,6 +56,21 @@ LINKS: tuple[Link, ...] = (
     Link("District export", "district_export.download",
          lambda user, district: _of_the_district(user, district) and can_see_district_records(user, district.id),
          district=True),
+)
+
+# A district's own pages, on its page (districts/show.html), for whoever reads the district.
+DISTRICT_PAGES: tuple[Link, ...] = (
+    Link("Improvement dashboard", "plans.dashboard", lambda user, district: True, district=True),
+    Link("Plan", "plans.plan", lambda user, district: True, district=True),
+    Link("Equity goals", "plans.goals", lambda user, district: True, district=True),
+    Link("Status reports", "plans.reports", lambda user, district: True, district=True),
+    Link("Providers", "plans.providers", lambda user, district: True, district=True),
+    Link("Plan settings", "plans.settings", lambda user, district: can_write(district.id), district=True),
+    Link("Audit log", "district_audit.district_log",
+         lambda user, district: can_see_district_records(user, district.id), district=True),
+    Link("District export", "district_export.download",
+         lambda user, district: can_see_district_records(user, district.id), district=True),
+    Link("Import files", "district_onboarding.import_files", lambda user, district: can_onboard(user), district=True),
 )
 
 # The account menu: everyone's, rarely used (sign-out is a form, drawn by the template).
@@ -108,6 +124,12 @@ def header_links(user) -> list[NavItem]:
     return items
 
 
+def district_links(user, district: District) -> list[NavItem]:
+    """The links of a district's page to its plan, reports and records, as far as this person may use them."""
+    return [NavItem(link.label, url_for(link.endpoint, slug=district.slug), link.endpoint)
+            for link in DISTRICT_PAGES if link.shown(user, district)]
+
+
 def account_links() -> list[NavItem]:
     return [NavItem(label, url_for(endpoint), endpoint) for label, endpoint in ACCOUNT_LINKS]
 
@@ -117,4 +139,6 @@ def init_navigation(app) -> None:
     def navigation_context():
         if not current_user.is_authenticated:
             return {}
-        return {"nav_links": header_links(current_user), "account_links": account_links()}
+        district = g.get("district")
+        return {"nav_links": header_links(current_user), "account_links": account_links(),
+                "district_nav": district_links(current_user, district) if district is not None else []}
