@@ -56,6 +56,7 @@ def test_sign_in_is_rate_limited(app, client, world):
     response = sign_in(client, world.leader.email)
     assert response.status_code == 429
     assert "Too many attempts" in response.text
+    assert f"at most {limit} sign-ins a minute" in response.text and "per 1" not in response.text
     assert client.get("/sign-in").status_code == 200  # reading the form is not limited
 
 

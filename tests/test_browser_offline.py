@@ -173,7 +173,7 @@ def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(visit, app)
     refused = page.locator(".outbox-item")
     expect(refused).to_contain_text("Refused: Check what you entered")
     expect(refused).to_contain_text("Supports served: Choose supports assigned in Homeville.")
-    expect(page.locator("#connection")).to_have_text("Online · nothing waiting · 1 refused")
+    expect(page.locator("#connection")).to_have_text("Online · 1 refused: fix or discard it below")
     tab.goto("/field")
     expect(refused).to_contain_text("Supports served: Choose supports assigned in Homeville.")
     assert visits_with_purpose(app, "Refused data meeting") == []
