@@ -55,3 +55,29 @@ def test_the_district_export_readme_counts_rows_in_words(client, auth, world):
     archive = zipfile.ZipFile(io.BytesIO(client.get("/districts/homeville/export.zip").data))
     readme = next(archive.read(name).decode() for name in archive.namelist() if name.lower().startswith("readme"))
     assert "(1 row)" in readme and "(1 rows)" not in readme
+
+
+def test_the_visits_export_keeps_each_supports_school(client, auth, world):
+    auth.sign_in(world.lead)
+    csv = client.get("/districts/homeville/visits?format=csv").data.decode("utf-8-sig")
+    assert f"({world.home_school.name})" in csv
+
+
+def test_observation_form_errors_link_to_the_field_by_its_label(client, auth, world):
+    from app.extensions import db
+    from app.fieldwork.models import Rubric
+
+    auth.sign_in(world.lead)
+    path = f"/districts/homeville/visits/{world.home_visit.id}/observations/new"
+    page = client.get(path).text
+    rubric = db.session.get(Rubric, int(re.search(r'name="rubric_id" value="(\d+)"', page)[1]))
+    look_for = rubric.look_fors[0]
+    opened = re.search(r'name="opened_at" value="([^"]+)"', page)[1]
+    response = client.post(path, data={"rubric_id": rubric.id, "opened_at": opened, "grade": "4", "subject": "Math",
+                                       "minutes": "20", f"rating-{look_for.id}": "3",
+                                       f"evidence-{look_for.id}": "x" * 20001})
+    assert response.status_code == 422
+    assert f'<a href="#evidence-{look_for.id}">Evidence for {look_for.title}:' in response.text
+    assert f'id="evidence-{look_for.id}"' in response.text
+    # A tapped rating can be cleared: a radio with no value, checked when nothing is rated.
+    assert f'name="rating-{look_for.id}" value=""' in page and f'id="rating-{look_for.id}"' in page
