@@ -7,7 +7,7 @@ viewers: the support team reaches a district from its home page). The account me
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -97,13 +97,20 @@ def landing(user) -> NavItem:
 
 def nav_district(user) -> District | None:
     """The district whose links the header shows: the page's own, or the person's only district."""
-    district = g.get("district")
+    district = page_district()
     if district is not None:
         return district
     ids = district_people_ids(user)
     if len(ids) != 1:
         return None
     return db.session.scalar(select(District).where(District.id.in_(ids)))
+
+
+def page_district() -> District | None:
+    """The district of the page being viewed (a `/districts/<slug>/...` page that found it), else None."""
+    if request.url_rule is None or "<slug>" not in request.url_rule.rule:
+        return None
+    return g.get("district")
 
 
 def header_links(user) -> list[NavItem]:
@@ -139,6 +146,6 @@ def init_navigation(app) -> None:
     def navigation_context():
         if not current_user.is_authenticated:
             return {}
-        district = g.get("district")
+        district = page_district()
         return {"nav_links": header_links(current_user), "account_links": account_links(),
                 "district_nav": district_links(current_user, district) if district is not None else []}
