@@ -4,6 +4,8 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 CHROMIUM ?= /usr/bin/chromium
+PORT      ?= 5000
+MAIL_PORT ?= 1025
 
 .PHONY: run test worker scheduler mail demo clean deploy-check
 
@@ -20,10 +22,11 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	touch $@
 
 # PDF status reports also need Pango (libpango-1.0-0, libpangoft2-1.0-0): `make $(PANGO)` installs it.
+# `make run PORT=8000` serves elsewhere.
 run: $(VENV)/.app
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 worker: $(VENV)/.app
 	$(FLASK) worker
@@ -32,9 +35,10 @@ worker: $(VENV)/.app
 scheduler: $(VENV)/.app
 	$(FLASK) scheduler
 
-# A local SMTP server that prints every mail the app sends (MAIL_SERVER=127.0.0.1, MAIL_PORT=1025).
+# A local SMTP server that prints every mail the app sends (MAIL_SERVER=127.0.0.1, MAIL_PORT=1025; `make mail
+# MAIL_PORT=2525` listens elsewhere: give the app the same MAIL_PORT).
 mail: $(VENV)/.app
-	$(BIN)/python -m aiosmtpd --nosetuid --debug --listen 127.0.0.1:1025
+	$(BIN)/python -m aiosmtpd --nosetuid --debug --listen 127.0.0.1:$(MAIL_PORT)
 
 # Chromium comes from Debian's packages; Playwright never downloads a browser.
 $(CHROMIUM):

@@ -35,6 +35,7 @@ STEPS = (
     ("app.resilience", "init_resilience"),
     ("app.security", "init_security_headers"),
     ("app.templating", "init_templating"),
+    ("app.navigation", "init_navigation"),
     ("app", "register_commands"),
 )
 

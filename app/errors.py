@@ -6,6 +6,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
 
 from app.extensions import db
+from app.text import rate_in_words
 from tenants.scope import TenantWriteRefused
 from tenants.session import ScopeBypassRefused
 
@@ -52,6 +53,16 @@ def render_error(status: int, message: str | None = None, errors: dict[str, list
         return jsonify(error={"status": status, "message": message, **({"errors": errors} if errors else {})}), status
     return render_template("errors/error.html", status=status, title=title or TITLES.get(status, "Error"),
                            message=message, refused_form=refused_form_link()), status
+
+
+def too_many_message(limit: str | None) -> str:
+    """The limiter's own words ('10 per 1 minute') said as people say them, with what to do."""
+    what = "sign-in" if request.endpoint == "auth.sign_in" else "attempt"
+    words = rate_in_words(limit or "", what)
+    if not limit or words == limit:
+        return MESSAGES[429]
+    wait = "Wait a minute" if words.endswith("a minute") else "Wait a while"
+    return f"Too many attempts in a short time: at most {words}. {wait}, then try again."
 
 
 def refused_form_link() -> dict | None:
@@ -113,7 +124,7 @@ def init_errors(app) -> None:
             return error
         custom = error.description if error.description != type(error).description else None
         if error.code == 429:
-            custom = None  # the limiter's own description ("10 per 1 minute") does not say what to do
+            custom = too_many_message(error.description)
         return render_error(error.code, custom)
 
     app.register_error_handler(CSRFError, form_not_sent)

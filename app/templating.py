@@ -1,7 +1,7 @@
 """What every template may use: the user's scope in words, the visibility book, the day and dollars filters."""
 from flask_login import current_user
 
-from app.text import day, dollars
+from app.text import day, dollars, plural
 from tenants.access import is_platform_admin
 from tenants.roles import Role
 from tenants.visibility import init_templates as init_visibility_templates
@@ -16,6 +16,7 @@ def init_templating(app) -> None:
     init_visibility_templates(app)
     app.add_template_filter(day)
     app.add_template_filter(dollars)
+    app.add_template_filter(plural)
 
     @app.context_processor
     def layout_context():

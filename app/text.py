@@ -10,13 +10,36 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+# Nouns whose plural is not the noun and an "s".
+IRREGULAR = {"person": "people", "activity": "activities", "priority": "priorities", "strategy": "strategies",
+             "entry": "entries", "inquiry": "inquiries", "county": "counties", "city": "cities", "match": "matches"}
+
+
+def plural(count, noun: str, many: str | None = None) -> str:
+    """A count with its noun: (1, 'action') -> '1 action', (3, 'action') -> '3 actions', (2, 'person') -> '2 people'.
+
+    Templates: `{{ n|plural("visit") }}`; thousands are grouped (1,250 schools). Only exactly 1 is singular."""
+    word = noun if count == 1 else (many or IRREGULAR.get(noun) or noun + "s")
+    shown = f"{count:,}" if isinstance(count, int) else str(count)
+    return f"{shown} {word}"
+
+
 def duration_in_words(seconds: int) -> str:
     """The largest whole unit: 604800 -> '7 days', 3600 -> '1 hour', 900 -> '15 minutes'."""
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+            return plural(seconds // size, unit)
+    return plural(seconds, "second")
+
+
+def rate_in_words(limit: str, what: str = "attempt") -> str:
+    """A rate limit as people say it: '10 per 1 minute' or '10/minute' -> '10 sign-ins a minute' (what='sign-in')."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*", limit)
+    if not match:
+        return limit
+    count, every, unit = int(match[1]), int(match[2] or 1), match[3]
+    once = ("an " if unit == "hour" else "a ") + unit
+    return f"{plural(count, what)} {once if every == 1 else 'every ' + plural(every, unit)}"
 
 
 def day(value: date) -> str:

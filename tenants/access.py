@@ -81,6 +81,30 @@ def can_see_district_records(user: Person, district_id: int) -> bool:
     )
 
 
+def can_onboard(user: Person) -> bool:
+    """Onboarding districts, the platform's audit log and the failed jobs: platform admins."""
+    return is_platform_admin(user)
+
+
+def district_people_ids(user: Person, roles=(Role.DISTRICT_LEADER, Role.DISTRICT_VIEWER)) -> frozenset[int]:
+    """The districts this person belongs to (leads or reads as one of its own people), not the support team's."""
+    return frozenset(g.district_id for g in user.grants if g.role in roles and g.district_id is not None)
+
+
+def landing_district_slug(user: Person) -> str | None:
+    """The district whose dashboard a person lands on: a district leader of one district with no wider role."""
+    if not user.is_authenticated:
+        return None
+    led = district_people_ids(user, (Role.DISTRICT_LEADER,))
+    wider = {Role.PLATFORM_ADMIN, Role.REGIONAL_DIRECTOR, Role.ASSISTANCE_LEAD}
+    if len(led) != 1 or any(g.role in wider for g in user.grants):
+        return None
+    # Read before the request's scope knows this person (the sign-in that sends them there).
+    with entered(system_scope("where a person lands")):
+        return db.session.scalar(select(District.slug).where(
+            District.id.in_(led), District.lifecycle != Lifecycle.ARCHIVED))
+
+
 def director_region_ids(user: Person) -> frozenset[int]:
     return frozenset(g.region_id for g in user.grants if g.role == Role.REGIONAL_DIRECTOR)
 

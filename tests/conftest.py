@@ -19,7 +19,6 @@ from playwright.sync_api import sync_playwright
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
@@ -29,6 +28,7 @@ from app.extensions import db, limiter
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.browser_tab import CHROMIUM, CHROMIUM_ARGS, Tab
+from tests.database import DatabaseMissing, ensure_test_database
 
 # Ctrl-C and SIGTERM stop the run (tests/signals.py).
 pytest_plugins = ["tests.signals"]
@@ -43,26 +43,17 @@ def owner_engine():
     return create_engine(current_app.config["MIGRATION_DATABASE_URL"], poolclass=NullPool)
 
 
-def _create_database_if_missing(url: str) -> None:
-    """The run's database (each parallel process has its own: tests/per_process.py), made by its owner role."""
-    name = make_url(url).database
-    server = create_engine(make_url(url).set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        server.dispose()
-
-
 def _reset_schema(app) -> None:
     """Drop everything, make sure the app's role exists, and migrate from empty as the owner."""
     from flask_migrate import upgrade
 
     url = app.config["MIGRATION_DATABASE_URL"]
+    try:
+        ensure_test_database(url)  # each parallel process has its own (tests/per_process.py)
+    except DatabaseMissing as error:
+        pytest.exit(str(error), returncode=3)
     owner = owner_engine()
     try:
-        _create_database_if_missing(url)
         with owner.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))

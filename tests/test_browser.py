@@ -13,6 +13,10 @@ def test_leader_sees_own_district_and_a_foreign_school_is_not_found(open_page, l
     tab = open_page()
     tab.sign_in("district_leader")
     page = tab.page
+    # A leader of one district lands on its dashboard; its schools are one click away ("Schools" in the header).
+    assert page.get_by_role("heading", level=1).inner_text() == "Homeville: improvement dashboard"
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schools").click()
+    tab.check()
     assert page.get_by_role("heading", level=1).inner_text() == "Homeville"
     page.get_by_role("link", name="Homeville Elementary").click()
     tab.check()
@@ -72,6 +76,7 @@ def test_a_person_turns_a_notification_off_on_a_phone(open_page):
     tab = open_page()
     tab.sign_in("assistance_lead")
     page = tab.page
+    page.locator(".account-menu summary").click()  # rarely used: in the account menu, under the person's name
     page.get_by_role("link", name="Notifications").click()
     tab.check()
     assert page.get_by_role("heading", level=1).inner_text() == "Notifications"

@@ -45,6 +45,7 @@ def test_a_forgotten_password_is_set_again_through_the_mailed_link(app, open_pag
     page.get_by_role("button", name="Set my password and sign in").click()
     tab.check()
     assert "Your password is set. Signed in as" in page.get_by_role("status").inner_text()
+    page.locator(".account-menu summary").click()
     assert page.get_by_role("button", name="Sign out").is_visible()
 
     page.get_by_role("button", name="Sign out").click()

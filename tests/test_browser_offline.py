@@ -172,7 +172,7 @@ def test_a_refused_visit_stays_with_the_server_s_message_until_fixed(open_page, 
     refused = page.locator(".outbox-item")
     expect(refused).to_contain_text("Refused: Check what you entered")
     expect(refused).to_contain_text("Supports served: Choose supports assigned in Homeville.")
-    expect(page.locator("#connection")).to_have_text("Online · nothing waiting · 1 refused")
+    expect(page.locator("#connection")).to_have_text("Online · 1 refused: fix or discard it below")
     tab.goto("/field")
     expect(refused).to_contain_text("Supports served: Choose supports assigned in Homeville.")
     assert visits_with_purpose(app, "Refused data meeting") == []
@@ -235,6 +235,7 @@ def test_another_person_on_the_same_phone_finds_no_trace_of_the_first(open_page,
             dialog.dismiss()
 
     page.on("dialog", answer_the_warning)
+    page.locator(".account-menu summary").click()  # sign-out is in the account menu
     with page.expect_event("dialog"):
         page.get_by_role("button", name="Sign out").click()
     assert warnings == [("1 visit has not reached the server yet. Signing out deletes them from this phone. "

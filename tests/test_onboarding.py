@@ -244,7 +244,7 @@ def test_the_district_export_is_a_zip_of_csvs_with_a_readme_and_no_internal_note
     visits = archive.read("visits.csv").decode("utf-8-sig")
     assert world.HOME_SHARED in visits and world.HOME_INTERNAL not in visits and "internal_notes" not in visits
     assert "Faraway" not in "".join(archive.read(n).decode("utf-8-sig") for n in names)
-    assert "## visits.csv (1 rows)" in archive.read("README.md").decode()
+    assert "## visits.csv (1 row)" in archive.read("README.md").decode()
 
 
 def test_a_failed_job_is_listed_with_its_error_and_retried(app, client, auth, world, redis):

@@ -20,6 +20,7 @@ from app.auth.sessions import end_session, start_session
 from app.extensions import db, limiter
 from app.forms import checked_form
 from app.text import duration_in_words
+from tenants.access import landing_district_slug
 
 bp = Blueprint("auth", __name__)
 
@@ -47,7 +48,7 @@ limit_per_account = limiter.limit(_account_limit, methods=["POST"], key_func=_ac
 @limit_per_account
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return redirect(landing_url(current_user))
     errors = {}
     if request.method == "POST":
         typed, errors = checked_form(SignInSchema(), request.form, verbatim=PASSWORDS)
@@ -56,7 +57,7 @@ def sign_in():
             start_session(user)
             db.session.commit()
             flash(f"Signed in as {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), user))
         errors = errors or {"password": ["That email and password do not match an active account."]}
     return render_template("auth/sign_in.html", values=_shown(request.form), errors=errors), 422 if errors else 200
 
@@ -122,10 +123,16 @@ def _shown(form) -> dict:
     return {key: value for key, value in form.items() if key not in PASSWORDS}
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
+def _safe_next(target: str | None, user) -> str:
+    """Only a path on this site, never another host; else where this person's work is."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
-    return url_for("home.index")
+    return landing_url(user)
+
+
+def landing_url(user) -> str:
+    """Where a person's work is: a district leader of one district on its dashboard, everyone else home."""
+    slug = landing_district_slug(user)
+    return url_for("plans.dashboard", slug=slug) if slug else url_for("home.index")

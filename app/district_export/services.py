@@ -7,6 +7,7 @@ from sqlalchemy import LargeBinary, select
 from app.clock import state_today
 from app.exports import _csv as csv_bytes  # the same CSV (UTF-8 BOM, formula-safe) as every list's download
 from app.extensions import db
+from app.text import plural
 from tenants.base import TenantScoped
 from tenants.models import District
 from tenants.visibility import may_see_field, visible_value
@@ -41,7 +42,7 @@ def district_archive(district: District) -> tuple[str, bytes]:
             columns = _columns(model, district.id)
             body = [[c.name for c, _ in columns], *([visible_value(row, key) for _, key in columns] for row in rows)]
             archive.writestr(f"{model.__table__.name}.csv", csv_bytes(body))
-            readme += [f"## {model.__table__.name}.csv ({len(rows)} rows)", "", *(_describe(c) for c, _ in columns), ""]
+            readme += [f"## {model.__table__.name}.csv ({plural(len(rows), 'row')})", "", *(_describe(c) for c, _ in columns), ""]
         archive.writestr("README.md", "\n".join(readme) + "\n")
     return f"{district.slug}-data-{state_today().isoformat()}.zip", buffer.getvalue()
 

@@ -29,6 +29,7 @@ def district_blueprint(name: str, import_name: str, url_prefix: str = "", under:
 
     @bp.before_request
     def load_district():
+        g.district = None  # a district out of reach leaves none behind for the error page (or an earlier request's)
         g.district = district_or_404(g.district_slug)
 
     return bp

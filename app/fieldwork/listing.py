@@ -164,7 +164,9 @@ VISIT_COLUMNS = (
     Column("Minutes", lambda v: v.minutes, numeric=True),
     Column("Purpose", lambda v: v.purpose),
     Column("Participants", lambda v: v.participants, page=False),
-    Column("Supports", lambda v: "; ".join(s.support_type.name for s in v.supports)),
+    # Each support with its school, as supports are told apart everywhere: "Direct coaching (Lincoln Elementary)".
+    Column("Supports", lambda v: "; ".join(
+        f"{s.support_type.name} ({s.school.name if s.school else 'district-wide'})" for s in v.supports)),
     Column("Shared notes", lambda v: v.shared_notes, cell="notes"),
     INTERNAL_NOTES,
     NEXT_STEPS,

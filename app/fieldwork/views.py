@@ -185,7 +185,8 @@ def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
     for key, problem in messages.items():
         parts = key.split(".")
         if parts[0] == "ratings" and len(parts) == 3:
-            named[f"rating-{ratings[int(parts[1])]['look_for_id']}"] = problem
+            field = "evidence" if parts[2] == "evidence" else "rating"  # the form's own ids: rating-5, evidence-5
+            named[f"{field}-{ratings[int(parts[1])]['look_for_id']}"] = problem
         else:
             named[key] = problem
     return named

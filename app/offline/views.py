@@ -15,21 +15,13 @@ from flask_wtf.csrf import generate_csrf
 
 from app.districts.models import GRADES
 from app.fieldwork.visit_form import DEFAULT_KIND, VISIT_KINDS, field_limits, required_fields
-from app.offline.services import field_district_ids, field_kit
+from app.offline.services import field_kit
 
 bp = Blueprint("offline", __name__)
 
 # Static files the field form needs offline, relative to app/static; the service worker caches them on install.
 FIELD_ASSETS = ("app.css", "drafts.js", "offline/session.js", "offline/outbox.js", "offline/field.js",
                 "offline/icon-192.png", "offline/icon-512.png")
-
-
-@bp.app_context_processor
-def field_capture_context():
-    """The manifest on every page (so the app installs from anywhere); the nav link for leads."""
-    if not current_user.is_authenticated:
-        return {}
-    return {"field_capture": bool(field_district_ids(current_user))}
 
 
 @bp.get("/field")

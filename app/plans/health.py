@@ -26,6 +26,7 @@ from app.plans.models import (
     Strategy,
 )
 from app.sql import days_between
+from app.text import plural
 from tenants.models import District
 
 
@@ -46,13 +47,13 @@ class PlanHealth:
         """One line: what needs attention, or that nothing does."""
         parts = [
             (self.overdue, "overdue", "overdue"),
-            (self.stale, f"no update in {stale_after_days} days", f"no update in {stale_after_days} days"),
+            (self.stale, f"no update in {plural(stale_after_days, 'day')}", f"no update in {plural(stale_after_days, 'day')}"),
             (self.over_budget, "over budget", "over budget"),
             (self.milestones_missed, "milestone missed", "milestones missed"),
             (self.open_high_risks, "open high risk", "open high risks"),
         ]
         named = [f"{count} {one if count == 1 else many}" for count, one, many in parts if count]
-        return " · ".join(named) if named else f"{self.actions} actions, nothing needs attention"
+        return " · ".join(named) if named else f"{plural(self.actions, 'action')}, nothing needs attention"
 
     def as_dict(self) -> dict:
         return asdict(self)

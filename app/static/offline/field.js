@@ -272,8 +272,10 @@ async function showOutbox() {
   outboxEmpty.hidden = items.length > 0;
   const waiting = items.filter((item) => item.state === "waiting").length;
   const refused = items.length - waiting;
-  const parts = [navigator.onLine ? "Online" : "Offline", waiting ? `${waiting} waiting to send` : "nothing waiting"];
-  if (refused) parts.push(`${refused} refused`);
+  // The same counts as the list below ("Not sent yet"): what will go by itself, and what the server refused.
+  const parts = [navigator.onLine ? "Online" : "Offline"];
+  if (waiting || !refused) parts.push(waiting ? `${waiting} waiting to send` : "nothing waiting");
+  if (refused) parts.push(`${refused} refused: fix or discard ${refused === 1 ? "it" : "them"} below`);
   connection.textContent = parts.join(" · ");
 }
 
