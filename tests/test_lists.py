@@ -141,7 +141,7 @@ def test_visits_are_listed_newest_first_with_their_columns(client, auth, world, 
                                         "Informal check-in"]
     coaching = rows[2]
     assert coaching[:5] == ["5 Oct 2026", "Homeville Elementary", "Lou Lead", "Formal", "90"]
-    assert coaching[6] == "Direct coaching" and coaching[7] == world.HOME_SHARED
+    assert coaching[6] == "Direct coaching (Homeville Elementary)" and coaching[7] == world.HOME_SHARED
     assert rows[1][1] == "District office"
     assert f'href="/districts/homeville/visits/{world.home_visit.id}"' in response.text
 
