@@ -8,7 +8,6 @@ schools, strategies) and the same page must send no more. Counts, never seconds.
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.plans.models import ImprovementPlan, Milestone, ProgressUpdate, Risk
@@ -57,18 +56,9 @@ def grow(world, times: int) -> None:
 
 def statements(client, path: str) -> int:
     db.session.expire_all()  # as a new request would find it
-    count = 0
-
-    def counter(*args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with counted_statements() as sent:
         assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(sent)
 
 
 @pytest.mark.parametrize("who", ["lead", "leader"])
