@@ -2,13 +2,14 @@
 from flask_login import current_user
 
 from app.text import day, dollars, plural
-from tenants.access import is_platform_admin
+from tenants.access import is_platform_admin, name_districts_of_grants
 from tenants.roles import Role
 from tenants.visibility import init_templates as init_visibility_templates
 
 
 def scope_in_words(user) -> list[str]:
     """'Assistance lead · Worcester', one line per grant, for the header."""
+    name_districts_of_grants(user)
     return [str(grant) for grant in sorted(user.grants, key=lambda g: (list(Role).index(Role(g.role)), str(g)))]
 
 

@@ -1,7 +1,12 @@
 """Benchmark: every GET route of the URL map, as each role, against the very SQL it sent, at state scale.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_perf .venv/bin/python bench/pages.py \
-        [--runs 5] [--small-url postgresql://postgres@127.0.0.1:5432/bench_perf_tenth] [--worst 15]
+        [--runs 3] [--small-url postgresql://postgres@127.0.0.1:5432/bench_perf_tenth] [--worst 15] \
+        [--roles lead,leader] [--routes '^plans\.'] [--csv pages.csv]
+
+`--roles` and `--routes` (a regular expression of endpoints) shorten a run; `--csv` writes every measured
+request. On the tenth the lead is the one whose number of districts is nearest the state lead's, so that a
+page's statements are compared between people of the same shape.
 
 The database is the one `flask demo load --scale state` filled; `--small-url` names one filled with
 `flask demo load --scale state --share 0.1` (a tenth of the districts), where the same routes are asked
@@ -22,6 +27,7 @@ without it a page whose SQL takes 0.3 ms could never be within 1.5x. Exits 1 whe
 File renderings (PDF, ZIP) are timed but not held to the ratio: their cost is the rendering, not the SQL.
 """
 import argparse
+import csv
 import os
 import re
 import statistics
@@ -64,22 +70,28 @@ class Measure:
 
 def parse_options():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--worst", type=int, default=15)
     parser.add_argument("--limit", type=float, default=1.5)
     parser.add_argument("--small-url", default=os.environ.get("SMALL_DATABASE_URL"))
-    parser.add_argument("--only", help="a regular expression: only the endpoints it matches")
-    return parser.parse_args()
+    parser.add_argument("--only", "--routes", dest="only", help="a regular expression: only the endpoints it matches")
+    parser.add_argument("--roles", help="comma-separated: only these of lead, leader, viewer, director, admin")
+    parser.add_argument("--csv", help="write every measured row to this CSV file")
+    options = parser.parse_args()
+    options.roles = set(options.roles.split(",")) if options.roles else None
+    return options
 
 
-def people(raw) -> dict[str, str]:
-    """role -> email: the lead with the most districts, a leader and a viewer of that lead's busiest
-    district (made when missing), a director, the admin."""
-    lead, district_id = raw.execute("""
+def people(raw, lead_districts: int | None = None) -> tuple[dict[str, str], int]:
+    """(role -> email, the lead's number of districts): the lead with the most districts (or, given
+    `lead_districts`, the one whose number is nearest it: the growth check compares people of the same shape),
+    a leader and a viewer of that lead's busiest district (made when missing), a director, the admin."""
+    lead, district_id, districts = raw.execute("""
         SELECT u.email, (SELECT v.district_id FROM visits v WHERE v.lead_id = u.id
-                         GROUP BY v.district_id ORDER BY count(*) DESC, v.district_id LIMIT 1)
+                         GROUP BY v.district_id ORDER BY count(*) DESC, v.district_id LIMIT 1), count(*)
         FROM users u JOIN role_grants g ON g.user_id = u.id AND g.role = 'assistance_lead'
-        GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1""").fetchone()
+        GROUP BY u.id ORDER BY abs(count(*) - coalesce(%s, 100000)), count(*) DESC, u.id LIMIT 1""",
+                                               (lead_districts,)).fetchone()
     found = {"lead": lead}
     for role, kind in (("leader", "district_leader"), ("viewer", "district_viewer")):
         email = f"bench-{role}@state.example.org"
@@ -93,7 +105,7 @@ def people(raw) -> dict[str, str]:
         found[role] = email
     found["director"] = "director1@state.example.org"
     found["admin"] = "admin@state.example.org"
-    return found
+    return found, districts
 
 
 def arguments(raw, email: str) -> dict:
@@ -166,8 +178,7 @@ def sign_in(app, email: str):
 
 def measure(client, capture: Capture, bare, path: str, runs: int) -> tuple[int, list, float, float]:
     """(status, statements, app ms, bare SQL ms): medians of `runs`, app and SQL in turn after a warm-up."""
-    for _ in range(2):
-        client.get(path)
+    client.get(path)  # warm-up
     capture.sent, capture.on = [], True
     response = client.get(path)
     capture.on = False
@@ -207,11 +218,13 @@ def make_app(url: str):
     return app
 
 
-def run_all(url: str, runs: int, only: str | None, counting_only: bool = False):
+def run_all(url: str, runs: int, only: str | None, counting_only: bool = False, roles: set | None = None,
+            lead_districts: int | None = None):
     app = make_app(url)
     raw = psycopg.connect(url, autocommit=True)
     bare = psycopg.connect(url)
-    who = people(raw)
+    who, lead_districts = people(raw, lead_districts)
+    who = {role: email for role, email in who.items() if roles is None or role in roles}
     capture = Capture()
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", capture)
@@ -227,7 +240,7 @@ def run_all(url: str, runs: int, only: str | None, counting_only: bool = False):
             measures.append(Measure(role, endpoint, path, status, app_ms, sql_ms, len(sent)))
     raw.close()
     bare.close()
-    return measures, (statistics.median(floors) if floors else 0.0)
+    return measures, (statistics.median(floors) if floors else 0.0), lead_districts
 
 
 def _count(client, capture: Capture, path: str):
@@ -238,12 +251,25 @@ def _count(client, capture: Capture, path: str):
     return response.status_code, list(capture.sent), 0.0, 0.0
 
 
+def write_csv(path: str, measures: list[Measure], floor_ms: float, load) -> None:
+    """Every measured request, one row each, with the load average of the run's start."""
+    with open(path, "w", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["role", "endpoint", "path", "status", "statements", "app_ms", "sql_ms", "floor_ms", "ratio",
+                      "load_1min"])
+        for m in measures:
+            out.writerow([m.role, m.endpoint, m.path, m.status, m.statements, f"{m.app_ms:.2f}", f"{m.sql_ms:.2f}",
+                          f"{floor_ms:.2f}", f"{m.ratio(floor_ms):.3f}", f"{load[0]:.2f}"])
+
+
 def main() -> None:
     options = parse_options()
     url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_perf")
     url = url.replace("postgresql+psycopg://", "postgresql://")
     load = os.getloadavg()
-    measures, floor_ms = run_all(url, options.runs, options.only)
+    measures, floor_ms, lead_districts = run_all(url, options.runs, options.only, roles=options.roles)
+    if options.csv:
+        write_csv(options.csv, measures, floor_ms, load)
     failures = []
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {len(measures)} requests; median of "
           f"{options.runs} runs; floor (a signed-in empty view) {floor_ms:.2f} ms; ratio = app / (SQL + floor)\n")
@@ -261,8 +287,10 @@ def main() -> None:
     failures += [f"{m.role} {m.path}: {m.ratio(floor_ms):.2f}x its SQL" for m in held
                  if m.ratio(floor_ms) > options.limit]
     if options.small_url:
-        small, _ = run_all(options.small_url.replace("postgresql+psycopg://", "postgresql://"), 0, options.only,
-                           counting_only=True)
+        small, _, small_lead_districts = run_all(options.small_url.replace("postgresql+psycopg://", "postgresql://"), 0,
+                                                 options.only, counting_only=True, roles=options.roles,
+                                                 lead_districts=lead_districts)
+        print(f"\nthe lead has {lead_districts} districts on the state data, {small_lead_districts} on the tenth")
         counts = {(m.role, m.endpoint): m.statements for m in small}
         grown = [(m, counts[(m.role, m.endpoint)]) for m in measures
                  if (m.role, m.endpoint) in counts and m.statements > counts[(m.role, m.endpoint)]]

@@ -48,8 +48,8 @@ INSERT = """
 def main() -> None:
     options = parse_options()
     server_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    database_url = server_url.rsplit("/", 1)[0] + f"/{DATABASE}"
-    recreate_database(server_url)
+    database_url = server_url.rsplit("/", 1)[0] + f"/{options.database}"
+    recreate_database(server_url, options.database)
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
            "DATABASE_URL": database_url, "BASE_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT)}
     env.pop("REDIS_URL", None)
@@ -100,6 +100,7 @@ def parse_options():
     parser.add_argument("--seconds", type=float, default=60, help="stop each run after this long")
     parser.add_argument("--observations", default="0,3,10,50", help="observations per visit, one run each")
     parser.add_argument("--ratings", type=int, default=10, help="ratings per observation (at most the look-fors)")
+    parser.add_argument("--database", default=DATABASE, help="the database to (re)create: one per concurrent run")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.seed:
@@ -132,9 +133,10 @@ def seed_and_print() -> None:
         school = factories.SchoolFactory(district=district, name="Benchmark Elementary")
         lead = factories.person(Role.ASSISTANCE_LEAD, district=district, name="Bench Lead")
         rubric = default_rubric()
+        token = issue_token(lead, "benchmark")  # the caller commits
         db.session.commit()
         print(json.dumps({"district_id": district.id, "school_id": school.id, "lead_id": lead.id,
-                          "email": lead.email, "token": issue_token(lead, "benchmark"), "rubric_id": rubric.id,
+                          "email": lead.email, "token": token, "rubric_id": rubric.id,
                           "look_for_ids": [look_for.id for look_for in rubric.look_fors]}))
 
 

@@ -2,7 +2,8 @@
 
 A district blueprint takes the slug out of the URL's values before any view runs,
 asks the user to sign in, then loads the district within the user's scope into
-`g.district` (404 for one the user does not work with, as every tenant lookup).
+`g.district` (404 for one the user does not work with, as every tenant lookup), and
+narrows the request's scope to that district (`access.district_page_scope`).
 Its views take no `slug` argument and read `g.district`. `url_for` fills the slug
 from `g.district` for any endpoint that wants one, so links stay within the
 district being shown without each view passing it.
@@ -10,7 +11,9 @@ district being shown without each view passing it.
 from flask import Blueprint, Flask, current_app, g
 
 from app.guards import sign_in_required
+from tenants.access import district_page_scope
 from tenants.lookup import district_or_404
+from tenants.scope import current_scope, enter
 
 
 def district_blueprint(name: str, import_name: str, url_prefix: str = "", under: str = "") -> Blueprint:
@@ -31,6 +34,8 @@ def district_blueprint(name: str, import_name: str, url_prefix: str = "", under:
     def load_district():
         g.district = None  # a district out of reach leaves none behind for the error page (or an earlier request's)
         g.district = district_or_404(g.district_slug)
+        # The rest of the request reaches this district only; the app's teardown restores the scope it entered.
+        enter(district_page_scope(current_scope(), g.district.id))
 
     return bp
 

@@ -61,8 +61,9 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
         return existing, False
     errors: dict[str, list[str]] = {}
     _check_visit(district, data, errors)
+    rubrics = _rubrics_of(data.get("observations", []))
     for index, observation in enumerate(data.get("observations", [])):
-        _check_observation(observation, errors, f"observations.{index}.", data.get("captured_at"))
+        _check_observation(observation, errors, f"observations.{index}.", data.get("captured_at"), rubrics)
         _check_minutes(observation.get("minutes"), data.get("minutes"), errors, f"observations.{index}.")
     if errors:
         raise InvalidInput(errors)
@@ -80,7 +81,9 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
         if existing is None:
             raise
         return existing, False
-    return _fresh(visit), True
+    # Not refreshed: a new visit's relationships were never loaded, so reading them loads what was just written
+    # (and the commit expires them anyway); a refresh here cost four statements for nothing.
+    return visit, True
 
 
 def update_visit(visit: Visit, data: dict) -> Visit:
@@ -208,8 +211,19 @@ def _check_minutes(observed: int | None, visit_minutes: int | None, errors: dict
             f"The visit lasted {visit_minutes} minutes: an observation in it lasts at most as long.")
 
 
-def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: datetime | None = None) -> None:
-    rubric = db.session.get(Rubric, data["rubric_id"])
+def _rubrics_of(observations: list[dict]) -> dict[int, Rubric]:
+    """The rubrics these observations are rated on, with their look-fors, in two statements however many there are
+    (`session.get` per observation read each again: nothing held the rubric between two of them)."""
+    ids = {data["rubric_id"] for data in observations}
+    if not ids:
+        return {}
+    rubrics = db.session.scalars(select(Rubric).where(Rubric.id.in_(ids)).options(selectinload(Rubric.look_fors)))
+    return {rubric.id: rubric for rubric in rubrics}
+
+
+def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: datetime | None = None,
+                       rubrics: dict[int, Rubric] | None = None) -> None:
+    rubric = rubrics.get(data["rubric_id"]) if rubrics is not None else db.session.get(Rubric, data["rubric_id"])
     if not rubric_accepts(rubric, captured_at):
         errors[f"{prefix}rubric_id"] = [
             f"{rubric} was replaced by a new version before this was captured: rate on the version in use."

@@ -111,22 +111,40 @@ def measurement_points(goal: EquityGoal) -> list[dict]:
 
     A suppressed one has value, gap and on_track None, and `suppressed` true.
     """
+    return _points_by_goal(goal.district_id, [goal.id]).get(goal.id, [])
+
+
+def _points_by_goal(district_id: int, goal_ids: list[int]) -> dict[int, list[dict]]:
+    """`measurement_points` of several goals of a district, in one statement: {goal id: points}."""
+    if not goal_ids:
+        return {}
     rows = db.session.execute(
-        select(Measurement.year, Measurement.value, Measurement.suppressed, Measurement.comparison_value,
-               gap_of(Measurement.value, Measurement.comparison_value), expected_in(Measurement.year),
-               on_track_at(Measurement.year, Measurement.value))
+        select(Measurement.goal_id, Measurement.year, Measurement.value, Measurement.suppressed,
+               Measurement.comparison_value, gap_of(Measurement.value, Measurement.comparison_value),
+               expected_in(Measurement.year), on_track_at(Measurement.year, Measurement.value))
         .join(EquityGoal, and_(EquityGoal.district_id == Measurement.district_id, EquityGoal.id == Measurement.goal_id))
-        .where(Measurement.district_id == goal.district_id, Measurement.goal_id == goal.id)
-        .order_by(Measurement.year)
+        .where(Measurement.district_id == district_id, Measurement.goal_id.in_(goal_ids))
+        .order_by(Measurement.goal_id, Measurement.year)
     )
-    return [
-        {"year": year, "value": value, "suppressed": suppressed, "comparison_value": comparison, "gap": gap,
-         "expected": expected, "on_track": None if on_track is None else bool(on_track)}
-        for year, value, suppressed, comparison, gap, expected, on_track in rows
-    ]
+    points: dict[int, list[dict]] = {}
+    for goal_id, year, value, suppressed, comparison, gap, expected, on_track in rows:
+        points.setdefault(goal_id, []).append(
+            {"year": year, "value": value, "suppressed": suppressed, "comparison_value": comparison, "gap": gap,
+             "expected": expected, "on_track": None if on_track is None else bool(on_track)})
+    return points
 
 
-def goal_figures(progress: GoalProgress) -> dict:
+def figures_of_goals(progress: list[GoalProgress]) -> list[dict]:
+    """`goal_figures` of each goal, their measurements read in one statement per district (not one per goal)."""
+    by_district: dict[int, list[int]] = {}
+    for item in progress:
+        by_district.setdefault(item.goal.district_id, []).append(item.goal.id)
+    points = {goal_id: found for district_id, goal_ids in by_district.items()
+              for goal_id, found in _points_by_goal(district_id, goal_ids).items()}
+    return [goal_figures(item, points.get(item.goal.id, [])) for item in progress]
+
+
+def goal_figures(progress: GoalProgress, points: list[dict] | None = None) -> dict:
     """A goal and its derived figures as plain values: what pages, charts and frozen reports show."""
     goal = progress.goal
     return {
@@ -145,7 +163,7 @@ def goal_figures(progress: GoalProgress) -> dict:
         "change": progress.change,
         "expected": progress.expected,
         "on_track": progress.on_track,
-        "points": measurement_points(goal),
+        "points": measurement_points(goal) if points is None else points,
     }
 
 

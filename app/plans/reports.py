@@ -15,7 +15,7 @@ from app.clock import state_today, stored_now
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.mail import send_later
-from app.plans.equity import goal_figures, goals_with_progress
+from app.plans.equity import figures_of_goals, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
 from app.plans.models import (
     Action,
@@ -178,7 +178,7 @@ def snapshot_of(plan: ImprovementPlan, today: date, since: date, posted_after: d
              "state": "met" if m.met_on else ("missed" if m.target_on < today else "due")}
             for m, title in milestones
         ],
-        "goals": [goal_figures(p) for p in goals_with_progress(EquityGoal.district_id == district.id)],
+        "goals": figures_of_goals(goals_with_progress(EquityGoal.district_id == district.id)),
         "supports": {"visits": visits, "minutes": int(minutes), "observations": observations},
     }
 

@@ -3,7 +3,7 @@ from flask import g, render_template
 
 from app.clock import state_today
 from app.plans import services
-from app.plans.equity import goal_figures, goals_with_progress
+from app.plans.equity import figures_of_goals, goals_with_progress
 from app.plans.health import plan_health
 from app.plans.models import EquityGoal
 from app.plans.reports import reports_of
@@ -22,7 +22,7 @@ def dashboard():
         health=plan_health(plan, today) if plan else None,
         upcoming=services.upcoming(plan, today) if plan else [],
         risks=services.open_risks(plan) if plan else [],
-        goals=[goal_figures(p) for p in goals_with_progress(EquityGoal.district_id == district.id)],
+        goals=figures_of_goals(goals_with_progress(EquityGoal.district_id == district.id)),
         visits=services.recent_visits(district, 5),
         last_report=reports[0] if reports else None,
         can_edit=can_write(district.id),

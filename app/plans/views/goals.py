@@ -3,7 +3,7 @@ from flask import g, render_template, url_for
 
 from app.plans import services
 from app.plans.charts import goal_chart
-from app.plans.equity import goal_figures, goals_with_progress
+from app.plans.equity import figures_of_goals, goal_figures, goals_with_progress
 from app.plans.models import Direction, EquityGoal, Measurement
 from app.plans.schemas import EquityGoalSchema, MeasurementSchema
 from app.plans.views.pages import bp, delete_page, edit_page, list_form, row_to_change, saved_and_back, submitted
@@ -24,7 +24,7 @@ def goals():
         return saved_and_back("Equity goal added.", url_for("plans.goal", goal_id=goal.id))
     return render_template(
         "plans/goals.html", district=district, values=values, errors=errors, can_edit=can_write(district.id),
-        goals=[goal_figures(p) for p in goals_with_progress(EquityGoal.district_id == district.id)],
+        goals=figures_of_goals(goals_with_progress(EquityGoal.district_id == district.id)),
         **_goal_options(),
     ), 422 if errors else 200
 
