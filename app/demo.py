@@ -23,15 +23,7 @@ from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.districts.services import recount_schools
 from app.extensions import db
-from app.fieldwork.models import (
-    Observation,
-    Rating,
-    Rubric,
-    SupportAssignment,
-    SupportType,
-    Visit,
-    VisitSupport,
-)
+from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
 from app.plans.demo import load_demo_plans
 from app.text import slugify
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region

@@ -24,15 +24,7 @@ from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import (
-    Observation,
-    Rating,
-    Rubric,
-    SupportAssignment,
-    SupportType,
-    Visit,
-    VisitSupport,
-)
+from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
 from app.plans.demo import DEMO_GOALS
 from app.plans.models import (
     Action,

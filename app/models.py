@@ -1,48 +1,18 @@
-"""Every model, imported in one place so that the mapper and Alembic see them all."""
-from app.accounts.models import ApiToken, RoleGrant, User, UserSession
+"""Every model module, imported in one place so that the mapper and Alembic see them all.
+
+Modules, not names: what a feature's models are is said once, in its own models module.
+"""
+from app import (
+    indexes,  # noqa: F401  (the indexes of these tables: the dashboard's aggregates and every foreign key)
+    mail,  # noqa: F401  (SentMail)
+)
+from app.accounts import models as accounts  # noqa: F401
+from app.audit import models as audit  # noqa: F401
 from app.audit import recording  # noqa: F401  (records every flushed change)
-from app.audit.models import AuditEvent
-from app.districts.models import School
-from app.fieldwork.models import (
-    LookFor,
-    Observation,
-    Rating,
-    Rubric,
-    SupportAssignment,
-    SupportType,
-    Visit,
-    VisitSupport,
-)
-
-# Indexes of these tables (the dashboard's aggregates and every foreign key), declared in one place.
-from app.indexes import KEY_INDEXES, PLAN_ROLLUP_INDEXES, ROLLUP_INDEXES  # noqa: E402,F401
-from app.mail import SentMail
-from app.notifications.models import NotificationOptOut
-from app.onboarding.models import ImportBatch
-from app.plans.models import (
-    Action,
-    ActionEvidence,
-    EquityGoal,
-    EquityImpactQuestion,
-    ImpactAnswer,
-    ImpactReview,
-    ImprovementPlan,
-    Measurement,
-    Milestone,
-    Priority,
-    ProgressUpdate,
-    Provider,
-    Risk,
-    StatusReport,
-    Strategy,
-)
-from tenants.models import District, Region
-from workers.models import BackgroundJob
-
-__all__ = [
-    "ApiToken", "AuditEvent", "BackgroundJob", "District", "ImportBatch", "NotificationOptOut", "SentMail", "LookFor", "Observation", "Rating", "Region", "RoleGrant", "Rubric", "School", "UserSession",
-    "SupportAssignment", "SupportType", "User", "Visit", "VisitSupport",
-    "Action", "ActionEvidence", "EquityGoal", "ImprovementPlan", "Measurement", "Milestone", "Priority",
-    "ProgressUpdate", "Provider", "Risk", "StatusReport", "Strategy",
-    "EquityImpactQuestion", "ImpactAnswer", "ImpactReview",
-]
+from app.districts import models as districts  # noqa: F401
+from app.fieldwork import models as fieldwork  # noqa: F401
+from app.notifications import models as notifications  # noqa: F401
+from app.onboarding import models as onboarding  # noqa: F401
+from app.plans import models as plans  # noqa: F401
+from tenants import models as tenancy  # noqa: F401
+from workers import models as jobs  # noqa: F401

@@ -7,14 +7,7 @@ SQLite cannot autoincrement half of a composite key, so on SQLite only (the
 embedded development database) `id` becomes the rowid alias and the composite
 key is kept as a UNIQUE constraint: the same ids, the same lookups.
 """
-from sqlalchemy import (
-    BigInteger,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Identity,
-    Integer,
-    PrimaryKeyConstraint,
-)
+from sqlalchemy import BigInteger, ForeignKey, ForeignKeyConstraint, Identity, Integer, PrimaryKeyConstraint
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.schema import CreateColumn

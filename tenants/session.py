@@ -29,8 +29,8 @@ from sqlalchemy import any_, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import QueryableAttribute, with_loader_criteria
 from sqlalchemy.orm.exc import NoResultFound
-from sqlalchemy.sql.elements import BindParameter, ClauseElement, ColumnClause, TextClause
 from sqlalchemy.sql.dml import Delete, Update
+from sqlalchemy.sql.elements import BindParameter, ClauseElement, ColumnClause, TextClause
 from sqlalchemy.sql.selectable import Select, TableClause
 from sqlalchemy.sql.util import find_tables
 

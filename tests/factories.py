@@ -10,15 +10,7 @@ from app.accounts.models import RoleGrant, User
 from app.auth.passwords import hash_password
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import (
-    Observation,
-    Rating,
-    Rubric,
-    SupportAssignment,
-    SupportType,
-    Visit,
-    VisitSupport,
-)
+from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
 from config import TestingConfig
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.roles import Role

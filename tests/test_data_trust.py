@@ -16,14 +16,7 @@ from app.plans.models import EquityGoal, Measurement
 from app.plans.reports import freeze_status_report
 from app.plans.services import post_progress_update
 from tests.factories import DistrictFactory
-from tests.factories_plans import (
-    action_for,
-    goal_for,
-    measurement_for,
-    plan_for,
-    priority_for,
-    strategy_for,
-)
+from tests.factories_plans import action_for, goal_for, measurement_for, plan_for, priority_for, strategy_for
 
 PERCENT_METRIC = "Grade 3 MCAS ELA, meeting or exceeding expectations (%)"
 

@@ -50,4 +50,6 @@ def test_demo_people_can_sign_in(app, client):
     app.test_cli_runner().invoke(args=["demo", "load"])
     response = client.post("/sign-in", data={"email": "superintendent@example.org", "password": DEMO_PASSWORD},
                            follow_redirects=True)
-    assert "<h1>Worcester</h1>" in response.text
+    # A leader of one district lands on its improvement dashboard.
+    assert response.request.path == "/districts/worcester/dashboard"
+    assert "Worcester: improvement dashboard" in response.text

@@ -7,14 +7,7 @@ from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.fieldwork.models import (
-    Observation,
-    Rating,
-    Rubric,
-    SupportAssignment,
-    Visit,
-    VisitSupport,
-)
+from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, Visit, VisitSupport
 from app.fieldwork.schemas import VisitSchema
 from app.fieldwork.services import (
     caseload_for,

@@ -11,13 +11,7 @@ from sqlalchemy import event
 
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.listing import (
-    ASSIGNMENT_COLUMNS,
-    FOLLOW_UP_COLUMNS,
-    OBSERVATION_COLUMNS,
-    PER_PAGE,
-    VISIT_COLUMNS,
-)
+from app.fieldwork.listing import ASSIGNMENT_COLUMNS, FOLLOW_UP_COLUMNS, OBSERVATION_COLUMNS, PER_PAGE, VISIT_COLUMNS
 from app.fieldwork.trends import walkthrough_trends
 from tenants.roles import Role
 from tests import factories

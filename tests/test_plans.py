@@ -11,28 +11,13 @@ from sqlalchemy import select
 from app.extensions import db
 from app.plans.equity import goal_figures, goals_with_progress
 from app.plans.health import PlanHealth, health_by_priority, plan_health
-from app.plans.models import (
-    Action,
-    EquityGoal,
-    Milestone,
-    ProgressUpdate,
-    Risk,
-    StatusReport,
-)
+from app.plans.models import Action, EquityGoal, Milestone, ProgressUpdate, Risk, StatusReport
 from app.plans.reports import changes_since, freeze_status_report, interval_start
 from app.plans.services import providers_with_spend
 from app.regional.services import Criteria, plan_progress_by_district, school_year_start
 from tenants.lookup import cross_district_reads
 from tests.factories import DistrictFactory
-from tests.factories_plans import (
-    action_for,
-    added,
-    goal_for,
-    measurement_for,
-    plan_for,
-    priority_for,
-    strategy_for,
-)
+from tests.factories_plans import action_for, added, goal_for, measurement_for, plan_for, priority_for, strategy_for
 from workers.jobs import make_due_status_reports
 
 TODAY = date(2026, 11, 1)

@@ -1,14 +1,5 @@
 """A signed-in person's own API tokens: make one (shown once), revoke one."""
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import load_new_token

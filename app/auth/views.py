@@ -1,15 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.forms import PASSWORD_RULE, PASSWORDS, ForgotPasswordSchema, SetPasswordSchema, SignInSchema

@@ -4,12 +4,7 @@ Every list takes `page` and `format` (html, csv, xlsx) besides its own filters;
 an empty form field means "any", and parameters a list does not know are ignored.
 They load into the keys the list queries read (`app/fieldwork/listing.py`), as the API's do.
 """
-from marshmallow import (
-    ValidationError,
-    fields,
-    validate,
-    validates_schema,
-)
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.districts.models import GRADES
 from app.fields import Day, Text

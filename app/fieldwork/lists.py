@@ -13,13 +13,7 @@ from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
 from app.districts.services import schools_of
 from app.exports import export_response
-from app.fieldwork.filters import (
-    AssignmentFilters,
-    FollowUpFilters,
-    ObservationFilters,
-    TrendFilters,
-    VisitFilters,
-)
+from app.fieldwork.filters import AssignmentFilters, FollowUpFilters, ObservationFilters, TrendFilters, VisitFilters
 from app.fieldwork.listing import (
     ASSIGNMENT_COLUMNS,
     FOLLOW_UP_COLUMNS,
@@ -34,16 +28,8 @@ from app.fieldwork.listing import (
     visits_shown,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
-from app.fieldwork.services import (
-    leads_of,
-    support_types,
-)
-from app.fieldwork.trends import (
-    rated_versions,
-    rubric_versions_for,
-    rubrics_to_follow,
-    walkthrough_trends,
-)
+from app.fieldwork.services import leads_of, support_types
+from app.fieldwork.trends import rated_versions, rubric_versions_for, rubrics_to_follow, walkthrough_trends
 from app.forms import InvalidInput
 from app.lists import (
     Column,

@@ -12,13 +12,7 @@ from app.districts.models import GRADES
 from app.districts.services import schools_of
 from app.extensions import db
 from app.fieldwork.forms import ratings_from_form
-from app.fieldwork.models import (
-    AssignmentStatus,
-    Observation,
-    Rubric,
-    SupportAssignment,
-    Visit,
-)
+from app.fieldwork.models import AssignmentStatus, Observation, Rubric, SupportAssignment, Visit
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
 from app.fieldwork.services import (
     assign_lead,
@@ -32,21 +26,10 @@ from app.fieldwork.services import (
     unassign_lead,
     update_visit,
 )
-from app.fieldwork.visit_form import (
-    DEFAULT_KIND,
-    DEFAULT_PLACE,
-    field_limits,
-    required_fields,
-    visit_choices,
-)
+from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
 from app.forms import InvalidInput, load, load_form
 from app.lists import enum_choices
-from tenants.lookup import (
-    get_or_404,
-    on_support_team,
-    require_assigner,
-    require_support_team,
-)
+from tenants.lookup import get_or_404, on_support_team, require_assigner, require_support_team
 from tenants.models import District
 from tenants.roles import Role
 

@@ -2,14 +2,7 @@
 import hashlib
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    current_app,
-    jsonify,
-    make_response,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 

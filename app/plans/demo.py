@@ -6,19 +6,8 @@ from sqlalchemy import select
 
 from app.accounts.models import RoleGrant, User
 from app.extensions import db
+from app.plans import models
 from app.plans.impact import ImpactAnswers, ImpactRound, checklist
-from app.plans.models import (
-    Action,
-    EquityGoal,
-    ImprovementPlan,
-    Measurement,
-    Milestone,
-    Priority,
-    ProgressUpdate,
-    Provider,
-    Risk,
-    Strategy,
-)
 from tenants.models import District
 
 # metric, student group, comparison group, baseline, target, direction, [(year, value, comparison)]
@@ -48,7 +37,7 @@ def load_demo_plans(today: date) -> int:
     ).all()
     made = 0
     for district in districts:
-        if db.session.scalar(select(ImprovementPlan.id).where(ImprovementPlan.district_id == district.id)):
+        if db.session.scalar(select(models.ImprovementPlan.id).where(models.ImprovementPlan.district_id == district.id)):
             continue
         owner = db.session.scalars(
             select(User).join(RoleGrant).where(RoleGrant.district_id == district.id).order_by(User.id)
@@ -70,41 +59,41 @@ def _add(row):
 def _plan(district: District, owner: User, today: date) -> None:
     year_start = date(today.year if today.month >= 7 else today.year - 1, 7, 1)
     d = district.id
-    plan = _add(ImprovementPlan(district_id=d, title=f"{district.name} District Improvement Plan",
+    plan = _add(models.ImprovementPlan(district_id=d, title=f"{district.name} District Improvement Plan",
                                 starts_on=year_start, ends_on=year_start.replace(year=year_start.year + 3),
                                 status="active"))
-    literacy = _add(Priority(district_id=d, plan_id=plan.id, position=1, title="Early literacy for every learner"))
-    attendance = _add(Priority(district_id=d, plan_id=plan.id, position=2, title="Students in school every day"))
-    materials = _add(Strategy(district_id=d, priority_id=literacy.id,
+    literacy = _add(models.Priority(district_id=d, plan_id=plan.id, position=1, title="Early literacy for every learner"))
+    attendance = _add(models.Priority(district_id=d, plan_id=plan.id, position=2, title="Students in school every day"))
+    materials = _add(models.Strategy(district_id=d, priority_id=literacy.id,
                               title="High-quality instructional materials in K-3"))
-    families = _add(Strategy(district_id=d, priority_id=attendance.id, title="Family outreach and home visits"))
-    partner = _add(Provider(district_id=d, name="Commonwealth Literacy Partners", contract_cents=18_000_000,
+    families = _add(models.Strategy(district_id=d, priority_id=attendance.id, title="Family outreach and home visits"))
+    partner = _add(models.Provider(district_id=d, name="Commonwealth Literacy Partners", contract_cents=18_000_000,
                             contract_starts_on=year_start, contract_ends_on=year_start.replace(year=year_start.year + 1)))
-    adopt = _add(Action(district_id=d, plan_id=plan.id, strategy_id=materials.id, owner_id=owner.id,
+    adopt = _add(models.Action(district_id=d, plan_id=plan.id, strategy_id=materials.id, owner_id=owner.id,
                         title="Adopt and train on a K-3 ELA curriculum", starts_on=year_start + timedelta(days=30),
                         due_on=today + timedelta(days=45), status="on_track", allocated_cents=15_000_000,
                         spent_cents=9_250_000, funding_source="Title I", provider_id=partner.id))
-    _add(ProgressUpdate(district_id=d, action_id=adopt.id, reported_on=today - timedelta(days=9), status="on_track",
+    _add(models.ProgressUpdate(district_id=d, action_id=adopt.id, reported_on=today - timedelta(days=9), status="on_track",
                         narrative="All K-3 teachers finished the summer institute; coaching cycles begin next week.",
                         author_id=owner.id))
-    _add(Milestone(district_id=d, action_id=adopt.id, title="Curriculum in every K-3 classroom",
+    _add(models.Milestone(district_id=d, action_id=adopt.id, title="Curriculum in every K-3 classroom",
                    target_on=today + timedelta(days=20)))
     questions = checklist()[:len(DEMO_IMPACT_ANSWERS)]
     answers = {q.id: text for q, text in zip(questions, DEMO_IMPACT_ANSWERS)}
     ImpactRound([], questions).record(adopt, ImpactAnswers(owner, answers))
-    outreach = _add(Action(district_id=d, plan_id=plan.id, strategy_id=families.id, owner_id=owner.id,
+    outreach = _add(models.Action(district_id=d, plan_id=plan.id, strategy_id=families.id, owner_id=owner.id,
                            title="Home visits for students chronically absent", starts_on=year_start,
                            due_on=today - timedelta(days=10), status="at_risk", allocated_cents=4_000_000,
                            spent_cents=4_350_000, funding_source="State grant"))
-    _add(Milestone(district_id=d, action_id=outreach.id, title="First round of home visits",
+    _add(models.Milestone(district_id=d, action_id=outreach.id, title="First round of home visits",
                    target_on=today - timedelta(days=25)))
-    _add(Risk(district_id=d, plan_id=plan.id, action_id=outreach.id, title="Two family liaison positions unfilled",
+    _add(models.Risk(district_id=d, plan_id=plan.id, action_id=outreach.id, title="Two family liaison positions unfilled",
               severity="high", owner_id=owner.id, mitigation="Posting shared with community partners."))
     for metric, group, comparison, baseline, target, direction, points in DEMO_GOALS:
-        goal = _add(EquityGoal(district_id=d, priority_id=literacy.id if "ELA" in metric else attendance.id,
+        goal = _add(models.EquityGoal(district_id=d, priority_id=literacy.id if "ELA" in metric else attendance.id,
                                metric=metric, student_group=group, comparison_group=comparison,
                                baseline_value=Decimal(baseline), baseline_year=2024, target_value=Decimal(target),
                                target_year=2028, direction=direction))
         for year, value, compared in points:
-            _add(Measurement(district_id=d, goal_id=goal.id, year=year, value=Decimal(value),
+            _add(models.Measurement(district_id=d, goal_id=goal.id, year=year, value=Decimal(value),
                              comparison_value=Decimal(compared)))

@@ -17,14 +17,7 @@ from app.fieldwork.models import Observation, Visit
 from app.mail import send_later
 from app.plans.equity import figures_of_goals, goals_with_progress
 from app.plans.health import health_by_priority, plan_health
-from app.plans.models import (
-    Action,
-    EquityGoal,
-    ImprovementPlan,
-    Milestone,
-    ProgressUpdate,
-    StatusReport,
-)
+from app.plans.models import Action, EquityGoal, ImprovementPlan, Milestone, ProgressUpdate, StatusReport
 from app.plans.services import risks_of
 from app.text import dollars
 from tenants.models import ReportingInterval

@@ -6,13 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.fields import Cents, Choice, Day, Id, Labelled, PlainDecimal, PlainSchema, Text, WholeNumber
 from app.plans.figures import NotAFigure, read_state_figure
-from app.plans.models import (
-    ActionStatus,
-    Direction,
-    PlanStatus,
-    ProviderKind,
-    RiskSeverity,
-)
+from app.plans.models import ActionStatus, Direction, PlanStatus, ProviderKind, RiskSeverity
 from tenants.models import ReportingInterval
 
 TITLE = 300

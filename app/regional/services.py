@@ -38,13 +38,7 @@ from sqlalchemy import (
 from app.accounts.models import RoleGrant, User
 from app.districts.models import School
 from app.extensions import db
-from app.fieldwork.models import (
-    AssignmentStatus,
-    SupportAssignment,
-    SupportType,
-    Visit,
-    VisitSupport,
-)
+from app.fieldwork.models import AssignmentStatus, SupportAssignment, SupportType, Visit, VisitSupport
 from app.home.services import NEEDS_ASSISTANCE
 from app.plans.equity import progress_by_district
 from app.plans.health import health_by_district

@@ -17,15 +17,7 @@ from app.plans.schemas import (
     ReviewSchema,
     RiskSchema,
 )
-from app.plans.views.pages import (
-    NOTHING_POSTED,
-    Posted,
-    bp,
-    form_values,
-    inline_save,
-    row_to_change,
-    saved_and_back,
-)
+from app.plans.views.pages import NOTHING_POSTED, Posted, bp, form_values, inline_save, row_to_change, saved_and_back
 from app.text import day
 from tenants.lookup import can_write, get_or_404
 
