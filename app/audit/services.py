@@ -1,6 +1,7 @@
 """Reading the audit trail."""
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -22,8 +23,8 @@ def audit_trail(row) -> list[AuditEvent]:
 PAGE_SIZE = 50
 
 
-def audit_events(filters: dict, page: int = 1) -> tuple[list[AuditEvent], bool]:
-    """One page of recorded changes, newest first, within the current scope; and whether more follow.
+def audit_events(filters: dict, page: int = 1) -> Pagination:
+    """One page (`db.paginate`, PAGE_SIZE rows) of recorded changes, newest first, within the current scope.
 
     `filters` may name a district, a person, an object type (and id) and a date range (days on the state's clock).
     """
@@ -40,9 +41,8 @@ def audit_events(filters: dict, page: int = 1) -> tuple[list[AuditEvent], bool]:
         query = query.where(AuditEvent.at >= _stored_midnight(filters["start"]))
     if filters.get("end"):
         query = query.where(AuditEvent.at < _stored_midnight(filters["end"] + timedelta(days=1)))
-    rows = list(db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return db.paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page=page, per_page=PAGE_SIZE,
+                       error_out=False)
 
 
 def _stored_midnight(on: date) -> datetime:

@@ -47,7 +47,7 @@ def _log(district: District | None):
     values = request.args.to_dict()
     filters, errors = filters_from_query(AuditFilters(), fallback={"page": 1})
     page = filters.pop("page")
-    events, more = audit_events({**filters, "district_id": district.id if district else None}, page)
-    return render_template("audit/log.html", district=district, events=events_in_words(events), page=page, more=more,
-                           values=values, errors=errors, **audit_filter_choices(district.id if district else None)
-                           ), 422 if errors else 200
+    events = audit_events({**filters, "district_id": district.id if district else None}, page)
+    return render_template("audit/log.html", district=district, events=events_in_words(events.items), page=page,
+                           more=events.has_next, values=values, errors=errors,
+                           **audit_filter_choices(district.id if district else None)), 422 if errors else 200
