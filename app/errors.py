@@ -58,11 +58,11 @@ def render_error(status: int, message: str | None = None, errors: dict[str, list
 def too_many_message(limit: str | None) -> str:
     """The limiter's own words ('10 per 1 minute') said as people say them, with what to do."""
     what = "sign-in" if request.endpoint == "auth.sign_in" else "attempt"
-    words = rate_in_words(limit or "", what)
-    if not limit or words == limit:
+    said = rate_in_words(limit or "", what)
+    if said is None:
         return MESSAGES[429]
-    wait = "Wait a minute" if words.endswith("a minute") else "Wait a while"
-    return f"Too many attempts in a short time: at most {words}. {wait}, then try again."
+    words, window = said
+    return f"Too many attempts in a short time: at most {words}. Wait {window}, then try again."
 
 
 def refused_form_link() -> dict | None:

@@ -32,14 +32,16 @@ def duration_in_words(seconds: int) -> str:
     return plural(seconds, "second")
 
 
-def rate_in_words(limit: str, what: str = "attempt") -> str:
-    """A rate limit as people say it: '10 per 1 minute' or '10/minute' -> '10 sign-ins a minute' (what='sign-in')."""
+def rate_in_words(limit: str, what: str = "attempt") -> tuple[str, str] | None:
+    """A rate limit as people say it, and the window to wait: '10 per 1 minute' or '10/minute' ->
+    ('10 sign-ins a minute', 'a minute') with what='sign-in'; '3 per 2 hours' -> ('3 attempts every 2 hours',
+    '2 hours'); None for words it does not know."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:per|/)\s*(\d+)?\s*(second|minute|hour|day)s?\s*", limit)
     if not match:
-        return limit
+        return None
     count, every, unit = int(match[1]), int(match[2] or 1), match[3]
-    once = ("an " if unit == "hour" else "a ") + unit
-    return f"{plural(count, what)} {once if every == 1 else 'every ' + plural(every, unit)}"
+    window = ("an " if unit == "hour" else "a ") + unit if every == 1 else plural(every, unit)
+    return f"{plural(count, what)} {window if every == 1 else 'every ' + window}", window
 
 
 def day(value: date) -> str:

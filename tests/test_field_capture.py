@@ -295,7 +295,7 @@ def test_a_rate_limited_form_says_that_what_was_typed_is_kept(app, client, world
         client.post("/sign-in", data={"email": world.leader.email, "password": "wrong"})
     response = client.post("/sign-in", data={"email": world.leader.email, "password": "wrong"})
     assert response.status_code == 429
-    assert "Wait a minute, then try again." in response.text
+    assert "at most 3 sign-ins an hour. Wait an hour, then try again." in response.text
     assert "What you typed is kept on this device" in response.text
     assert 'href="/sign-in">Back to the form</a>' in response.text
 

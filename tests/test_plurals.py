@@ -19,12 +19,13 @@ def test_plural_words():
     assert duration_in_words(86400) == "1 day" and duration_in_words(60) == "1 minute"
 
 
-@pytest.mark.parametrize("limit, words", [
-    ("10 per 1 minute", "10 sign-ins a minute"), ("10 per minute", "10 sign-ins a minute"),
-    ("1/hour", "1 sign-in an hour"), ("100 per 5 minutes", "100 sign-ins every 5 minutes"),
+@pytest.mark.parametrize("limit, words, window", [
+    ("10 per 1 minute", "10 sign-ins a minute", "a minute"), ("10 per minute", "10 sign-ins a minute", "a minute"),
+    ("1/hour", "1 sign-in an hour", "an hour"), ("100 per 5 minutes", "100 sign-ins every 5 minutes", "5 minutes"),
 ])
-def test_rate_limits_in_words(limit, words):
-    assert rate_in_words(limit, "sign-in") == words
+def test_rate_limits_in_words(limit, words, window):
+    assert rate_in_words(limit, "sign-in") == (words, window)
+    assert rate_in_words("as many as you like") is None
 
 
 def text_of(page: str) -> str:
