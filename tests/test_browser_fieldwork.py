@@ -25,23 +25,24 @@ def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
     assert page.get_by_role("heading", level=1).inner_text() == "Your caseload"
     page.get_by_role("link", name="Visit in Homeville").click()
     tab.check()
-    page.get_by_label("Where").select_option(label="Homeville High")
+    # At the school the support serves: a support of one school is not ticked on a visit to another.
+    page.get_by_label("Where").select_option(label="Homeville Elementary")
     page.get_by_label("Minutes").fill("75")
     page.get_by_label("Informal").check()
     page.get_by_label("Purpose").fill("Coaching the new assistant principal")
     page.get_by_label("Direct coaching · Homeville Elementary").check()
-    page.get_by_label("Notes shared with the district").fill("Routines are consistent across grade 9.")
+    page.get_by_label("Notes shared with the district").fill("Routines are consistent across grade 3.")
     page.get_by_label("Internal notes").fill("AP unsure about evaluation timeline.")
     page.get_by_role("button", name="Save visit").click()
     tab.check()
     assert page.get_by_role("status").inner_text() == "Visit saved."
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Homeville High")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Homeville Elementary")
 
-    add_observation(tab, "9", "Biology", ["3", "2", "4"])
-    add_observation(tab, "10", "Algebra", ["2", "2"])
+    add_observation(tab, "3", "Reading", ["3", "2", "4"])
+    add_observation(tab, "4", "Mathematics", ["2", "2"])
     assert page.get_by_role("heading", name="Classroom observations (2)").is_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     tab.check()
     recent = page.get_by_role("region", name="Recent visits")
-    assert "Homeville High" in recent.inner_text() and "2 observations" in recent.inner_text()
+    assert "Homeville Elementary" in recent.inner_text() and "2 observations" in recent.inner_text()
