@@ -1,4 +1,5 @@
-"""In Chromium on a 390 px phone: a lead logs a visit with two observations and sees it on the caseload."""
+"""In Chromium on a 390 px phone: a lead logs a visit with two observations, corrects and deletes one
+(with the keyboard), and sees the visit on the caseload."""
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -41,7 +42,25 @@ def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
     add_observation(tab, "10", "Algebra", ["2", "2"])
     assert page.get_by_role("heading", name="Classroom observations (2)").is_visible()
 
+    # The second one is corrected on its page, then deleted with the keyboard alone.
+    page.get_by_role("link", name="Grade 10 Algebra").click()
+    tab.check()
+    page.get_by_role("link", name="Edit observation").click()
+    tab.check()
+    assert page.get_by_label("Subject", exact=True).input_value() == "Algebra"
+    page.get_by_label("Subject", exact=True).fill("Geometry")
+    page.get_by_role("button", name="Save observation").click()
+    tab.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Grade 10 Geometry"
+    page.get_by_label("Yes, delete this observation").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    tab.check()
+    assert page.get_by_role("status").inner_text() == "Observation deleted."
+    assert page.get_by_role("heading", name="Classroom observations (1)").is_visible()
+
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     tab.check()
     recent = page.get_by_role("region", name="Recent visits")
-    assert "Homeville High" in recent.inner_text() and "2 observations" in recent.inner_text()
+    assert "Homeville High" in recent.inner_text() and "1 observation" in recent.inner_text()
