@@ -131,10 +131,7 @@ def new_observation(visit_id: int):
     values, errors = {}, {}
     if request.method == "POST":
         values = request.form
-        raw = {key: values.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
-        raw = {key: value for key, value in raw.items() if value} | {
-            "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
-        }
+        raw = _observation_input(values, rubric)
         try:
             observation = record_observation(visit, load(ObservationSchema(), raw), _opened_at(values))
         except InvalidInput as invalid:
@@ -148,6 +145,14 @@ def new_observation(visit_id: int):
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
         opened_at=values.get("opened_at") or stored_now().isoformat(timespec="seconds"),
     ), 422 if errors else 200
+
+
+def _observation_input(form, rubric: Rubric) -> dict:
+    """The observation form as the schema reads it: blank fields left out, one rating per look-for rated."""
+    raw = {key: form.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
+    return {key: value for key, value in raw.items() if value} | {
+        "rubric_id": rubric.id, "ratings": ratings_from_form(form, rubric),
+    }
 
 
 def _chosen_rubric(rubrics: list[Rubric]) -> Rubric:
@@ -199,10 +204,7 @@ def edit_observation(observation_id: int):
     values, errors = _observation_values(observation), {}
     if request.method == "POST":
         values = request.form
-        raw = {key: values.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
-        raw = {key: value for key, value in raw.items() if value} | {
-            "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
-        }
+        raw = _observation_input(values, rubric)
         try:
             data = load(ObservationSchema(), raw)
             data.pop("rubric_id")
