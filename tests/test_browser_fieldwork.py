@@ -26,7 +26,7 @@ def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
     assert page.get_by_role("heading", level=1).inner_text() == "Your caseload"
     page.get_by_role("link", name="Visit in Homeville").click()
     tab.check()
-    page.get_by_label("Where").select_option(label="Homeville High")
+    page.get_by_label("Where").select_option(label="Homeville Elementary")
     page.get_by_label("Minutes").fill("75")
     page.get_by_label("Informal").check()
     page.get_by_label("Purpose").fill("Coaching the new assistant principal")
@@ -36,7 +36,7 @@ def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
     page.get_by_role("button", name="Save visit").click()
     tab.check()
     assert page.get_by_role("status").inner_text() == "Visit saved."
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Homeville High")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Homeville Elementary")
 
     add_observation(tab, "9", "Biology", ["3", "2", "4"])
     add_observation(tab, "10", "Algebra", ["2", "2"])
@@ -55,12 +55,14 @@ def test_lead_logs_a_visit_with_two_observations_on_a_phone(open_page):
     page.get_by_label("Yes, delete this observation").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent") == "Delete observation"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     tab.check()
     assert page.get_by_role("status").inner_text() == "Observation deleted."
     assert page.get_by_role("heading", name="Classroom observations (1)").is_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     tab.check()
     recent = page.get_by_role("region", name="Recent visits")
-    assert "Homeville High" in recent.inner_text() and "1 observation" in recent.inner_text()
+    assert "Homeville Elementary" in recent.inner_text() and "1 observation" in recent.inner_text()
