@@ -6,6 +6,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import event, func, select
 
+from app.audit.models import AuditEvent
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, Visit, VisitSupport
 from app.fieldwork.schemas import VisitSchema
@@ -248,6 +249,77 @@ def test_an_observation_rating_off_the_scale_is_named_by_its_look_for(client, au
                            data={"grade": "5", "subject": "Science", "minutes": "10", f"rating-{look_for.id}": "9"})
     assert response.status_code == 422 and "Rate from 1 to 4." in response.text
     assert count(Rating) == before
+
+
+def test_lead_edits_an_observation_on_its_own_rubric_version(client, auth, world):
+    observation = world.home_observation
+    first, second, third = factories.default_rubric().look_fors[:3]
+    rated_on = observation.rubric_id
+    auth.sign_in(world.lead)
+    page = client.get(f"/districts/homeville/observations/{observation.id}").text
+    assert "Edit observation" in page and "Delete observation" in page
+    new_rubric_version(observation.rubric)  # the observation stays on the version it was rated on
+    url = f"/districts/homeville/observations/{observation.id}/edit"
+    form = client.get(url).text
+    assert f'name="rating-{first.id}" value="3" checked' in form and f'name="rating-{second.id}" value="2" checked' in form
+    assert escape(f"Seen: {first.title.lower()}") in form and 'value="Mathematics"' in form
+    response = client.post(url, data={"grade": "5", "subject": "Science", "minutes": "30", "feedback": "Model it",
+                                      f"rating-{first.id}": "4", f"evidence-{first.id}": "Goal read aloud",
+                                      f"rating-{second.id}": "", f"rating-{third.id}": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/observations/{observation.id}")
+    db.session.expire_all()
+    assert (observation.grade, observation.subject, observation.minutes, observation.feedback,
+            observation.rubric_id) == ("5", "Science", 30, "Model it", rated_on)
+    assert [(r.look_for_id, r.rating, r.evidence) for r in observation.ratings] == [
+        (first.id, 4, "Goal read aloud"), (third.id, 1, None)]
+    changed = {(e.object_type, e.action) for e in events_by_lead(world)}
+    assert {("Observation", "update"), ("Rating", "update"), ("Rating", "delete"), ("Rating", "create")} <= changed
+
+
+def events_by_lead(world) -> list[AuditEvent]:
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.user_id == world.lead.id)).all()
+
+
+def test_a_refused_observation_edit_keeps_what_was_typed(client, auth, world):
+    observation = world.home_observation
+    first = factories.default_rubric().look_fors[0]
+    auth.sign_in(world.lead)
+    response = client.post(f"/districts/homeville/observations/{observation.id}/edit",
+                           data={"grade": "5", "subject": "Typed subject", "minutes": "200",
+                                 f"rating-{first.id}": "1", f"evidence-{first.id}": "Typed evidence"})
+    assert response.status_code == 422
+    assert "Between 1 and 240 minutes." not in response.text
+    assert escape("The visit lasted 90 minutes: an observation in it lasts at most as long.") in response.text
+    assert 'value="Typed subject"' in response.text and "Typed evidence" in response.text
+    assert f'name="rating-{first.id}" value="1" checked' in response.text
+    db.session.expire_all()
+    assert (observation.subject, observation.minutes, sorted(r.rating for r in observation.ratings)) == (
+        "Mathematics", 20, [2, 3])
+
+
+def test_lead_deletes_an_observation_with_its_ratings_after_confirming(client, auth, world):
+    observation_id = world.home_observation.id
+    auth.sign_in(world.lead)
+    url = f"/districts/homeville/observations/{observation_id}/delete"
+    unconfirmed = client.post(url, data={})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm the deletion." in unconfirmed.text
+    assert db.session.scalar(select(func.count()).where(Observation.id == observation_id)) == 1
+    response = client.post(url, data={"confirm": "yes"}, follow_redirects=True)
+    assert response.request.path == f"/districts/homeville/visits/{world.home_visit.id}"
+    assert "Observation deleted." in response.text
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(Observation.id == observation_id)) == 0
+    assert db.session.scalar(select(func.count()).where(Rating.observation_id == observation_id)) == 0
+    deleted = sorted(e.object_type for e in events_by_lead(world) if e.action == "delete")
+    assert deleted == ["Observation", "Rating", "Rating"]
+
+
+@pytest.mark.parametrize("who", ["leader", "viewer"])
+def test_district_people_can_neither_edit_nor_delete_observations(client, auth, world, who):
+    auth.sign_in(getattr(world, who))
+    page = client.get(f"/districts/homeville/observations/{world.home_observation.id}").text
+    assert "Grade 4 Mathematics" in page
+    assert "Edit observation" not in page and "Delete observation" not in page
 
 
 @pytest.mark.parametrize("who", ["leader", "viewer"])

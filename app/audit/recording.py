@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Column, event, insert, inspect
 
 from app.accounts.models import RoleGrant
 from app.audit.models import AuditEvent
@@ -43,7 +43,9 @@ def _event(row, action: str, user_id: int | None) -> dict:
     state = inspect(row)
     changes = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in NEVER_RECORDED:
+        # Derived values (a column_property over a subquery, such as an observation's average rating) are not the
+        # row's own: reading one of a deleted row would query for a row that is gone.
+        if attr.key in NEVER_RECORDED or not isinstance(attr.expression, Column):
             continue
         history = state.attrs[attr.key].history
         if action == "update":

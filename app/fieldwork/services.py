@@ -173,16 +173,55 @@ def record_observation(visit: Visit, data: dict, captured_at: datetime | None = 
 
 
 def update_observation(observation: Observation, data: dict) -> Observation:
-    """Change an observation's grade, subject, minutes or feedback; its ratings stay as they are."""
+    """Change an observation's grade, subject, minutes or feedback, and its ratings if `ratings` is given.
+
+    Ratings are checked against the observation's own rubric version, even one replaced since: an observation
+    keeps the version it was rated on. Each rating is changed, added or deleted as a row, so that the audit
+    trail shows which look-for's rating or evidence changed.
+    """
     if "subject" in data:
         data = {**data, "subject": data["subject"].strip()}
     errors: dict[str, list[str]] = {}
     _check_minutes(data.get("minutes"), observation.visit.minutes, errors)
+    if "ratings" in data:
+        _check_ratings(observation.rubric, data["ratings"], errors)
     if errors:
         raise InvalidInput(errors)
     _apply(observation, data, OBSERVATION_FIELDS)
+    if "ratings" in data:
+        _replace_ratings(observation, data["ratings"])
     db.session.flush()
     return _fresh(observation)
+
+
+def _replace_ratings(observation: Observation, ratings: list[dict]) -> None:
+    wanted = {rating["look_for_id"]: rating for rating in ratings}
+    stored = {row.look_for_id: row for row in db.session.scalars(
+        select(Rating).where(Rating.district_id == observation.district_id, Rating.observation_id == observation.id)
+    )}
+    for look_for_id, row in stored.items():
+        if look_for_id in wanted:
+            row.rating = wanted[look_for_id]["rating"]
+            row.evidence = wanted[look_for_id].get("evidence")
+        else:
+            db.session.delete(row)
+    db.session.add_all(
+        Rating(district_id=observation.district_id, observation_id=observation.id, look_for_id=look_for_id,
+               rating=rating["rating"], evidence=rating.get("evidence"))
+        for look_for_id, rating in wanted.items() if look_for_id not in stored
+    )
+
+
+def delete_observation(observation: Observation) -> None:
+    """Delete an observation and its ratings, each as a row (not by the database's cascade) so that each is audited."""
+    for rating in db.session.scalars(
+        select(Rating).where(Rating.district_id == observation.district_id, Rating.observation_id == observation.id)
+    ):
+        db.session.delete(rating)
+    # The ratings first: nothing tells the unit of work they hang on the observation (its `ratings` is view-only).
+    db.session.flush()
+    db.session.delete(observation)
+    db.session.flush()
 
 
 def rubric_accepts(rubric: Rubric | None, captured_at: datetime | None) -> bool:
@@ -230,9 +269,13 @@ def _check_observation(data: dict, errors: dict, prefix: str = "", captured_at: 
             if rubric else "Choose one of the rubrics in use."
         ]
         return
+    _check_ratings(rubric, data.get("ratings", []), errors, prefix)
+
+
+def _check_ratings(rubric: Rubric, ratings: list[dict], errors: dict, prefix: str = "") -> None:
     look_for_ids = {look_for.id for look_for in rubric.look_fors}
     seen = set()
-    for index, rating in enumerate(data.get("ratings", [])):
+    for index, rating in enumerate(ratings):
         where = f"{prefix}ratings.{index}."
         if rating["look_for_id"] not in look_for_ids:
             errors[f"{where}look_for_id"] = [f"Choose a look-for of {rubric.name}."]

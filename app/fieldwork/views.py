@@ -24,8 +24,10 @@ from app.fieldwork.services import (
     save_assignment,
     support_types,
     unassign_lead,
+    update_observation,
     update_visit,
 )
+from app.fieldwork.services import delete_observation as delete_observation_and_ratings
 from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
 from app.forms import InvalidInput, load, load_form
 from app.lists import enum_choices
@@ -129,10 +131,7 @@ def new_observation(visit_id: int):
     values, errors = {}, {}
     if request.method == "POST":
         values = request.form
-        raw = {key: values.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
-        raw = {key: value for key, value in raw.items() if value} | {
-            "rubric_id": rubric.id, "ratings": ratings_from_form(values, rubric),
-        }
+        raw = _observation_input(values, rubric)
         try:
             observation = record_observation(visit, load(ObservationSchema(), raw), _opened_at(values))
         except InvalidInput as invalid:
@@ -146,6 +145,14 @@ def new_observation(visit_id: int):
         values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
         opened_at=values.get("opened_at") or stored_now().isoformat(timespec="seconds"),
     ), 422 if errors else 200
+
+
+def _observation_input(form, rubric: Rubric) -> dict:
+    """The observation form as the schema reads it: blank fields left out, one rating per look-for rated."""
+    raw = {key: form.get(key, "").strip() for key in ("grade", "subject", "minutes", "feedback")}
+    return {key: value for key, value in raw.items() if value} | {
+        "rubric_id": rubric.id, "ratings": ratings_from_form(form, rubric),
+    }
 
 
 def _chosen_rubric(rubrics: list[Rubric]) -> Rubric:
@@ -179,7 +186,64 @@ def _rating_errors_by_look_for(messages: dict, ratings: list[dict]) -> dict:
 def observation(observation_id: int):
     district = g.district
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
-    return render_template("fieldwork/observation.html", district=district, observation=observation)
+    return _observation_page(district, observation)
+
+
+def _observation_page(district: District, observation: Observation, errors: dict | None = None):
+    return render_template("fieldwork/observation.html", district=district, observation=observation,
+                           support_team=on_support_team(district.id), errors=errors or {}), 422 if errors else 200
+
+
+@bp.route("/observations/<int:observation_id>/edit", methods=["GET", "POST"])
+def edit_observation(observation_id: int):
+    district = g.district
+    observation = get_or_404(Observation, district_id=district.id, id=observation_id)
+    require_support_team(district.id)
+    # Always on the observation's own version, even one replaced since it was rated.
+    rubric = observation.rubric
+    values, errors = _observation_values(observation), {}
+    if request.method == "POST":
+        values = request.form
+        raw = _observation_input(values, rubric)
+        try:
+            data = load(ObservationSchema(), raw)
+            data.pop("rubric_id")
+            update_observation(observation, data)
+        except InvalidInput as invalid:
+            errors = _rating_errors_by_look_for(invalid.messages, raw["ratings"])
+        else:
+            db.session.commit()
+            flash(f"Observation updated: grade {observation.grade} {observation.subject}.", "success")
+            return redirect(url_for("fieldwork.observation", observation_id=observation.id))
+    return render_template(
+        "fieldwork/observation_form.html", district=district, visit=observation.visit, observation=observation,
+        rubric=rubric, rubrics=[rubric], values=values, errors=errors, grade_options=[(g, g) for g in GRADES],
+        opened_at=stored_now().isoformat(timespec="seconds"),
+    ), 422 if errors else 200
+
+
+def _observation_values(observation: Observation) -> dict:
+    """The form's values for a stored observation, as strings, the way a submitted form has them."""
+    values = {"grade": observation.grade, "subject": observation.subject, "minutes": str(observation.minutes),
+              "feedback": observation.feedback or ""}
+    for rating in observation.ratings:
+        values[f"rating-{rating.look_for_id}"] = str(rating.rating)
+        values[f"evidence-{rating.look_for_id}"] = rating.evidence or ""
+    return values
+
+
+@bp.post("/observations/<int:observation_id>/delete")
+def delete_observation(observation_id: int):
+    district = g.district
+    observation = get_or_404(Observation, district_id=district.id, id=observation_id)
+    require_support_team(district.id)
+    if "confirm" not in request.form:
+        return _observation_page(district, observation, {"confirm": ["Tick the box to confirm the deletion."]})
+    visit_id = observation.visit_id
+    delete_observation_and_ratings(observation)
+    db.session.commit()
+    flash("Observation deleted.", "success")
+    return redirect(url_for("fieldwork.visit", visit_id=visit_id) + "#observations")
 
 
 # --- support assignments and leads --------------------------------------------------------------
