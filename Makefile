@@ -25,7 +25,7 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 # `make run PORT=8000` serves elsewhere.
 run: $(VENV)/.app
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(FLASK) demo load --port $(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 worker: $(VENV)/.app

@@ -222,8 +222,9 @@ def demo_cli() -> None:
               help="demo: six districts, fast; state: every district of the state, into an empty PostgreSQL database.")
 @click.option("--share", type=click.FloatRange(0.01, 1.0), default=1.0, show_default=True,
               help="with --scale state: this share of the districts (0.1: every tenth).")
+@click.option("--port", type=int, default=5000, show_default=True, help="the port the printed sign-in address names.")
 @with_appcontext
-def load_command(scale: str, share: float) -> None:
+def load_command(scale: str, share: float, port: int) -> None:
     """Load the demo districts and people (safe to run again)."""
     if scale == "state":
         from app.demo_state import load_state
@@ -234,7 +235,7 @@ def load_command(scale: str, share: float) -> None:
     counts = load_demo(Path(current_app.config["DIRECTORY_PATH"]))
     click.echo("Demo data: {regions} regions, {districts} districts, {schools} schools, {people} people, "
                "{visits} visits.".format(**counts))
-    click.echo(f"\nSign in at http://127.0.0.1:5000 with any of these (password: {DEMO_PASSWORD}):")
+    click.echo(f"\nSign in at http://127.0.0.1:{port} with any of these (password: {DEMO_PASSWORD}):")
     for email, _name, grants in DEMO_PEOPLE:
         roles = ", ".join(sorted({role.label for role, _, _ in grants}))
         click.echo(f"  {email:32} {roles}")

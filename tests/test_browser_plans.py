@@ -45,6 +45,9 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
     page.get_by_role("button", name="Post update").click()
     tab.check()
     assert "Write what happened." in page.locator("#update-narrative-error").inner_text()
+    # On a phone the answer opens at the form, not at the top of a long page where nothing says it failed.
+    assert page.url.endswith("#updates") and page.locator("#update-narrative-error").is_visible()
+    assert page.evaluate("window.scrollY") > 0
     assert page.get_by_label("Status now").input_value() == "at_risk"
     page.get_by_label("What happened").fill("Two tutors started; a third is still being hired.")
     page.get_by_role("button", name="Post update").click()
