@@ -17,10 +17,11 @@ from tests.factories_plans import action_for, added, goal_for, measurement_for, 
 from tests.test_api import bearer, counted_statements, new_observation, new_visit, on_its_own
 
 # A POST of a visit without observations, as these tests see it (their savepoints stand for BEGIN and COMMIT): the
-# token, its user and grants, the scope, the district, the client UUID, the school, the supports, the INSERTs of the
-# visit and its supports with their audit events, and the answer read after the commit (visit, supports,
-# observations). It was 29 with the visit refreshed before the commit.
-WRITE_STATEMENTS = 26
+# token with its person and their grants (one statement), the note of its use (new token) and its commit, the scope,
+# the district, the client UUID, the school, the supports, the INSERTs of the visit and its supports with their audit
+# events, and the answer read after the commit (visit, supports, observations). It was 26 with the token read again,
+# then its person and grants, after the commit of its use.
+WRITE_STATEMENTS = 22
 
 PAGES = (
     "/",
