@@ -18,3 +18,18 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"class_": TenantSession})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, leaving the rows in the session as loaded instead of expired.
+
+    For a request that reads, after its commit, rows it has just read or written in that very transaction
+    (the token that signed it in, the visit it answers with): expired, each would be read again, a statement
+    apiece, to find what the request already holds.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

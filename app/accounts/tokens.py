@@ -9,10 +9,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import ApiToken, User
 from app.clock import stored_now
 from app.extensions import db
+from tenants.database import commit_keeping_loaded
 
 # A recognisable prefix, so that a token pasted into a chat or a repository is easy to spot.
 TOKEN_PREFIX = "rsp_"
@@ -62,16 +64,24 @@ def is_live(token: ApiToken, now: datetime) -> bool:
 
 
 def live_token(secret: str) -> ApiToken | None:
-    """The live token with this secret, noting when it was used; None for any other."""
-    token = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(secret))).one_or_none()
+    """The live token with this secret, noting when it was used; None for any other.
+
+    One statement reads the token, its person and their grants (the scope of the request is made from them).
+    """
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == digest(secret))
+        .options(joinedload(ApiToken.user, innerjoin=True).joinedload(User.grants))
+    ).unique().one_or_none()
     now = stored_now()
     if token is None or not is_live(token, now):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
         # Infrastructure of signing in, as a session's last-seen time (app/auth/sessions.py): a request that
-        # changes nothing (a GET) commits nothing else, and the note must outlive it.
-        db.session.commit()
+        # changes nothing (a GET) commits nothing else, and the note must outlive it. Not expired by this commit:
+        # the token, its person and their grants were read in this transaction, and reading them again cost three
+        # statements.
+        commit_keeping_loaded()
     return token
 
 

@@ -8,6 +8,7 @@ from app.api.schemas import NewVisit, VisitChanges, VisitFilters, VisitOut
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import record_visit, update_visit
+from tenants.database import commit_keeping_loaded
 from tenants.lookup import get_or_404, require_support_team
 from tenants.models import District
 
@@ -33,7 +34,8 @@ class Visits(MethodView):
         district = get_or_404(District, id=data.pop("district_id"))
         require_support_team(district.id)
         visit, new = record_visit(district, current_user, data)
-        db.session.commit()
+        # The answer is the visit as just written or found: the commit need not expire it to read it all back.
+        commit_keeping_loaded()
         return visit, 201 if new else 200
 
 
