@@ -29,14 +29,23 @@ def _account_typed() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
 
-# Per client address and per account: people behind one proxy or NAT do not share one allowance.
+def _refused(response) -> bool:
+    """A sign-in that succeeds answers a redirect; only refused ones count: the limit stops guessing, not people
+    signing in (a trainer switching demo roles signs in many times a minute)."""
+    return response.status_code != 302
+
+
+# Per client address and per account: people behind one proxy or NAT do not share one allowance. Every attempt
+# counts on the pages that send mail; on the sign-in page only the refused ones.
 limit_per_address = limiter.limit(_sign_in_limit, methods=["POST"])
 limit_per_account = limiter.limit(_account_limit, methods=["POST"], key_func=_account_typed)
+refusals_per_address = limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_refused)
+refusals_per_account = limiter.limit(_account_limit, methods=["POST"], key_func=_account_typed, deduct_when=_refused)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limit_per_address
-@limit_per_account
+@refusals_per_address
+@refusals_per_account
 def sign_in():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
