@@ -7,7 +7,7 @@ viewers: the support team reaches a district from its home page). The account me
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import g, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -38,6 +38,14 @@ def _of_the_district(user, district) -> bool:
     return district.id in district_people_ids(user)
 
 
+def _keeps_records(user, district) -> bool:
+    return can_see_district_records(user, district.id)
+
+
+def _keeps_records_of_the_district(user, district) -> bool:
+    return _of_the_district(user, district) and _keeps_records(user, district)
+
+
 LINKS: tuple[Link, ...] = (
     Link("Admin", "admin.index", is_platform_admin),
     Link("Onboarding", "onboarding.index", can_onboard),
@@ -50,12 +58,8 @@ LINKS: tuple[Link, ...] = (
     Link("Equity goals", "plans.goals", _of_the_district, district=True),
     Link("Visits", "lists.visits", _of_the_district, district=True),
     Link("Schools", "districts.show", _of_the_district, district=True),
-    Link("Audit log", "district_audit.district_log",
-         lambda user, district: _of_the_district(user, district) and can_see_district_records(user, district.id),
-         district=True),
-    Link("District export", "district_export.download",
-         lambda user, district: _of_the_district(user, district) and can_see_district_records(user, district.id),
-         district=True),
+    Link("Audit log", "district_audit.district_log", _keeps_records_of_the_district, district=True),
+    Link("District export", "district_export.download", _keeps_records_of_the_district, district=True),
 )
 
 # A district's own pages, on its page (districts/show.html), for whoever reads the district.
@@ -66,10 +70,8 @@ DISTRICT_PAGES: tuple[Link, ...] = (
     Link("Status reports", "plans.reports", lambda user, district: True, district=True),
     Link("Providers", "plans.providers", lambda user, district: True, district=True),
     Link("Plan settings", "plans.settings", lambda user, district: can_write(district.id), district=True),
-    Link("Audit log", "district_audit.district_log",
-         lambda user, district: can_see_district_records(user, district.id), district=True),
-    Link("District export", "district_export.download",
-         lambda user, district: can_see_district_records(user, district.id), district=True),
+    Link("Audit log", "district_audit.district_log", _keeps_records, district=True),
+    Link("District export", "district_export.download", _keeps_records, district=True),
     Link("Import files", "district_onboarding.import_files", lambda user, district: can_onboard(user), district=True),
 )
 
@@ -107,9 +109,7 @@ def nav_district(user) -> District | None:
 
 
 def page_district() -> District | None:
-    """The district of the page being viewed (a `/districts/<slug>/...` page that found it), else None."""
-    if request.url_rule is None or "<slug>" not in request.url_rule.rule:
-        return None
+    """The district of the page being viewed: what a district blueprint loaded (app/districts/blueprint.py), else None."""
     return g.get("district")
 
 
