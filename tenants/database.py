@@ -28,8 +28,8 @@ def commit_keeping_loaded() -> None:
     apiece, to find what the request already holds.
     """
     session = db.session()
-    session.expire_on_commit = False
+    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expiring
