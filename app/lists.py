@@ -12,10 +12,10 @@ from enum import Enum
 from typing import Any
 
 from flask import request, url_for
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.fields import MAX_PAGE, Id, WholeNumber
-from app.forms import flatten_errors
+from app.forms import InputSchema, flatten_errors
 from tenants.visibility import badge, may_see_field
 
 FORMATS = ("html", "csv", "xlsx")
@@ -26,13 +26,10 @@ def an_id(data_key: str | None = None) -> Id:
     return Id(load_default=None, data_key=data_key)
 
 
-class QueryFilters(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class QueryFilters(InputSchema):
     @pre_load
-    def drop_blanks(self, data, **kwargs):
-        # A GET form sends every field, the ones left on "any" as empty strings.
+    def blanks_are_missing(self, data, **kwargs):
+        # A GET form sends every field, the ones left on "any" as empty strings; spaces alone are blank here too.
         return {key: value for key, value in data.items() if value.strip()}
 
     def keys(self) -> frozenset[str]:
