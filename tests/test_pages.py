@@ -160,3 +160,19 @@ def test_every_page_names_the_platform_in_its_footer(app, client):
     app.config["PLATFORM_NAME"] = "Statewide Support Hub"
     page = client.get("/sign-in").text
     assert "Statewide system of support · Statewide Support Hub" in page
+
+
+def test_links_inside_a_district_page_take_its_slug_and_an_unreachable_one_gives_none(app):
+    from types import SimpleNamespace
+
+    from flask import g, url_for
+    from werkzeug.routing import BuildError
+
+    with app.test_request_context("/"):
+        g.district = SimpleNamespace(slug="homeville")
+        assert url_for("plans.dashboard") == "/districts/homeville/dashboard"
+        # The blueprint leaves None when the district was out of reach (its 404 page): a link needs its slug given.
+        g.district = None
+        with pytest.raises(BuildError):
+            url_for("plans.dashboard")
+        assert url_for("plans.dashboard", slug="faraway") == "/districts/faraway/dashboard"

@@ -45,5 +45,7 @@ def init_district_urls(app: Flask) -> None:
 
     @app.url_defaults
     def add_district_slug(endpoint, values):
-        if "slug" not in values and "district" in g and current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
-            values["slug"] = g.district.slug
+        # None on the error page of a district out of reach: there is no slug to fill.
+        district = g.get("district")
+        if district is not None and "slug" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
+            values["slug"] = district.slug
