@@ -10,12 +10,13 @@ district's observations: 1.3 s for a lead's home page at state scale).
 from sqlalchemy import Index
 
 from app.accounts.models import User  # noqa: F401  (mapped before the plan models refer to it)
-from app.districts.models import School
-from app.fieldwork.models import LookFor, Observation, SupportAssignment, Visit, VisitSupport
+from app.districts.models import School, SchoolCluster, SchoolLeader
+from app.fieldwork.models import LookFor, Observation, SupportAssignment, Visit, VisitObserver, VisitSupport
 from app.plans.impact import ImpactReview
 from app.plans.models import (
     Action,
     ActionEvidence,
+    ActionSchool,
     EquityGoal,
     Milestone,
     Priority,
@@ -83,6 +84,14 @@ KEY_INDEXES = (
     key_index(ImpactReview.district_id, ImpactReview.action_id),
     key_index(ImpactReview.district_id, ImpactReview.answered_by_id),
     key_index(LookFor.carried_from_id),
+    # District school support (migration 0017_district_school_support): a person's joint visits, the visits
+    # coaching a principal, a supervisor's clusters, a cluster's schools, a person's schools, a school's actions.
+    key_index(VisitObserver.district_id, VisitObserver.user_id),
+    key_index(Visit.district_id, Visit.principal_id),
+    key_index(SchoolCluster.district_id, SchoolCluster.supervisor_id),
+    key_index(School.district_id, School.cluster_id),
+    key_index(SchoolLeader.district_id, SchoolLeader.user_id),
+    key_index(ActionSchool.district_id, ActionSchool.school_id),
 )
 
 

@@ -1,11 +1,15 @@
 """Who may reach which districts, for which action: the one rule book.
 
 A platform admin reaches every district; a regional director the districts of
-their regions; an assistance lead, a district leader and a district viewer the
-districts they are granted. A viewer only reads. Archived districts drop out of
-everyone's reach but a platform admin's. The support team of a district (its
-leads, their director, admins) logs visits there and reads internal notes;
-the district's own people never do.
+their regions; an assistance lead, a district leader, a school supervisor and a
+district viewer the districts they are granted. A viewer only reads. Archived
+districts drop out of everyone's reach but a platform admin's.
+
+Two teams do field work in a district's schools, each logging visits and reading
+its own internal notes (the visibility book, `visibility.py`, says who sees which):
+the support team (its leads, their director, admins) and the district's own staff
+(its leaders and school supervisors). A school supervisor writes field work only,
+never the district's records (plan, schools, goals, supports).
 
 The rule book reads a person through `Person` (the application's user model fits it) and loads one by
 id through the loader the application registers with `person_loader`, as Flask-Login's `user_loader`:
@@ -18,7 +22,7 @@ from sqlalchemy import select
 
 from tenants.database import db
 from tenants.models import District, Lifecycle
-from tenants.roles import WRITING_ROLES, Role
+from tenants.roles import DISTRICT_PEOPLE_ROLES, DISTRICT_STAFF_ROLES, WRITING_ROLES, Role
 from tenants.scope import Scope, entered, system_scope
 
 
@@ -86,7 +90,7 @@ def can_onboard(user: Person) -> bool:
     return is_platform_admin(user)
 
 
-def district_people_ids(user: Person, roles=(Role.DISTRICT_LEADER, Role.DISTRICT_VIEWER)) -> frozenset[int]:
+def district_people_ids(user: Person, roles=DISTRICT_PEOPLE_ROLES) -> frozenset[int]:
     """The districts this person belongs to (leads or reads as one of its own people), not the support team's."""
     return frozenset(g.district_id for g in user.grants if g.role in roles and g.district_id is not None)
 
@@ -115,7 +119,7 @@ def scope_for_user(user: Person) -> Scope:
         return Scope(user_id=None, readable=frozenset(), writable=frozenset(), label="signed out")
     if is_platform_admin(user):
         return Scope(user_id=user.id, readable=None, writable=None, label="every district", supported=None)
-    readable, writable, supported = set(), set(), set()
+    readable, writable, supported, staffed = set(), set(), set(), set()
     region_ids = director_region_ids(user)
     if region_ids:
         in_regions = _live_districts(District.region_id.in_(region_ids))
@@ -130,12 +134,17 @@ def scope_for_user(user: Person) -> Scope:
             writable.add(grant.district_id)
         if grant.role == Role.ASSISTANCE_LEAD:
             supported.add(grant.district_id)
+        if grant.role in DISTRICT_STAFF_ROLES:
+            staffed.add(grant.district_id)
     live = _live_districts(District.id.in_(readable)) if readable else set()
     return Scope(
         user_id=user.id,
         readable=frozenset(live),
-        writable=frozenset(writable & live),
+        # A school supervisor's district is written (its field work), but none of its records.
+        writable=frozenset((writable | staffed) & live),
         supported=frozenset(supported & live),
+        staffed=frozenset(staffed & live),
+        field_only=frozenset((staffed - writable) & live),
     )
 
 
@@ -144,15 +153,7 @@ def scope_for_job(user_id: int, district_id: int) -> Scope:
     user = load_person(user_id)
     if user is None:
         return Scope(user_id=user_id, readable=frozenset(), writable=frozenset(), label="unknown user")
-    scope = scope_for_user(user)
-    only = frozenset({district_id})
-    return Scope(
-        user_id=user_id,
-        readable=only if scope.can_read(district_id) else frozenset(),
-        writable=only if scope.can_write(district_id) else frozenset(),
-        label=f"job for district {district_id}",
-        supported=only if scope.supports(district_id) else frozenset(),
-    )
+    return scope_for_user(user).narrowed_to(frozenset({district_id}), f"job for district {district_id}")
 
 
 def district_page_scope(scope: Scope, district_id: int) -> Scope:
@@ -162,14 +163,7 @@ def district_page_scope(scope: Scope, district_id: int) -> Scope:
     with several districts it is one `= ANY(:ids)` per table, which PostgreSQL counts as a further filter
     next to the page's own `district_id = :id`, expects one row, and joins by nested loops (an action page of
     a lead with four districts took minutes)."""
-    only = frozenset({district_id})
-    return Scope(
-        user_id=scope.user_id,
-        readable=only if scope.can_read(district_id) else frozenset(),
-        writable=only if scope.can_write(district_id) else frozenset(),
-        label=f"{scope.label}, on district {district_id}".lstrip(", "),
-        supported=only if scope.supports(district_id) else frozenset(),
-    )
+    return scope.narrowed_to(frozenset({district_id}), f"{scope.label}, on district {district_id}".lstrip(", "))
 
 
 def reading_scope_for_job(user_id: int) -> Scope:

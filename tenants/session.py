@@ -101,14 +101,14 @@ def _scoped(statement, allowed: tuple, on_postgresql: bool):
         # district_id instead of counting each table's test as a further filter (an ANY on every table of a
         # join multiplies their selectivities: the planner expects one row and picks a nested loop).
         (district_id,) = allowed
-        criteria = lambda cls: cls.district_id == district_id  # noqa: E731
+        criteria = lambda cls: cls.district_id == district_id
     elif on_postgresql:
         # One array parameter, not one per district: the statement's text (so its compiled and prepared
         # forms) stays the same for any number of districts, and 520 ids cost one value to send and parse.
         ids = list(allowed)
-        criteria = lambda cls: cls.district_id == any_(ids)  # noqa: E731
+        criteria = lambda cls: cls.district_id == any_(ids)
     else:
-        criteria = lambda cls: cls.district_id.in_(allowed)  # noqa: E731
+        criteria = lambda cls: cls.district_id.in_(allowed)
     return statement.options(with_loader_criteria(Tenanted, criteria, include_aliases=True))
 
 

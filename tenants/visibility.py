@@ -13,18 +13,16 @@ test `visible` and global `may_see_field`), lists and their CSV/XLSX exports, th
 recording, `visible_changes` when showing), mail and status reports (which carry no
 withheld field: what they freeze or send is read outside the page that checks).
 
-The next rules land as one entry each, e.g. (issue 16, issue 17)::
+The next rules land as one entry each, e.g. (issue 17)::
 
-    Rule("Visit", {"internal_notes"}, DISTRICT_STAFF, when=lambda visit: visit.authored_by_district)
     Rule("EvaluationCycle", EVERY_FIELD, EVALUATION_CIRCLE)
-
-with `SUPPORT_TEAM`'s rule gaining `when=lambda visit: not visit.authored_by_district`.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import Schema, post_dump
 
+from tenants.roles import Team
 from tenants.scope import Scope, current_scope
 
 EVERY_FIELD = "*"
@@ -53,6 +51,14 @@ SUPPORT_TEAM = Audience(
     may_see_some=lambda scope, district_id: scope.supports(district_id),
 )
 
+# A district's own staff: its district leaders and school supervisors (not its viewers: principals, the monitor).
+DISTRICT_STAFF = Audience(
+    name="the district's own staff (its district leaders and school supervisors)",
+    badge="district staff only",
+    sees=lambda scope, record: scope.staffs(record.district_id),
+    may_see_some=lambda scope, district_id: scope.staffs(district_id),
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -68,8 +74,10 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    # A visit's internal notes stay with the team that wrote them: today always the support team.
-    Rule("Visit", frozenset({"internal_notes"}), SUPPORT_TEAM),
+    # A visit's internal notes stay with the team that wrote them (issue 16): a consultant's with the support
+    # team, a district supervisor's with the district's staff; neither team reads the other's.
+    Rule("Visit", frozenset({"internal_notes"}), SUPPORT_TEAM, when=lambda visit: visit.team == Team.SUPPORT),
+    Rule("Visit", frozenset({"internal_notes"}), DISTRICT_STAFF, when=lambda visit: visit.team == Team.DISTRICT),
 )
 
 
@@ -108,14 +116,24 @@ def visible_value(record, name: str, scope: Scope | None = None):
     return getattr(record, name) if may_see(record, name, scope) else None
 
 
-def badge(model, name: str) -> str:
-    """The tag shown beside a withheld field ("support team only"), or "" for a field everyone sees."""
-    return " · ".join(dict.fromkeys(rule.audience.badge for rule in rules_for(model, name)))
+def _rules_shown(model_or_record, name: str) -> list[Rule]:
+    """The rules covering a field: of a record, those that apply to it; of a model, all of them."""
+    rules = rules_for(model_or_record, name)
+    if isinstance(model_or_record, (str, type)):
+        return rules
+    return [rule for rule in rules if rule.when(model_or_record)]
 
 
-def audience_name(model, name: str) -> str:
+def badge(model_or_record, name: str) -> str:
+    """The tag shown beside a withheld field ("support team only"), or "" for a field everyone sees.
+
+    Of a record (a visit), the tag of the rule that applies to it; of a model, every rule's."""
+    return " · ".join(dict.fromkeys(rule.audience.badge for rule in _rules_shown(model_or_record, name)))
+
+
+def audience_name(model_or_record, name: str) -> str:
     """Who may see a field, in words ("the district's support team (...)"), or "" for everyone."""
-    return "; ".join(dict.fromkeys(rule.audience.name for rule in rules_for(model, name)))
+    return "; ".join(dict.fromkeys(rule.audience.name for rule in _rules_shown(model_or_record, name)))
 
 
 def recorded_value(model, name: str, value):

@@ -23,7 +23,7 @@ PASSWORD_HASH = hash_password(PASSWORD, cost=TestingConfig.PASSWORD_HASH_COST)
 class Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_factory = lambda: db.session
         sqlalchemy_session_persistence = "flush"
 
 
@@ -145,6 +145,7 @@ class World:
     director: User
     lead: User
     leader: User
+    supervisor: User
     viewer: User
     foreign_leader: User
     foreign_lead: User
@@ -185,6 +186,7 @@ class World:
             "regional_director": self.director,
             "assistance_lead": self.lead,
             "district_leader": self.leader,
+            "school_supervisor": self.supervisor,
             "district_viewer": self.viewer,
         }
 
@@ -217,6 +219,7 @@ def make_world() -> World:
         director=person(Role.REGIONAL_DIRECTOR, region=home_region, name="Dee Director"),
         lead=lead,
         leader=person(Role.DISTRICT_LEADER, district=home, name="Lia Leader"),
+        supervisor=person(Role.SCHOOL_SUPERVISOR, district=home, name="Sol Supervisor"),
         viewer=person(Role.DISTRICT_VIEWER, district=home, name="Val Viewer"),
         foreign_leader=person(Role.DISTRICT_LEADER, district=foreign, name="Fay Foreign"),
         foreign_lead=foreign_lead,

@@ -6,10 +6,15 @@ and a foreign district, and fails for any route of the app that has no row.
 """
 from dataclasses import dataclass, field
 
-ROLES = ("platform_admin", "regional_director", "assistance_lead", "district_leader", "district_viewer")
+ROLES = ("platform_admin", "regional_director", "assistance_lead", "district_leader", "school_supervisor",
+         "district_viewer")
 READERS = frozenset(ROLES)
+# Those who change the district's records (a school supervisor writes field work only).
 WRITERS = frozenset({"platform_admin", "regional_director", "assistance_lead", "district_leader"})
 SUPPORT_TEAM = frozenset({"platform_admin", "regional_director", "assistance_lead"})
+DISTRICT_STAFF = frozenset({"district_leader", "school_supervisor"})
+# Those who log visits and observations in the district: either team.
+FIELD_TEAM = SUPPORT_TEAM | DISTRICT_STAFF
 ASSIGNERS = frozenset({"platform_admin", "regional_director"})
 
 

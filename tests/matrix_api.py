@@ -1,5 +1,5 @@
 """Rows for the JSON API under /api/v1: the same roles as the pages, 404 across districts."""
-from tests.matrix import SUPPORT_TEAM, TenantRoute
+from tests.matrix import FIELD_TEAM, SUPPORT_TEAM, TenantRoute
 
 NEW_VISIT = {"district_id": "{district}", "school_id": "{school}", "visited_on": "2026-10-20", "minutes": 60,
              "kind": "informal", "purpose": "Data meeting"}
@@ -7,7 +7,7 @@ NEW_OBSERVATION = {"visit_id": "{visit}", "rubric_id": "{rubric}", "grade": "4",
 
 ROUTES = [
     TenantRoute("visits.Visits", "GET", "/api/v1/visits?district_id={district}"),
-    TenantRoute("visits.Visits", "POST", "/api/v1/visits", SUPPORT_TEAM, json=NEW_VISIT, ok=201, fresh_body=True),
+    TenantRoute("visits.Visits", "POST", "/api/v1/visits", FIELD_TEAM, json=NEW_VISIT, ok=201, fresh_body=True),
     TenantRoute("visits.VisitById", "GET", "/api/v1/visits/{visit}"),
     TenantRoute("visits.VisitById", "PATCH", "/api/v1/visits/{visit}", SUPPORT_TEAM, json={"minutes": 75}, ok=200),
     TenantRoute("observations.Observations", "GET", "/api/v1/observations?district_id={district}"),

@@ -1,5 +1,5 @@
 """Rows for visits, observations, assignments and leads (pages)."""
-from tests.matrix import ASSIGNERS, SUPPORT_TEAM, TenantRoute
+from tests.matrix import ASSIGNERS, FIELD_TEAM, SUPPORT_TEAM, TenantRoute
 
 VISIT_FORM = {"client_uuid": "0b7c1f1e-8f0e-4d8a-9d43-6f1f0a0c2b11", "school_id": "{school}", "visited_on": "2026-10-20",
               "minutes": "60", "kind": "informal", "purpose": "Data meeting"}
@@ -8,8 +8,8 @@ ASSIGNMENT_FORM = {"support_type_id": "{support_type}", "lead_id": "{lead}", "sc
                    "starts_on": "2026-09-01", "planned_hours": "30", "status": "active"}
 
 ROUTES = [
-    TenantRoute("fieldwork.new_visit", "GET", "/districts/{slug}/visits/new", SUPPORT_TEAM),
-    TenantRoute("fieldwork.new_visit", "POST", "/districts/{slug}/visits/new", SUPPORT_TEAM, data=VISIT_FORM),
+    TenantRoute("fieldwork.new_visit", "GET", "/districts/{slug}/visits/new", FIELD_TEAM),
+    TenantRoute("fieldwork.new_visit", "POST", "/districts/{slug}/visits/new", FIELD_TEAM, data=VISIT_FORM),
     TenantRoute("fieldwork.visit", "GET", "/districts/{slug}/visits/{visit}"),
     TenantRoute("fieldwork.edit_visit", "GET", "/districts/{slug}/visits/{visit}/edit", SUPPORT_TEAM),
     TenantRoute("fieldwork.edit_visit", "POST", "/districts/{slug}/visits/{visit}/edit", SUPPORT_TEAM, data=VISIT_FORM),

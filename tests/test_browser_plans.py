@@ -1,8 +1,10 @@
 """In Chromium on a 390 px phone: a district leader works the plan and downloads a status report; axe on every page."""
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from app.clock import state_today
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +26,8 @@ def test_leader_adds_an_action_with_a_provider_updates_it_marks_a_risk_and_downl
     page.get_by_label("Strategy").select_option(label="Early literacy › High-quality instructional materials in K-3")
     page.get_by_label("Action", exact=True).fill("Tutoring for grade 3 English learners")
     page.get_by_label("Owner").select_option(label="Lia Leader")
-    page.get_by_label("Start", exact=True).fill(date.today().isoformat())
-    page.get_by_label("Due", exact=True).fill((date.today() + timedelta(days=60)).isoformat())
+    page.get_by_label("Start", exact=True).fill(state_today().isoformat())
+    page.get_by_label("Due", exact=True).fill((state_today() + timedelta(days=60)).isoformat())
     page.get_by_label("Budget allocated").fill("1,000")
     page.get_by_label("Spent").fill("1500.00")
     page.get_by_label("Provider").select_option(label="Homeville Literacy Partners")

@@ -7,6 +7,7 @@ from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from app.audit.models import AuditEvent
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, Visit, VisitSupport
 from app.fieldwork.schemas import VisitSchema
@@ -95,7 +96,7 @@ def test_a_look_for_of_another_rubric_is_refused(world):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("visited_on", (date.today() + timedelta(days=30)).isoformat(), "A visit cannot be dated in the future."),
+    ("visited_on", (state_today() + timedelta(days=30)).isoformat(), "A visit cannot be dated in the future."),
     ("minutes", 2000, "Between 1 and 1440 minutes (a day)."),
     ("kind", "telepathic", "Choose one from the list."),
     ("follow_up_on", "2026-10-01", "The follow-up comes on or after the visit."),
@@ -174,8 +175,8 @@ def test_caseload_page_query_count_does_not_grow_with_rows(client, auth, world):
             school = SchoolFactory(district=world.home)
             extra = factories.assignment(world.home, world.lead, school)
             factories.observation(factories.visit(world.home, world.lead, school, supports=[extra],
-                                                  visited_on=date.today() - timedelta(days=45),
-                                                  follow_up_on=date.today() - timedelta(days=1)))
+                                                  visited_on=state_today() - timedelta(days=45),
+                                                  follow_up_on=state_today() - timedelta(days=1)))
         db.session.expire_all()
 
     auth.sign_in(world.lead)
@@ -330,9 +331,19 @@ def test_district_people_read_visits_without_internal_notes(client, auth, world,
     assert "Edit visit" not in page and "Add a classroom observation" not in page
 
 
-def test_district_leader_cannot_log_visits(client, auth, world):
-    auth.sign_in(world.leader)
+def test_district_viewer_cannot_log_visits(client, auth, world):
+    auth.sign_in(world.viewer)
     assert client.post("/districts/homeville/visits/new", data=visit_form(world)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["leader", "supervisor"])
+def test_district_staff_log_the_district_s_own_visits(client, auth, world, who):
+    auth.sign_in(getattr(world, who))
+    assert client.post("/districts/homeville/visits/new", data=visit_form(world)).status_code == 302
+    visit = db.session.scalars(select(Visit).order_by(Visit.id.desc())).first()
+    assert (visit.lead_id, visit.team) == (getattr(world, who).id, "district")
+    # The support team's visit is theirs to read, not to change.
+    assert client.post(f"/districts/homeville/visits/{world.home_visit.id}/edit", data=visit_form(world)).status_code == 403
 
 
 def test_director_assigns_a_lead_who_then_reaches_the_district(client, auth, world):

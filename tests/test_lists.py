@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import event
 
+from app.clock import state_today
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.listing import ASSIGNMENT_COLUMNS, FOLLOW_UP_COLUMNS, OBSERVATION_COLUMNS, PER_PAGE, VISIT_COLUMNS
@@ -190,7 +191,7 @@ def test_visit_export_has_every_matching_row_with_the_page_s_filters(client, aut
 
 def test_an_export_is_a_named_download(client, auth, world):
     auth.sign_in(world.viewer)
-    today = date.today().isoformat()
+    today = state_today().isoformat()
     for name in LISTS:
         for file_format in ("csv", "xlsx"):
             response = client.get(f"/districts/homeville/{name}?format={file_format}")
@@ -359,7 +360,7 @@ def test_assignment_filters_narrow_the_rows(client, auth, world, second_lead, qu
 
 
 def test_follow_ups_not_done_are_listed_overdue_first(client, auth, world, second_lead):
-    today = date.today()
+    today = state_today()
     factories.visit(world.home, world.lead, purpose="Due next week", follow_up_on=today + timedelta(days=7))
     factories.visit(world.home, second_lead, purpose="Long overdue", follow_up_on=today - timedelta(days=30))
     factories.visit(world.home, world.lead, purpose="Overdue", follow_up_on=today - timedelta(days=2))

@@ -1,10 +1,10 @@
 """Offline field capture on the server's side: the form's kit, the session check, the manifest, the worker."""
 import json
 import uuid
-from datetime import date
 
 from sqlalchemy import func, select
 
+from app.clock import state_today
 from app.extensions import db
 from app.fieldwork.models import Visit
 from tests.factories import default_rubric
@@ -50,7 +50,7 @@ def test_the_session_check_gives_a_token_the_api_accepts(app, client, auth, worl
     session = client.get("/field/session")
     assert session.json["user_id"] == world.lead.id and session.headers["Cache-Control"] == "no-store"
     body = {"district_id": world.home.id, "client_uuid": str(uuid.uuid4()), "school_id": world.home_school.id,
-            "visited_on": date.today().isoformat(), "minutes": 30, "kind": "informal", "purpose": "Offline test",
+            "visited_on": state_today().isoformat(), "minutes": 30, "kind": "informal", "purpose": "Offline test",
             "observations": []}
     assert client.post("/api/v1/visits", json=body).status_code == 400
     headers = {"X-CSRFToken": session.json["csrf_token"]}

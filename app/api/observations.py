@@ -8,7 +8,7 @@ from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.fieldwork.schemas import ObservationSchema
 from app.fieldwork.services import record_observation, update_observation
-from tenants.lookup import get_or_404, require_support_team
+from tenants.lookup import get_or_404, require_team
 
 bp = ApiBlueprint("observations", __name__, description="Classroom observations, rated against a rubric.")
 
@@ -28,7 +28,7 @@ class Observations(MethodView):
     def post(self, data):
         """Record a rated observation inside a visit."""
         visit = get_or_404(Visit, id=data.pop("visit_id"))
-        require_support_team(visit.district_id)
+        require_team(visit.district_id, visit.team)
         observation = record_observation(visit, data)
         db.session.commit()
         return observation
@@ -46,7 +46,7 @@ class ObservationById(MethodView):
     def patch(self, changes, observation_id):
         """Change an observation's grade, subject, minutes or feedback."""
         observation = get_or_404(Observation, id=observation_id)
-        require_support_team(observation.district_id)
+        require_team(observation.district_id, observation.visit.team)
         observation = update_observation(observation, changes)
         db.session.commit()
         return observation

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import record_visit, update_visit
 from tenants.database import commit_keeping_loaded
-from tenants.lookup import get_or_404, require_support_team
+from tenants.lookup import get_or_404, require_field_team, require_team
 from tenants.models import District
 
 bp = ApiBlueprint("visits", __name__, description="School visits, with their classroom observations.")
@@ -32,7 +32,7 @@ class Visits(MethodView):
     def post(self, data):
         """Record a visit, with its supports and observations, once per client_uuid."""
         district = get_or_404(District, id=data.pop("district_id"))
-        require_support_team(district.id)
+        require_field_team(district.id)
         visit, new = record_visit(district, current_user, data)
         # The answer is the visit as just written or found: the commit need not expire it to read it all back.
         commit_keeping_loaded()
@@ -51,7 +51,7 @@ class VisitById(MethodView):
     def patch(self, changes, visit_id):
         """Change a visit's details; fields not sent stay as they are."""
         visit = get_or_404(Visit, id=visit_id)
-        require_support_team(visit.district_id)
+        require_team(visit.district_id, visit.team)
         visit = update_visit(visit, changes)
         db.session.commit()
         return visit

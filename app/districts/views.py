@@ -8,7 +8,7 @@ from app.districts.services import SchoolCodeTaken, save_school, school_added, s
 from app.extensions import db
 from app.forms import InvalidInput, load_form
 from tenants.access import can_assign_supports
-from tenants.lookup import can_write, get_or_404, on_support_team, require_write
+from tenants.lookup import can_write, get_or_404, logs_visits, require_write
 from tenants.models import AccountabilityStatus, District
 
 # Every page here is one district's: the blueprint loads it into g.district (404 outside the user's scope).
@@ -20,7 +20,7 @@ def show():
     district = g.district
     return render_template(
         "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id),
-        support_team=on_support_team(district.id), assigner=can_assign_supports(current_user, district),
+        logs_visits=logs_visits(district.id), assigner=can_assign_supports(current_user, district),
     )
 
 

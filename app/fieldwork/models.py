@@ -2,7 +2,8 @@
 
 Platform-wide catalogs: `SupportType`, `Rubric` with its `LookFor` items.
 Tenant data, keyed by (district_id, id): `SupportAssignment`, `Visit`,
-`VisitSupport` (the supports a visit served), `Observation` and `Rating`.
+`VisitSupport` (the supports a visit served), `VisitObserver` (the people who
+observed beside its author), `Observation` and `Rating`.
 References between tenant rows go through district_id, so they never cross districts;
 they are read-only relationships, and services set the ids.
 """
@@ -17,6 +18,7 @@ from app.districts.models import School
 from app.extensions import db
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
 from tenants.models import enum_check
+from tenants.roles import Team
 
 
 class AssignmentStatus(StrEnum):
@@ -136,7 +138,10 @@ class SupportAssignment(TenantScoped, db.Model):
 
 
 class Visit(TenantScoped, db.Model):
-    """A lead's visit to a school or the district office."""
+    """A visit to a school or the district office, by the district's support team or its own staff.
+
+    `lead_id` is who conducted it (its author, an assistance lead or a district's supervisor); `team` whose
+    work it is, fixed when it is logged: the team that changes it and reads its internal notes."""
 
     __tablename__ = "visits"
     __table_args__ = tenant_table_args(
@@ -144,11 +149,15 @@ class Visit(TenantScoped, db.Model):
         # A retried or offline-queued submission carries the same client UUID and lands once.
         UniqueConstraint("district_id", "client_uuid"),
         enum_check("kind", "kind", VisitKind),
+        enum_check("team", "team", Team),
     )
 
     client_uuid: Mapped[str] = mapped_column(String(36))
     school_id: Mapped[int | None] = mapped_column(Id)
     lead_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id"), index=True)
+    team: Mapped[Team] = mapped_column(String(20), default=Team.SUPPORT, server_default=Team.SUPPORT.value)
+    # The principal coached, when coaching the principal is what the visit was for.
+    principal_id: Mapped[int | None] = mapped_column(Id, ForeignKey("users.id"))
     visited_on: Mapped[date] = mapped_column(index=True)
     minutes: Mapped[int]
     kind: Mapped[VisitKind] = mapped_column(String(20))
@@ -164,7 +173,10 @@ class Visit(TenantScoped, db.Model):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
     school: Mapped[School | None] = relationship(viewonly=True, lazy="joined")
-    lead: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    lead: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[lead_id])
+    principal: Mapped[User | None] = relationship(foreign_keys=[principal_id])
+    # As rows, not `secondary=` to users: the tenant filter reaches a table only through a tenant entity.
+    observers: Mapped[list["VisitObserver"]] = relationship(viewonly=True, lazy="selectin", order_by="VisitObserver.id")
     supports: Mapped[list[SupportAssignment]] = relationship(
         secondary="visit_supports", viewonly=True, lazy="selectin", order_by="SupportAssignment.id"
     )
@@ -175,6 +187,31 @@ class Visit(TenantScoped, db.Model):
     @property
     def place(self) -> str:
         return self.school.name if self.school else "District office"
+
+    @property
+    def by_district(self) -> bool:
+        return self.team == Team.DISTRICT
+
+    @property
+    def co_observers(self) -> list[User]:
+        """The people who observed beside its author, by name."""
+        return sorted((observer.person for observer in self.observers), key=lambda person: person.name)
+
+
+class VisitObserver(TenantScoped, db.Model):
+    """A person of the platform who observed beside a visit's author (a joint visit): the visit is on their lists
+    too, and counts once wherever visits are counted."""
+
+    __tablename__ = "visit_observers"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("visit_id", "visits", ondelete="CASCADE"),
+        UniqueConstraint("district_id", "visit_id", "user_id"),
+    )
+
+    visit_id: Mapped[int] = mapped_column(Id)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("users.id"))
+
+    person: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
 class VisitSupport(TenantScoped, db.Model):

@@ -34,6 +34,7 @@ from app.fieldwork.schemas import follow_up_problem
 from app.forms import InvalidInput
 from tenants.models import District
 from tenants.roles import Role
+from tenants.scope import current_scope
 
 VISIT_FIELDS = ("school_id", "visited_on", "minutes", "kind", "purpose", "participants", "shared_notes",
                 "internal_notes", "next_steps", "follow_up_on", "follow_up_done")
@@ -51,7 +52,8 @@ def visit_by_uuid(district: District, client_uuid) -> Visit | None:
 
 
 def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, bool]:
-    """Store a visit with its supports and observations, once per client UUID.
+    """Store a visit with its supports and observations, once per client UUID, as the work of the team the
+    current person logs visits for in the district (`Scope.team_in`: the support team's or the district's).
 
     Returns the visit and whether it is new: a resubmission answers with the stored visit.
     The insert runs in a savepoint, so that losing a race on the UUID undoes only it and
@@ -70,7 +72,8 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
         raise InvalidInput(errors)
     try:
         with db.session.begin_nested():
-            visit = Visit(district_id=district.id, lead_id=lead.id, client_uuid=str(data["client_uuid"]))
+            visit = Visit(district_id=district.id, lead_id=lead.id, client_uuid=str(data["client_uuid"]),
+                          team=current_scope().team_in(district.id))
             _apply(visit, data, VISIT_FIELDS)
             db.session.add(visit)
             db.session.flush()

@@ -31,7 +31,7 @@ from app.fieldwork.services import delete_observation as delete_observation_and_
 from app.fieldwork.visit_form import DEFAULT_KIND, DEFAULT_PLACE, field_limits, required_fields, visit_choices
 from app.forms import InvalidInput, load, load_form
 from app.lists import enum_choices
-from tenants.lookup import get_or_404, on_support_team, require_assigner, require_support_team
+from tenants.lookup import get_or_404, on_team, require_assigner, require_field_team, require_team
 from tenants.models import District
 from tenants.roles import Role
 
@@ -44,7 +44,7 @@ bp = district_blueprint("fieldwork", __name__)
 @bp.route("/visits/new", methods=["GET", "POST"])
 def new_visit():
     district = g.district
-    require_support_team(district.id)
+    require_field_team(district.id)
     values = {"client_uuid": str(uuid.uuid4()), "visited_on": state_today().isoformat(), "kind": DEFAULT_KIND,
               "school_id": request.args.get("school", DEFAULT_PLACE)}
     errors = {}
@@ -66,7 +66,7 @@ def new_visit():
 def edit_visit(visit_id: int):
     district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
-    require_support_team(district.id)
+    require_team(district.id, visit.team)
     values = _visit_values(visit)
     errors = {}
     if request.method == "POST":
@@ -103,14 +103,14 @@ def visit(visit_id: int):
     district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
     return render_template("fieldwork/visit.html", district=district, visit=visit,
-                           support_team=on_support_team(district.id))
+                           on_its_team=on_team(district.id, visit.team))
 
 
 @bp.post("/visits/<int:visit_id>/follow-up-done")
 def follow_up_done(visit_id: int):
     district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
-    require_support_team(district.id)
+    require_team(district.id, visit.team)
     mark_follow_up_done(visit)
     db.session.commit()
     flash("Follow-up marked done.", "success")
@@ -124,7 +124,7 @@ def follow_up_done(visit_id: int):
 def new_observation(visit_id: int):
     district = g.district
     visit = get_or_404(Visit, district_id=district.id, id=visit_id)
-    require_support_team(district.id)
+    require_team(district.id, visit.team)
     rubrics = rubrics_in_use()
     # The version the form was opened with, even if a new version replaced it since: its ratings stay its own.
     rubric = _chosen_rubric(rubrics)
@@ -191,14 +191,15 @@ def observation(observation_id: int):
 
 def _observation_page(district: District, observation: Observation, errors: dict | None = None):
     return render_template("fieldwork/observation.html", district=district, observation=observation,
-                           support_team=on_support_team(district.id), errors=errors or {}), 422 if errors else 200
+                           on_its_team=on_team(district.id, observation.visit.team), errors=errors or {}), \
+        422 if errors else 200
 
 
 @bp.route("/observations/<int:observation_id>/edit", methods=["GET", "POST"])
 def edit_observation(observation_id: int):
     district = g.district
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
-    require_support_team(district.id)
+    require_team(district.id, observation.visit.team)
     # Always on the observation's own version, even one replaced since it was rated.
     rubric = observation.rubric
     values, errors = _observation_values(observation), {}
@@ -236,7 +237,7 @@ def _observation_values(observation: Observation) -> dict:
 def delete_observation(observation_id: int):
     district = g.district
     observation = get_or_404(Observation, district_id=district.id, id=observation_id)
-    require_support_team(district.id)
+    require_team(district.id, observation.visit.team)
     if "confirm" not in request.form:
         return _observation_page(district, observation, {"confirm": ["Tick the box to confirm the deletion."]})
     visit_id = observation.visit_id

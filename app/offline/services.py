@@ -7,7 +7,7 @@ from app.extensions import db
 from app.fieldwork.models import Rubric
 from app.fieldwork.services import lead_district_ids, rubrics_in_use
 from app.fieldwork.visit_form import VisitChoices, visit_choices
-from tenants.lookup import on_support_team
+from tenants.lookup import logs_visits
 from tenants.models import District
 
 
@@ -28,7 +28,7 @@ def field_district_ids(user) -> list[int]:
     Directors and admins reach many districts; a cached page of all of them would be heavy,
     and they log visits with the online form.
     """
-    return [district_id for district_id in lead_district_ids(user) if on_support_team(district_id)]
+    return [district_id for district_id in lead_district_ids(user) if logs_visits(district_id)]
 
 
 def field_kit(user) -> FieldKit:

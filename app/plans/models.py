@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.clock import state_now, stored_now
+from app.districts.models import School
 from app.extensions import db
 from app.plans.figures import is_percentage_metric
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
@@ -171,9 +172,25 @@ class Action(TenantScoped, db.Model):
     updates: Mapped[list["ProgressUpdate"]] = relationship(
         viewonly=True, lazy="selectin", order_by="(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())"
     )
+    # The schools the action names (it is done in or for them), by name; none for a district-wide action.
+    schools: Mapped[list[School]] = relationship(secondary="plan_action_schools", viewonly=True, order_by="School.name")
 
     def __str__(self) -> str:
         return self.title
+
+
+class ActionSchool(TenantScoped, db.Model):
+    """A school an action names: the school's page lists the actions done in or for it."""
+
+    __tablename__ = "plan_action_schools"
+    __table_args__ = tenant_table_args(
+        tenant_foreign_key("action_id", "plan_actions", ondelete="CASCADE"),
+        tenant_foreign_key("school_id", "schools"),
+        UniqueConstraint("district_id", "action_id", "school_id"),
+    )
+
+    action_id: Mapped[int] = mapped_column(Id)
+    school_id: Mapped[int] = mapped_column(Id)
 
 
 class Milestone(TenantScoped, db.Model):
