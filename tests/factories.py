@@ -230,7 +230,12 @@ def make_world() -> World:
         home_observation=observation(home_visit),
         foreign_observation=observation(foreign_visit),
     )
-    from tests.factories_plans import add_plans  # imports this module
+    # Each feature adds its own rows (these modules import this one).
+    from tests.factories_field_teams import add_district_field_work
+    from tests.factories_plans import add_plans
+    from tests.factories_school_people import add_school_people
 
     add_plans(world)
+    add_school_people(world)
+    add_district_field_work(world)
     return world

@@ -48,7 +48,16 @@ class TenantRoute:
 
 
 def all_routes() -> list[TenantRoute]:
-    from tests import matrix_api, matrix_districts, matrix_fieldwork, matrix_lists, matrix_onboarding, matrix_plans
+    from tests import (
+        matrix_api,
+        matrix_districts,
+        matrix_fieldwork,
+        matrix_lists,
+        matrix_onboarding,
+        matrix_people,
+        matrix_plans,
+        matrix_school,
+    )
 
     return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES,
-            *matrix_onboarding.ROUTES, *matrix_plans.ROUTES]
+            *matrix_onboarding.ROUTES, *matrix_plans.ROUTES, *matrix_people.ROUTES, *matrix_school.ROUTES]

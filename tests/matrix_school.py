@@ -1,0 +1,4 @@
+"""Rows for school pages."""
+from tests.matrix import TenantRoute  # noqa: F401
+
+ROUTES: list = []
