@@ -61,6 +61,12 @@ class FollowUpFilters(DateRange):
     team = a_team()
 
 
+class ClusterFilter(QueryFilters):
+    """The district dashboard's one filter: a cluster of its schools."""
+
+    cluster = an_id()
+
+
 class TrendFilters(QueryFilters):
     school = an_id()
     cluster = an_id()

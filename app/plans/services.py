@@ -21,6 +21,7 @@ from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
 from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.listing import visit_list
 from app.fieldwork.models import Observation, Visit
 from app.forms import InvalidInput
 from app.plans.figures import figure_problem
@@ -187,11 +188,10 @@ def evidence_of(action: Action) -> list[ActionEvidence]:
     ))
 
 
-def recent_visits(district: District, limit: int = 10) -> list[Visit]:
-    return list(db.session.scalars(
-        select(Visit).where(Visit.district_id == district.id).order_by(Visit.visited_on.desc(), Visit.id.desc())
-        .limit(limit)
-    ))
+def recent_visits(district: District, limit: int = 10, cluster_id: int | None = None) -> list[Visit]:
+    """The district's latest visits (to the schools of one of its clusters, if given), newest first."""
+    filters = {"district_id": district.id, "cluster_id": cluster_id}
+    return list(db.session.scalars(visit_list(filters).limit(limit)))
 
 
 # --- writing ------------------------------------------------------------------------------------
