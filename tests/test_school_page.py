@@ -109,14 +109,6 @@ def test_inactive_supports_and_done_follow_ups_are_not_in_progress(client, auth,
     assert "Already done" not in section(page, "follow-ups-heading") and "Already done" in page
 
 
-def test_the_page_prints_without_navigation_or_buttons(client, auth, world):
-    auth.sign_in(world.leader)
-    page = client.get(school_url(world)).text
-    assert 'class="no-print"' in page
-    css = client.get("/static/app.css").text
-    assert ".button { display: none; }" in css.replace("\n", " ") or ".button" in css.split("@media print")[1]
-
-
 def grow(world, times: int) -> None:
     """`times` more of everything the school page lists, at the home school."""
     school, today = world.home_school, state_today()
