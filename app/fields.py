@@ -202,6 +202,21 @@ class BoundedList(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class IdChoices(BoundedList):
+    """The ids ticked in a group of checkboxes (schools, supports): one message for the group, not one per box."""
+
+    def __init__(self, what: str, **kwargs):
+        super().__init__(Id(), what, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as error:
+            if isinstance(error.messages, dict):  # an item's message, keyed by its index
+                raise ValidationError(f"Choose {self.what} from the list.") from None
+            raise
+
+
 def _as_list(validators) -> list:
     if validators is None:
         return []

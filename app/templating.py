@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from app.text import day, dollars, plural
 from tenants.access import is_platform_admin, name_districts_of_grants
-from tenants.roles import Role
+from tenants.roles import Role, Team
 from tenants.visibility import init_templates as init_visibility_templates
 
 
@@ -18,6 +18,8 @@ def init_templating(app) -> None:
     app.add_template_filter(day)
     app.add_template_filter(dollars)
     app.add_template_filter(plural)
+    # "Support team" or "District staff": whose field work a visit is.
+    app.add_template_filter(lambda team: Team(team).label, "team_label")
 
     @app.context_processor
     def layout_context():

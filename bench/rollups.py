@@ -43,7 +43,8 @@ RAW = {
     "coverage-districts": f"""
         WITH last AS (
             SELECT district_id, school_id, max(visited_on) AS last_visit FROM visits
-            WHERE district_id = ANY(%(ids)s) AND school_id IS NOT NULL AND visited_on <= %(end)s
+            WHERE district_id = ANY(%(ids)s) AND team = 'support_team' AND school_id IS NOT NULL
+              AND visited_on <= %(end)s
             GROUP BY district_id, school_id),
         needing AS (
             SELECT s.district_id, count(*) AS needing,
@@ -57,7 +58,8 @@ RAW = {
         activity AS (
             SELECT district_id, max(visited_on) AS last_visit,
                    count(*) FILTER (WHERE follow_up_on < %(end)s AND NOT follow_up_done) AS overdue
-            FROM visits WHERE district_id = ANY(%(ids)s) AND visited_on <= %(end)s GROUP BY district_id)
+            FROM visits WHERE district_id = ANY(%(ids)s) AND team = 'support_team' AND visited_on <= %(end)s
+            GROUP BY district_id)
         SELECT d.slug, n.needing, n.v30, n.v60, n.v90, 100.0 * n.v90 / n.needing AS share_90, n.never,
                a.last_visit, coalesce(a.overdue, 0), sum(n.needing) OVER (), sum(n.never) OVER ()
         FROM districts d JOIN regions r ON r.id = d.region_id JOIN needing n ON n.district_id = d.id
@@ -68,11 +70,26 @@ RAW = {
         SELECT d.slug, s.id, last.last_visit, %(end)s - last.last_visit AS days_since, count(*) OVER ()
         FROM schools s JOIN districts d ON d.id = s.district_id
         LEFT JOIN (SELECT district_id, school_id, max(visited_on) AS last_visit FROM visits
-                   WHERE district_id = ANY(%(ids)s) AND school_id IS NOT NULL AND visited_on <= %(end)s
+                   WHERE district_id = ANY(%(ids)s) AND team = 'support_team' AND school_id IS NOT NULL
+                     AND visited_on <= %(end)s
                    GROUP BY district_id, school_id) last
                ON last.district_id = s.district_id AND last.school_id = s.id
         WHERE s.district_id = ANY(%(ids)s) AND s.accountability_category IN {NEEDING}
         ORDER BY coalesce(%(end)s - last.last_visit, 1000000) DESC, s.id LIMIT 50""",
+    "coverage-staff": f"""
+        SELECT d.slug, s.id, coalesce(v.staff, 0) AS staff, v.last_staff, coalesce(v.support, 0) AS support,
+               count(*) OVER ()
+        FROM schools s JOIN districts d ON d.id = s.district_id
+        LEFT JOIN (SELECT district_id, school_id,
+                          count(*) FILTER (WHERE team = 'district' AND visited_on >= %(start)s) AS staff,
+                          max(visited_on) FILTER (WHERE team = 'district') AS last_staff,
+                          count(*) FILTER (WHERE team <> 'district' AND visited_on >= %(start)s) AS support
+                   FROM visits
+                   WHERE district_id = ANY(%(ids)s) AND school_id IS NOT NULL AND visited_on <= %(end)s
+                   GROUP BY district_id, school_id) v
+               ON v.district_id = s.district_id AND v.school_id = s.id
+        WHERE s.district_id = ANY(%(ids)s) AND s.accountability_category IN {NEEDING}
+        ORDER BY coalesce(v.staff, 0) + coalesce(v.support, 0), s.id LIMIT 50""",
     "capacity": """
         WITH grants AS (
             SELECT user_id AS lead_id, count(*) AS districts FROM role_grants
@@ -88,7 +105,8 @@ RAW = {
             GROUP BY lead_id),
         delivered AS (
             SELECT lead_id, sum(minutes) AS minutes, count(*) AS visits FROM visits
-            WHERE district_id = ANY(%(ids)s) AND visited_on BETWEEN %(start)s AND %(end)s GROUP BY lead_id)
+            WHERE district_id = ANY(%(ids)s) AND team = 'support_team' AND visited_on BETWEEN %(start)s AND %(end)s
+            GROUP BY lead_id)
         SELECT u.id, g.districts, coalesce(p.schools, 0), round(coalesce(p.hours, 0)::numeric, 1),
                round(coalesce(dl.minutes, 0) / 60.0, 1), coalesce(dl.visits, 0),
                round((100 * coalesce(p.hours, 0) / %(capacity)s)::numeric) AS load,
@@ -105,7 +123,8 @@ RAW = {
                        WHERE district_id = ANY(%(ids)s) AND accountability_category IN {NEEDING}
                        GROUP BY district_id) n ON n.district_id = d.id
             LEFT JOIN (SELECT district_id, sum(minutes) / 60.0 AS hours FROM visits
-                       WHERE district_id = ANY(%(ids)s) AND visited_on BETWEEN %(start)s AND %(end)s
+                       WHERE district_id = ANY(%(ids)s) AND team = 'support_team'
+                         AND visited_on BETWEEN %(start)s AND %(end)s
                        GROUP BY district_id) h ON h.district_id = d.id
             WHERE d.id = ANY(%(ids)s)),
         median AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY per_school) AS value FROM rates)
@@ -166,6 +185,8 @@ RAW = {
 SECTIONS = {
     "coverage-districts": (services.coverage_by_district, lambda r: (r.slug, r.needing, r.never_visited)),
     "coverage-schools": (services.coverage_by_school, lambda r: (r.slug, r.school_id, r.last_visit)),
+    "coverage-staff": (services.staff_coverage_by_school,
+                       lambda r: (r.slug, r.school_id, r.staff_visits, r.last_staff_visit, r.support_visits)),
     "capacity": (services.capacity_by_lead, lambda r: (r.lead_id, r.districts, float(r.planned_hours))),
     "deployment": (services.deployment_by_district, lambda r: (r.slug, r.needing, r.ratio)),
     "plans": (services.plan_progress_by_district,
@@ -174,6 +195,7 @@ SECTIONS = {
 RAW_KEYS = {
     "coverage-districts": lambda r: (r[0], r[1], r[6]),
     "coverage-schools": lambda r: (r[0], r[1], r[2]),
+    "coverage-staff": lambda r: (r[0], r[1], r[2], r[3], r[4]),
     "capacity": lambda r: (r[0], r[1], float(r[3])),
     "deployment": lambda r: (r[0], r[1], r[4]),
     "plans": lambda r: tuple(r),

@@ -1,4 +1,12 @@
-"""Rows for school pages."""
-from tests.matrix import TenantRoute  # noqa: F401
+"""Rows for school pages, and the lists, exports and dashboard as the school page links them: by school, by team.
 
-ROUTES: list = []
+Every role that reads a district reads them; another district's answers 404 (a cluster of the district is not in
+the shared test world: a list filtered by an id that is not a cluster of the district just finds no rows)."""
+from tests.matrix import TenantRoute
+
+ROUTES: list = [
+    TenantRoute("lists.visits", "GET", "/districts/{slug}/visits?school={school}&team=district"),
+    TenantRoute("lists.observations", "GET", "/districts/{slug}/observations?school={school}&team=support_team"),
+    TenantRoute("lists.follow_ups", "GET", "/districts/{slug}/follow-ups?school={school}"),
+    TenantRoute("lists.follow_ups", "GET", "/districts/{slug}/follow-ups?team=district&format=csv"),
+]

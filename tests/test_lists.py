@@ -266,10 +266,10 @@ def test_a_visit_export_has_the_page_s_columns_in_its_order_and_a_few_more(clien
     auth.sign_in(world.lead)
     assert exported(client, "/districts/homeville/visits", "csv")[0] == [
         "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Participants", "Supports", "Shared notes",
-        "Internal notes (support team only)", "Next steps", "Follow-up", "Follow-up done"]
+        "Internal notes (support team only)", "Next steps", "Follow-up", "Team", "Follow-up done"]
     assert header_cells(client.get("/districts/homeville/visits").text) == [
         "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Supports", "Shared notes",
-        "Internal notes support team only", "Next steps", "Follow-up"]
+        "Internal notes support team only", "Next steps", "Follow-up", "Team"]
 
 
 def test_an_excel_export_of_another_district_is_not_found(client, auth, world):

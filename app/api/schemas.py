@@ -3,10 +3,11 @@
 What each viewer may see of a visit (internal notes) is the visibility book's call
 (`tenants/visibility.py`): every visit schema follows it, record by record.
 """
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.fields import Day, Id
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
+from tenants.roles import Team
 from tenants.visibility import audience_name
 
 
@@ -61,7 +62,15 @@ class DistrictFilter(Schema):
     district_id = Id()
 
 
-class VisitFilters(DistrictFilter):
+class OfVisits(DistrictFilter):
+    """Filters on the visit, as the lists' pages have them: its school's cluster, the team whose work it is."""
+
+    cluster_id = Id(metadata={"description": "Visits to the schools of this cluster of the district."})
+    team = fields.String(validate=validate.OneOf([t.value for t in Team]),
+                         metadata={"description": "support_team: the state support team's; district: the district's."})
+
+
+class VisitFilters(OfVisits):
     school_id = Id()
     lead_id = Id()
     # Named as the visit list's query reads them (`app/fieldwork/listing.py`), as the page's filters are.
@@ -69,5 +78,5 @@ class VisitFilters(DistrictFilter):
     date_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})
 
 
-class ObservationFilters(DistrictFilter):
+class ObservationFilters(OfVisits):
     visit_id = Id()

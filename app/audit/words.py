@@ -36,6 +36,7 @@ ACTIONS = {"create": "Created", "update": "Changed", "delete": "Deleted"}
 # Where the class name does not read as the thing (`VisitSupport`), or reads too short.
 KIND_NAMES = {
     "ActionEvidence": "Evidence for an action",
+    "ActionSchool": "School named by an action",
     "EquityGoal": "Equity goal",
     "ImpactAnswer": "Equity impact answer",
     "ImpactReview": "Equity impact review",

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from app.districts import rules
-from app.districts.models import School
+from app.districts.models import School, SchoolCluster
 from app.extensions import db
 from tenants.models import District
 from workers.queues import enqueue
@@ -17,6 +17,13 @@ def schools_of(district: District) -> list[School]:
     return list(
         db.session.scalars(select(School).where(School.district_id == district.id).order_by(School.name))
     )
+
+
+def clusters_of(district: District) -> list[SchoolCluster]:
+    """The district's school clusters, by name."""
+    return list(db.session.scalars(
+        select(SchoolCluster).where(SchoolCluster.district_id == district.id).order_by(SchoolCluster.name)
+    ))
 
 
 def recount_schools(district: District) -> int:

@@ -1,8 +1,10 @@
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.clock import state_today
 from app.districts.blueprint import district_blueprint
 from app.districts.forms import SchoolSchema
+from app.districts.glance import school_at_a_glance, school_of
 from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school, school_added, schools_of
 from app.extensions import db
@@ -27,8 +29,10 @@ def show():
 @bp.get("/schools/<int:school_id>")
 def school(school_id: int):
     district = g.district
-    school = get_or_404(School, district_id=district.id, id=school_id)
-    return render_template("districts/school.html", district=district, school=school, can_edit=can_write(district.id))
+    school = school_of(district, school_id) or abort(404)
+    return render_template("districts/school.html", district=district, school=school,
+                           glance=school_at_a_glance(district, school), can_edit=can_write(district.id),
+                           today=state_today())
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from app.districts.models import GRADES
 from app.fields import Day, Text
 from app.fieldwork.models import AssignmentStatus, VisitKind
 from app.lists import ListFilters, QueryFilters, an_id
+from tenants.roles import Team
 
 
 class DateRange(ListFilters):
@@ -22,8 +23,16 @@ class DateRange(ListFilters):
             raise ValidationError("The end of the range comes on or after its start.", "to")
 
 
+def a_team():
+    """Whose field work: the support team's or the district staff's (`Visit.team`)."""
+    return fields.String(load_default=None, validate=validate.OneOf(
+        [t.value for t in Team], error="Choose the support team or the district staff."))
+
+
 class VisitFilters(DateRange):
     school_id = an_id("school")
+    cluster_id = an_id("cluster")
+    team = a_team()
     lead_id = an_id("lead")
     kind = fields.String(load_default=None, validate=validate.OneOf([k.value for k in VisitKind]))
     has_follow_up = fields.Boolean(data_key="follow_up", load_default=None)
@@ -31,6 +40,8 @@ class VisitFilters(DateRange):
 
 class ObservationFilters(DateRange):
     school_id = an_id("school")
+    cluster_id = an_id("cluster")
+    team = a_team()
     grade = fields.String(load_default=None, validate=validate.OneOf(GRADES, error="Choose a grade from PK to 12."))
     subject = Text(load_default=None, max_length=80)
     rubric_id = an_id("rubric")
@@ -44,10 +55,20 @@ class AssignmentFilters(ListFilters):
 
 
 class FollowUpFilters(DateRange):
+    school_id = an_id("school")
+    cluster_id = an_id("cluster")
     lead_id = an_id("lead")
+    team = a_team()
+
+
+class ClusterFilter(QueryFilters):
+    """The district dashboard's one filter: a cluster of its schools."""
+
+    cluster = an_id()
 
 
 class TrendFilters(QueryFilters):
     school = an_id()
+    cluster = an_id()
     rubric = an_id()
     version = an_id()  # one version of the rubric; none: every version, followed as one series

@@ -16,10 +16,12 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import contains_eager, lazyload, undefer
 
 from app.clock import state_today
+from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import Observation, SupportAssignment, Visit
 from app.fieldwork.services import with_delivery
 from app.lists import Column, yes_no
+from tenants.roles import Team
 from tenants.visibility import visible_value
 
 PER_PAGE = 25
@@ -53,13 +55,25 @@ def _within(column, start: date | None, end: date | None) -> list:
     return ([column >= start] if start else []) + ([column <= end] if end else [])
 
 
+def _of_visits(filters: dict) -> list:
+    """Conditions on the visit (of a visit, an observation or a follow-up): its school, the school's cluster, its team."""
+    conditions = _equal(Visit, filters, ("school_id", "team"))
+    if "cluster_id" in filters:
+        # Through the school, an ORM entity: the tenant filter reaches it too.
+        conditions.append(select(School.id).where(
+            School.district_id == Visit.district_id, School.id == Visit.school_id,
+            School.cluster_id == filters["cluster_id"]).exists())
+    return conditions
+
+
 # --- visits -------------------------------------------------------------------------------------
 
 
 def visit_list(filters: dict) -> Select:
-    """Visits, newest first; filters: district_id, school_id, lead_id, kind, has_follow_up, date_from, date_to."""
+    """Visits, newest first; filters: district_id, school_id, cluster_id, team, lead_id, kind, has_follow_up,
+    date_from, date_to."""
     filters = _given(filters)
-    conditions = [*_equal(Visit, filters, ("district_id", "school_id", "lead_id", "kind")),
+    conditions = [*_equal(Visit, filters, ("district_id", "lead_id", "kind")), *_of_visits(filters),
                   *_within(Visit.visited_on, filters.get("date_from"), filters.get("date_to"))]
     if "has_follow_up" in filters:
         has = Visit.follow_up_on.is_not(None)
@@ -71,11 +85,11 @@ def visit_list(filters: dict) -> Select:
 
 
 def observation_list(filters: dict) -> Select:
-    """Observations, newest visit first; filters: district_id, visit_id, school_id, grade, subject (a part of it),
-    rubric_id, date_from, date_to (of the visit)."""
+    """Observations, newest visit first; filters: district_id, visit_id, school_id, cluster_id, team (of the visit),
+    grade, subject (a part of it), rubric_id, date_from, date_to (of the visit)."""
     filters = _given(filters)
     conditions = [*_equal(Observation, filters, ("district_id", "visit_id", "grade", "rubric_id")),
-                  *_equal(Visit, filters, ("school_id",)),
+                  *_of_visits(filters),
                   *_within(Visit.visited_on, filters.get("date_from"), filters.get("date_to"))]
     if "subject" in filters:
         conditions.append(Observation.subject.icontains(filters["subject"].strip(), autoescape=True))
@@ -112,11 +126,12 @@ def assignment_list(filters: dict) -> Select:
 
 
 def follow_up_list(filters: dict) -> Select:
-    """Visits whose follow-up is not done, the longest overdue first; filters: district_id, lead_id, date_from,
-    date_to (of the follow-up)."""
+    """Visits whose follow-up is not done, the longest overdue first; filters: district_id, school_id, cluster_id,
+    team, lead_id, date_from, date_to (of the follow-up)."""
     filters = _given(filters)
     conditions = [
         *_equal(Visit, filters, ("district_id", "lead_id")),
+        *_of_visits(filters),
         Visit.follow_up_on.is_not(None),
         Visit.follow_up_done.is_(False),
         *_within(Visit.follow_up_on, filters.get("date_from"), filters.get("date_to")),
@@ -155,6 +170,8 @@ INTERNAL_NOTES = Column("Internal notes", lambda visit: visible_value(visit, "in
 NEXT_STEPS = Column("Next steps", lambda v: v.next_steps, cell="notes")
 PLACE = Column("Place", lambda row: row.place)
 LEAD = Column("Lead", lambda row: row.lead.name)
+# Whose work the visit is: "Support team" or "District staff" (last on the page, after what the lists showed before).
+TEAM = Column("Team", lambda visit: Team(visit.team).label)
 
 VISIT_COLUMNS = (
     Column("Date", lambda v: v.visited_on, cell="visit_link", row_header=True),
@@ -171,6 +188,7 @@ VISIT_COLUMNS = (
     INTERNAL_NOTES,
     NEXT_STEPS,
     Column("Follow-up", lambda v: v.follow_up_on, cell="follow_up"),
+    TEAM,
     Column("Follow-up done", lambda v: yes_no(v.follow_up_done), page=False),
 )
 
@@ -184,6 +202,7 @@ OBSERVATION_COLUMNS = (
     Column("Rubric", lambda o: str(o.rubric)),
     Column("Look-fors rated", lambda o: o.rated, numeric=True),
     Column("Average rating", lambda o: average(o), cell="two_decimals", numeric=True),
+    Column("Team", lambda o: TEAM.value(o.visit)),
     Column("Feedback", lambda o: o.feedback, page=False),
 )
 
@@ -210,6 +229,7 @@ FOLLOW_UP_COLUMNS = (
     Column("Purpose", lambda v: v.purpose),
     NEXT_STEPS,
     INTERNAL_NOTES,
+    TEAM,
 )
 
 

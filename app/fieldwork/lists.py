@@ -11,7 +11,7 @@ from sqlalchemy import Select
 
 from app.districts.blueprint import district_blueprint
 from app.districts.models import GRADES
-from app.districts.services import schools_of
+from app.districts.services import clusters_of, schools_of
 from app.exports import export_response
 from app.fieldwork.filters import AssignmentFilters, FollowUpFilters, ObservationFilters, TrendFilters, VisitFilters
 from app.fieldwork.listing import (
@@ -43,6 +43,7 @@ from app.lists import (
     visible_columns,
 )
 from tenants.models import District
+from tenants.roles import Team
 
 bp = district_blueprint("lists", __name__)
 
@@ -51,7 +52,7 @@ bp = district_blueprint("lists", __name__)
 def visits():
     district = g.district
     return _list(district, "visits", VisitFilters(), visits_shown, VISIT_COLUMNS, lambda: {
-        "schools": choices(schools_of(district)),
+        **_where_and_whose(district),
         "leads": choices(leads_of(district)),
         "kinds": enum_choices(VisitKind),
     })
@@ -61,7 +62,7 @@ def visits():
 def observations():
     district = g.district
     return _list(district, "observations", ObservationFilters(), observations_shown, OBSERVATION_COLUMNS, lambda: {
-        "schools": choices(schools_of(district)),
+        **_where_and_whose(district),
         "grades": [(grade, grade) for grade in GRADES],
         "rubrics": choices(rubric_versions_for(district), str),
     })
@@ -82,18 +83,19 @@ def assignments():
 def follow_ups():
     district = g.district
     return _list(district, "follow-ups", FollowUpFilters(), follow_up_list, FOLLOW_UP_COLUMNS,
-                 lambda: {"leads": choices(leads_of(district)), "is_overdue": is_overdue})
+                 lambda: {**_where_and_whose(district), "leads": choices(leads_of(district)), "is_overdue": is_overdue})
 
 
 @bp.get("/trends")
 def trends():
     district = g.district
-    options = {"schools": choices(schools_of(district)), "rubrics": choices(rubrics_to_follow(district)),
-               "versions": []}
+    options = {"schools": choices(schools_of(district)), "clusters": choices(clusters_of(district)),
+               "rubrics": choices(rubrics_to_follow(district)), "versions": []}
     filters, errors = filters_from_query(TrendFilters())
     if not errors:
         try:
-            found = walkthrough_trends(district, filters["rubric"], filters["school"], filters["version"])
+            found = walkthrough_trends(district, filters["rubric"], filters["school"], filters["version"],
+                                       filters["cluster"])
         except InvalidInput as invalid:
             errors = invalid.messages
     if errors:
@@ -101,6 +103,12 @@ def trends():
                                **options), 400
     options["versions"] = choices(rated_versions(district, found.rubric), lambda v: f"Version {v.version} only")
     return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **options)
+
+
+def _where_and_whose(district: District) -> dict:
+    """The choices of the filters the visit, observation and follow-up lists share: school, cluster, team."""
+    return {"schools": choices(schools_of(district)), "clusters": choices(clusters_of(district)),
+            "teams": enum_choices(Team)}
 
 
 def _list(district: District, name: str, schema: ListFilters, rows: Callable[[dict], Select],

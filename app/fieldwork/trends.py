@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 
-from app.districts.models import School
+from app.districts.models import School, SchoolCluster
 from app.extensions import db
 from app.fieldwork.models import LookFor, Observation, Rating, Rubric, Visit
 from app.forms import InvalidInput
@@ -57,9 +57,16 @@ class LookForTrend:
 class WalkthroughTrends:
     rubric: Rubric  # the version chosen, or the newest of the rubric when following it across versions
     school: School | None
+    cluster: SchoolCluster | None
     look_fors: list[LookForTrend]
     across_versions: bool  # ratings of every version of the rubric, look-fors carried over as one series
     scale: range
+
+    @property
+    def where(self) -> str:
+        """What the ratings are of: a school, a cluster (both when both were chosen), or the whole district."""
+        names = [place.name for place in (self.school, self.cluster) if place is not None]
+        return " in ".join(names) if names else "The whole district"
 
     @property
     def title(self) -> str:
@@ -121,11 +128,12 @@ def series_of(versions: list[Rubric]) -> dict[int, LookFor]:
 
 def walkthrough_trends(
     district: District, rubric_id: int | None = None, school_id: int | None = None, version_id: int | None = None,
+    cluster_id: int | None = None,
 ) -> WalkthroughTrends:
-    """Count each look-for's ratings per quarter, for the district or one of its schools.
+    """Count each look-for's ratings per quarter, for the district, one of its clusters or one of its schools.
 
     Follows the rubric across its versions (a look-for carried into a new version is one series) unless
-    `version_id` names one version. Raises InvalidInput (`rubric`, `version`, `school`).
+    `version_id` names one version. Raises InvalidInput (`rubric`, `version`, `school`, `cluster`).
     """
     rubric = db.session.get(Rubric, rubric_id) if rubric_id is not None else default_rubric()
     if rubric is None:
@@ -143,10 +151,19 @@ def walkthrough_trends(
         ).one_or_none()
         if school is None:
             raise InvalidInput({"school": [f"Choose a school of {district.name}."]})
+    cluster = None
+    if cluster_id is not None:
+        cluster = db.session.scalars(select(SchoolCluster).where(
+            SchoolCluster.district_id == district.id, SchoolCluster.id == cluster_id)).one_or_none()
+        if cluster is None:
+            raise InvalidInput({"cluster": [f"Choose a cluster of {district.name}."]})
     visit_year, visit_month = func.extract("year", Visit.visited_on), func.extract("month", Visit.visited_on)
     conditions = [Rating.district_id == district.id, Observation.rubric_id.in_([v.id for v in versions])]
     if school is not None:
         conditions.append(Visit.school_id == school.id)
+    if cluster is not None:
+        conditions.append(Visit.school_id.in_(
+            select(School.id).where(School.district_id == district.id, School.cluster_id == cluster.id)))
     rows = db.session.execute(
         select(Rating.look_for_id, visit_year, visit_month, Rating.rating, func.count())
         .join(Observation, and_(Observation.district_id == Rating.district_id, Observation.id == Rating.observation_id))
@@ -164,7 +181,7 @@ def walkthrough_trends(
     scale = range(min(v.scale_min for v in versions), max(v.scale_max for v in versions) + 1)
     named = sorted({look_for.id: look_for for look_for in series.values()}.values(),
                    key=lambda lf: (lf.rubric_id != shown.id, lf.position, lf.id))
-    return WalkthroughTrends(shown, school, [
+    return WalkthroughTrends(shown, school, cluster, [
         LookForTrend(look_for, [
             QuarterRatings(f"{year} Q{quarter}", {point: by_rating[point] for point in scale})
             for (year, quarter), by_rating in sorted(by_quarter[look_for.id].items())

@@ -4,7 +4,7 @@ Each field's `label` is the one its form shows: the messages name it ("Write wha
 """
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from app.fields import Cents, Choice, Day, Id, Labelled, PlainDecimal, PlainSchema, Text, WholeNumber
+from app.fields import Cents, Choice, Day, Id, IdChoices, Labelled, PlainDecimal, PlainSchema, Text, WholeNumber
 from app.plans.figures import NotAFigure, read_state_figure
 from app.plans.models import ActionStatus, Direction, PlanStatus, ProviderKind, RiskSeverity
 from tenants.models import ReportingInterval
@@ -61,6 +61,8 @@ class ActionSchema(PlainSchema):
     spent_cents = Cents(load_default=0, label="Spent")
     funding_source = Text(load_default=None, allow_none=True, max_length=200, label="Funding source")
     provider_id = Id(load_default=None, allow_none=True, label="Provider")
+    # The schools the action is done in or for; none: district-wide.
+    school_ids = IdChoices("schools", load_default=list)
     check_dates = ends_after_start("starts_on", "due_on", "The due date comes after the start.")
 
 

@@ -19,7 +19,9 @@ from sqlalchemy import and_, case, func, select
 
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
+from app.districts.models import School
 from app.extensions import db
+from app.fieldwork.listing import visit_list
 from app.fieldwork.models import Observation, Visit
 from app.forms import InvalidInput
 from app.plans.figures import figure_problem
@@ -27,6 +29,7 @@ from app.plans.impact import ImpactAnswers, impact_round
 from app.plans.models import (
     Action,
     ActionEvidence,
+    ActionSchool,
     EquityGoal,
     ImprovementPlan,
     Measurement,
@@ -185,11 +188,10 @@ def evidence_of(action: Action) -> list[ActionEvidence]:
     ))
 
 
-def recent_visits(district: District, limit: int = 10) -> list[Visit]:
-    return list(db.session.scalars(
-        select(Visit).where(Visit.district_id == district.id).order_by(Visit.visited_on.desc(), Visit.id.desc())
-        .limit(limit)
-    ))
+def recent_visits(district: District, limit: int = 10, cluster_id: int | None = None) -> list[Visit]:
+    """The district's latest visits (to the schools of one of its clusters, if given), newest first."""
+    filters = {"district_id": district.id, "cluster_id": cluster_id}
+    return list(db.session.scalars(visit_list(filters).limit(limit)))
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -244,6 +246,9 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
     if data.get("provider_id") is not None and _one_of(Provider, plan.district_id, data["provider_id"]) is None:
         errors["provider_id"] = [f"Choose a provider of {district.name}."]
     errors |= _outside_the_plan(plan, data)
+    schools = _schools_named(district, data.get("school_ids") or [])
+    if schools is None:
+        errors["school_ids"] = [f"Choose schools of {district.name}."]
     asked = impact_round(action, data)
     if asked:
         errors |= asked.problems(impact)
@@ -253,7 +258,33 @@ def save_action(plan: ImprovementPlan, data: dict, action: Action | None = None,
     _apply(action, data, ACTION_FIELDS)
     if asked:
         asked.record(action, impact)
-    return _added(action)
+    action = _added(action)
+    if "school_ids" in data:
+        _name_schools(action, schools)
+    return action
+
+
+def _schools_named(district: District, school_ids: list[int]) -> list[School] | None:
+    """The district's schools with these ids, or None if an id is not one of them (another district's, unknown)."""
+    wanted = set(school_ids)
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(School).where(School.district_id == district.id, School.id.in_(wanted))))
+    return found if len(found) == len(wanted) else None
+
+
+def _name_schools(action: Action, schools: list[School]) -> None:
+    """Make the action name exactly these schools: a row added or deleted per change, each in the audit trail."""
+    named = {row.school_id: row for row in db.session.scalars(
+        select(ActionSchool).where(ActionSchool.district_id == action.district_id, ActionSchool.action_id == action.id))}
+    wanted = {school.id for school in schools}
+    for school_id, row in named.items():
+        if school_id not in wanted:
+            db.session.delete(row)
+    for school_id in wanted - named.keys():
+        db.session.add(ActionSchool(district_id=action.district_id, action_id=action.id, school_id=school_id))
+    db.session.flush()
+    db.session.expire(action, ["schools"])
 
 
 def _outside_the_plan(plan: ImprovementPlan, data: dict) -> dict[str, list[str]]:

@@ -49,6 +49,16 @@ COLUMNS = {
         _field("Last visit", "last_visit"),
         _field("Days since", "days_since"),
     ),
+    "coverage-staff": (
+        _field("District", "district"),
+        _field("School", "school"),
+        Column("Accountability", lambda r: _status(r.category)),
+        _field("Visits by district staff in the period", "staff_visits"),
+        _field("Last visit by district staff", "last_staff_visit"),
+        _field("Days since", "days_since_staff"),
+        _field("Visits by the support team in the period", "support_visits"),
+        Column("Visited by nobody in the period", lambda r: "yes" if r.nobody else "no"),
+    ),
     "capacity": (
         _field("Lead", "lead"),
         _field("Districts", "districts"),

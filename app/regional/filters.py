@@ -27,6 +27,7 @@ class DashboardFilters(QueryFilters):
     table = fields.String(load_default=None, validate=validate.OneOf(list(SECTIONS), error="Choose a table."))
     sort_coverage_districts = _sort_of("coverage-districts")
     sort_coverage_schools = _sort_of("coverage-schools")
+    sort_coverage_staff = _sort_of("coverage-staff")
     sort_capacity = _sort_of("capacity")
     sort_deployment = _sort_of("deployment")
     sort_plans = _sort_of("plans")

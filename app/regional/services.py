@@ -7,6 +7,13 @@ admin every district, anyone else is refused (403). A section returns the rows
 shown (sorted, at most `limit`) with the totals over all matching rows, which
 window functions compute before the limit applies; an export asks for every row.
 
+Which team's work each section measures: coverage (by district and by school, with the follow-ups overdue),
+capacity and equitable deployment measure the state support team's work, as they did before districts logged
+visits of their own: they count visits with `team = support_team` only. The district staff's visits are a figure
+of their own (`staff_coverage_by_school`): per school needing assistance, its visits by the district's staff in the
+period beside the support team's, so that a director sees the schools nobody visits. Rows are visits: a joint visit
+(with co-observers) counts once, for its author's team.
+
 Each statement is built once per shape (which filters are set, the sort, the
 limit) with the criteria as bound parameters, and reused: building a statement
 costs more than a region's database work, and the same text lets SQLAlchemy's
@@ -46,7 +53,7 @@ from app.sql import days_between, median_of
 from tenants.access import director_region_ids, is_platform_admin
 from tenants.lookup import cross_district_reads
 from tenants.models import District, Region
-from tenants.roles import Role
+from tenants.roles import Role, Team
 from tenants.session import REUSED_STATEMENT
 
 ROWS_SHOWN = 50
@@ -133,8 +140,9 @@ def _district_conditions(shape: Shape) -> list[ColumnElement]:
 
 
 def _visit_conditions(shape: Shape, *, in_period: bool) -> list[ColumnElement]:
-    """Visits up to the period's end (from its start too when `in_period`), of the chosen support type."""
-    conditions = [Visit.visited_on <= END]
+    """The support team's visits up to the period's end (from its start too when `in_period`), of the chosen
+    support type."""
+    conditions = [Visit.team == Team.SUPPORT, Visit.visited_on <= END]
     if in_period:
         conditions.append(Visit.visited_on >= START)
     if shape.support_type:
@@ -288,6 +296,63 @@ def _coverage_totals(first: Row | None) -> dict:
         totals[f"share_{days}"] = round(100 * visited / needing) if needing else 0
     totals["share_never"] = round(100 * totals["never_visited"] / needing) if needing else 0
     return totals
+
+
+STAFF_SORTS = {
+    **_sorts_by("district", "school", "staff_visits", "support_visits", "last_staff_visit"),
+    # Nobody's first: the schools with the fewest visits by either team in the period.
+    "visits": lambda columns: columns["staff_visits"] + columns["support_visits"],
+}
+
+
+def staff_coverage_by_school(criteria: Criteria, sort: str = "visits", limit: int | None = ROWS_SHOWN) -> Section:
+    """Schools needing assistance with their visits by the district's own staff in the period (and the last one),
+    beside the support team's: the schools nobody visited (neither team) first; totals over all of them.
+
+    Visits of any support type: the district's staff serve no support of the catalog."""
+    rows = _rows(_staff_coverage_by_school(criteria.shape, sort, limit), criteria)
+    first = rows[0] if rows else None
+    return Section(rows, first.matching if first else 0, {
+        name: int(getattr(first, f"total_{name}")) if first else 0
+        for name in ("needing", "staff_visited", "staff_visits", "nobody")
+    })
+
+
+@cache
+def _staff_coverage_by_school(shape: Shape, sort: str, limit: int | None):
+    by_staff, in_period = Visit.team == Team.DISTRICT, Visit.visited_on >= START
+    visits = (
+        select(
+            Visit.district_id, Visit.school_id,
+            func.sum(case((and_(by_staff, in_period), 1), else_=0)).label("staff_visits"),
+            func.max(case((by_staff, Visit.visited_on), else_=null())).label("last_staff_visit"),
+            func.sum(case((and_(~by_staff, in_period), 1), else_=0)).label("support_visits"),
+        )
+        .where(Visit.school_id.is_not(None), Visit.visited_on <= END)
+        .group_by(Visit.district_id, Visit.school_id)
+        .subquery("school_visits_by_team")
+    )
+    staff_visits = func.coalesce(visits.c.staff_visits, 0)
+    support_visits = func.coalesce(visits.c.support_visits, 0)
+    nobody = and_(staff_visits == 0, support_visits == 0)
+    statement = (
+        select(
+            District.slug, District.name.label("district"), School.id.label("school_id"),
+            School.name.label("school"), School.accountability_category.label("category"),
+            staff_visits.label("staff_visits"), visits.c.last_staff_visit,
+            days_between(visits.c.last_staff_visit, END).label("days_since_staff"),
+            support_visits.label("support_visits"), nobody.label("nobody"),
+            func.count().over().label("matching"),
+            func.count().over().label("total_needing"),
+            func.sum(case((staff_visits > 0, 1), else_=0)).over().label("total_staff_visited"),
+            func.sum(staff_visits).over().label("total_staff_visits"),
+            func.sum(case((nobody, 1), else_=0)).over().label("total_nobody"),
+        )
+        .join(District, District.id == School.district_id)
+        .outerjoin(visits, and_(visits.c.district_id == School.district_id, visits.c.school_id == School.id))
+        .where(_needs_assistance(), *_district_conditions(shape))
+    )
+    return _ordered(statement, STAFF_SORTS, sort, limit, "school_id")
 
 
 # --- capacity -----------------------------------------------------------------------------------
@@ -500,6 +565,7 @@ def _plan_progress_by_district(shape: Shape, sort: str, limit: int | None):
 SECTIONS = {
     "coverage-districts": (coverage_by_district, DISTRICT_COVERAGE_SORTS, "share_90"),
     "coverage-schools": (coverage_by_school, SCHOOL_SORTS, "-days_since"),
+    "coverage-staff": (staff_coverage_by_school, STAFF_SORTS, "visits"),
     "capacity": (capacity_by_lead, LEAD_SORTS, "-load"),
     "deployment": (deployment_by_district, EQUITY_SORTS, "ratio"),
     "plans": (plan_progress_by_district, PLAN_SORTS, "-problems"),

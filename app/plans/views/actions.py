@@ -6,7 +6,8 @@ from app.audit.services import audit_trail
 from app.audit.words import events_in_words
 from app.clock import state_today
 from app.forms import InvalidInput, load_form
-from app.lists import enum_choices
+from app.districts.services import schools_of
+from app.lists import choices, enum_choices
 from app.plans import impact, services
 from app.plans.models import Action, ActionStatus, ImprovementPlan, Milestone, Risk, RiskSeverity
 from app.plans.schemas import (
@@ -37,7 +38,7 @@ def edit_action(action_id: int):
 def _action_form(plan: ImprovementPlan, action: Action | None):
     district = g.district
     if action:
-        values = form_values(action, ActionSchema())
+        values = form_values(action, ActionSchema()) | {"school_ids": [school.id for school in action.schools]}
     else:
         values = {"starts_on": state_today().isoformat(), "status": "not_started",
                   "strategy_id": request.args.get("strategy", "")}
@@ -46,7 +47,8 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         values = request.form
         fields, answers = impact.split_answers(request.form, current_user)
         try:
-            saved = services.save_action(plan, load_form(ActionSchema(), fields), action, answers)
+            saved = services.save_action(plan, load_form(ActionSchema(), fields, lists=("school_ids",)),
+                                        action, answers)
         except InvalidInput as invalid:
             errors = invalid.messages | impact.problems_on_creation(action, answers)
         else:
@@ -62,7 +64,14 @@ def _action_form(plan: ImprovementPlan, action: Action | None):
         strategy_options=strategies, owner_options=[(u.id, u.name) for u in services.people_of(district)],
         provider_options=[(p.id, p.name) for p in services.providers_of(district)],
         status_options=enum_choices(ActionStatus), checklist=checklist, checklist_values=checklist_values,
+        school_options=choices(schools_of(district)), chosen_schools=_chosen(values, "school_ids"),
     ), 422 if errors else 200
+
+
+def _chosen(values, name: str) -> set[str]:
+    """The ids ticked in a checkbox group, as strings: from a submitted form, or from the row's own values."""
+    chosen = values.getlist(name) if hasattr(values, "getlist") else values.get(name, [])
+    return {str(value) for value in chosen}
 
 
 @bp.get("/actions/<int:action_id>")

@@ -1,6 +1,10 @@
 """The district leader's dashboard: plan health, what is due, open risks, equity goals, recent visits."""
 from flask import g, render_template
 
+from app.districts.services import clusters_of
+from app.fieldwork.filters import ClusterFilter
+from app.lists import filters_from_query
+
 from app.clock import state_today
 from app.plans import services
 from app.plans.equity import figures_of_goals, goals_with_progress
@@ -14,6 +18,11 @@ from tenants.lookup import can_write
 @bp.get("/dashboard")
 def dashboard():
     district = g.district
+    clusters = clusters_of(district)
+    filters, errors = filters_from_query(ClusterFilter(), {"cluster": None})
+    cluster = next((c for c in clusters if c.id == filters["cluster"]), None)
+    if filters["cluster"] is not None and cluster is None:
+        errors = {"cluster": [f"Choose a cluster of {district.name}."]}
     plan = services.current_plan(district)
     today = state_today()
     reports = reports_of(district.id)
@@ -23,7 +32,8 @@ def dashboard():
         upcoming=services.upcoming(plan, today) if plan else [],
         risks=services.open_risks(plan) if plan else [],
         goals=figures_of_goals(goals_with_progress(EquityGoal.district_id == district.id)),
-        visits=services.recent_visits(district, 5),
+        visits=services.recent_visits(district, 5, cluster.id if cluster else None),
+        clusters=clusters, cluster=cluster, errors=errors,
         last_report=reports[0] if reports else None,
         can_edit=can_write(district.id),
-    )
+    ), 400 if errors else 200
