@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.district_export.views import bp as district_export_bp
     from app.districts.blueprint import init_district_urls
+    from app.districts.people_views import bp as people_bp
     from app.districts.views import bp as districts_bp
     from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(districts_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(lists_bp)
     app.register_blueprint(onboarding_bp)
