@@ -74,18 +74,18 @@ def leaders_of(school: School) -> list[SchoolLeader]:
 def leader_problem(district: District, school: School, person: User | None, position: Position) -> dict | None:
     """What stops `person` leading `school` as `position`, as messages per field; None if nothing does."""
     if person is not None and not may_lead_school(person, district.id):
-        elsewhere = sorted(d.name for d in db.session.scalars(
-            select(District).where(District.id.in_(district_people_ids(person)))))
-        where = ", ".join(elsewhere) or "another district"
-        return {"person_id": [f"{person.name} is one of {where}'s people: a school leader of {district.name} "
-                              f"is one of its own people."]}
+        # Which district is not said: it may be one the person asking cannot see.
+        message = (f"{person.name} is one of another district's people: a school leader of {district.name} is one "
+                   f"of its own people.")
+        return {"person_id": [message]}
     current = leaders_of(school)
     if person is not None and any(leader.user_id == person.id for leader in current):
         return {"person_id": [f"{person.name} already leads {school.name}."]}
     principal = next((leader for leader in current if leader.position == Position.PRINCIPAL), None)
     if position == Position.PRINCIPAL and principal is not None:
-        return {"position": [f"{school.name} already has principal {principal.person.name}: remove them first, "
-                             f"or add this person as an assistant principal."]}
+        message = (f"{school.name} already has principal {principal.person.name}: remove them first, or add this "
+                   f"person as an assistant principal.")
+        return {"position": [message]}
     return None
 
 
@@ -101,6 +101,8 @@ def add_school_leader(district: District, school: School, details: dict) -> tupl
         person = person_with_email(details["email"])
     problem = leader_problem(district, school, person, position)
     if problem:
+        if details.get("person_id") is None and "person_id" in problem:
+            problem = {"email": problem["person_id"]}  # said beside what was typed
         raise InvalidInput(problem)
     if person is None:
         # No password: the person sets one through their invitation.
@@ -180,8 +182,9 @@ def save_cluster(district: District, details: dict, cluster: SchoolCluster | Non
         supervisor = db.session.get(User, supervisor_id)
         if supervisor is None or not may_supervise_cluster(supervisor, district.id):
             who = supervisor.name if supervisor is not None else "This person"
-            errors["supervisor_id"] = [f"{who} is not one of {district.name}'s staff: a cluster's supervisor is "
-                                       f"a district leader or a school supervisor of the district."]
+            message = (f"{who} is not one of {district.name}'s staff: a cluster's supervisor is a district leader "
+                       f"or a school supervisor of the district.")
+            errors["supervisor_id"] = [message]
     chosen = set(details.get("school_ids") or [])
     schools = list(db.session.scalars(select(School).where(School.district_id == district.id)))
     known = {school.id: school for school in schools}
