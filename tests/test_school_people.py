@@ -248,3 +248,28 @@ def test_the_cluster_home_sends_as_many_statements_for_ten_times_the_data(client
     before = statements()
     grow(20)
     assert statements() == before
+
+
+# --- /admin ------------------------------------------------------------------------------------------------
+
+def test_an_admin_adds_a_school_leader_by_the_same_rules(client, auth, world):
+    auth.sign_in(world.admin)
+    school = SchoolFactory(district=world.home, name="Homeville Middle")
+    newcomer = UserFactory(name="Nell Newcomer")
+    form = client.get("/admin/schoolleader/new/")
+    assert form.status_code == 200 and "Homeville Middle · Homeville" in form.text
+    response = client.post("/admin/schoolleader/new/", data={
+        "school": f"{world.home.id}-{school.id}", "person": str(newcomer.id), "position": "principal"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [(leader.school_id, leader.position) for leader in db.session.scalars(
+        select(SchoolLeader).where(SchoolLeader.user_id == newcomer.id))] == [(school.id, "principal")]
+    assert [(g.role, g.district_id, g.title) for g in newcomer.grants] == [
+        (Role.DISTRICT_VIEWER, world.home.id, "Principal")]
+    assert "Nell Newcomer" in client.get("/admin/schoolleader/").text
+    other = UserFactory(name="Otis Other")
+    db.session.commit()
+    second = client.post("/admin/schoolleader/new/", data={
+        "school": f"{world.home.id}-{world.home_school.id}", "person": str(other.id), "position": "principal"})
+    assert "Homeville Elementary already has principal Pat Principal" in second.text
+    assert count(SchoolLeader, SchoolLeader.user_id == other.id) == 0 and other.grants == []
