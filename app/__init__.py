@@ -104,7 +104,6 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.district_export.views import bp as district_export_bp
     from app.districts.blueprint import init_district_urls
-    from app.districts.people_views import bp as people_bp
     from app.districts.views import bp as districts_bp
     from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
@@ -114,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from app.offline.views import bp as offline_bp
     from app.onboarding.views import bp as onboarding_bp
     from app.onboarding.views import district_bp as district_onboarding_bp
+    from app.people.views import bp as people_bp
     from app.plans.views import bp as plans_bp
     from app.regional.views import bp as regional_bp
 

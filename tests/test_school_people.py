@@ -102,11 +102,11 @@ def test_the_people_import_refuses_a_second_principal_an_unknown_school_and_a_pe
     people = b"\n".join(people.split(b"\n")[:4]) + b"\n"
     errors = preview_district_import(world.home, {"people": ("people.csv", people)}, world.admin).errors
     assert [(e.line, e.column, e.message) for e in errors] == [
-        (2, "position", "Homeville Elementary already has principal Pat Principal: remove them on the school's page "
-                        "first."),
+        (2, "position", ("Homeville Elementary already has principal Pat Principal: remove them on the school's page "
+                         "first.")),
         (3, "school_code", "No school of Homeville has the code NOPE-1."),
-        (4, "email", "Fay Foreign is one of another district's people: a school leader of Homeville is one of its "
-                     "own."),
+        (4, "email", ("Fay Foreign is one of another district's people: a school leader of Homeville is one of its "
+                      "own.")),
     ]
 
 

@@ -2,10 +2,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from app.clock import state_today
-from app.districts.people import supervised_clusters
 from app.districts.services import schools_of
 from app.fieldwork.services import caseload_for
 from app.home.services import districts_in_reach, region_summaries
+from app.people.services import supervised_clusters
 from tenants.access import district_people_ids, is_platform_admin
 from tenants.lookup import can_write
 from tenants.roles import DISTRICT_STAFF_ROLES, Role

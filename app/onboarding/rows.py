@@ -53,7 +53,7 @@ class PersonRow(InputSchema):
     def leads_a_school(self, row, **kwargs):
         if row.get("position") and not row.get("school_code"):
             raise ValidationError("Give the code of the school this person leads.", "school_code")
-        if row.get("school_code") and row["role"] != Role.DISTRICT_VIEWER:
+        if row.get("school_code") and row.get("role") != Role.DISTRICT_VIEWER:
             raise ValidationError("A principal or assistant principal signs in as a District viewer.", "role")
 
     @post_load

@@ -11,11 +11,9 @@ from app.districts.people import (
     add_school_leader,
     cluster_names,
     clusters_of,
-    coaching_log,
     delete_cluster,
     leaders_of,
     led_schools,
-    may_read_coaching_log_of,
     people_of,
     remove_school_leader,
     save_cluster,
@@ -25,6 +23,7 @@ from app.districts.people import (
 from app.districts.services import schools_of
 from app.extensions import db
 from app.forms import InvalidInput, load_form
+from app.people.services import coaching_log, may_read_coaching_log_of
 from tenants.access import may_read_coaching_log
 from tenants.lookup import can_write, get_or_404, require_write
 from tenants.scope import current_scope
