@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from app.offline.views import bp as offline_bp
     from app.onboarding.views import bp as onboarding_bp
     from app.onboarding.views import district_bp as district_onboarding_bp
+    from app.people.views import bp as people_bp
     from app.plans.views import bp as plans_bp
     from app.regional.views import bp as regional_bp
 
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(districts_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(fieldwork_bp)
     app.register_blueprint(lists_bp)
     app.register_blueprint(onboarding_bp)

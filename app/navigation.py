@@ -69,6 +69,7 @@ DISTRICT_PAGES: tuple[Link, ...] = (
     Link("Equity goals", "plans.goals", lambda user, district: True, district=True),
     Link("Status reports", "plans.reports", lambda user, district: True, district=True),
     Link("Providers", "plans.providers", lambda user, district: True, district=True),
+    Link("School clusters", "people.clusters", lambda user, district: True, district=True),
     Link("Plan settings", "plans.settings", lambda user, district: can_write(district.id), district=True),
     Link("Audit log", "district_audit.district_log", _keeps_records, district=True),
     Link("District export", "district_export.download", _keeps_records, district=True),

@@ -90,6 +90,31 @@ def can_onboard(user: Person) -> bool:
     return is_platform_admin(user)
 
 
+def may_supervise_cluster(person: Person, district_id: int) -> bool:
+    """Who may supervise a cluster of a district's schools: its own staff there (a district leader or a school
+    supervisor grant in that district), never its viewers nor the support team."""
+    return any(g.role in DISTRICT_STAFF_ROLES and g.district_id == district_id for g in person.grants)
+
+
+def may_lead_school(person: Person, district_id: int) -> bool:
+    """Who may be made a principal or assistant principal in a district: anyone but one of another district's
+    own people (a leader, supervisor or viewer grant elsewhere and none here): a school leader belongs to one
+    district, and a person of another district would be given a way into this one."""
+    elsewhere = district_people_ids(person) - {district_id}
+    return not elsewhere or district_id in district_people_ids(person)
+
+
+def may_read_coaching_log(user: Person, scope: Scope, district_id: int, principal_id: int,
+                          supervisor_ids: Iterable[int]) -> bool:
+    """A principal's page and coaching log: the principal, the supervisor of a cluster of a school they lead
+    (`supervisor_ids`), the district's leaders and its support team; not its other viewers (other principals,
+    the state monitor) nor its other school supervisors."""
+    if not user.is_authenticated or not scope.can_read(district_id):
+        return False
+    return (user.id == principal_id or user.id in set(supervisor_ids) or scope.supports(district_id)
+            or any(g.role == Role.DISTRICT_LEADER and g.district_id == district_id for g in user.grants))
+
+
 def district_people_ids(user: Person, roles=DISTRICT_PEOPLE_ROLES) -> frozenset[int]:
     """The districts this person belongs to (leads or reads as one of its own people), not the support team's."""
     return frozenset(g.district_id for g in user.grants if g.role in roles and g.district_id is not None)

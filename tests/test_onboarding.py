@@ -69,7 +69,8 @@ def test_xlsx_is_read_like_csv(world):
 def test_a_confirmed_batch_imports_schools_and_people_and_a_rerun_changes_nothing(world):
     first = preview(world).batch
     assert apply_import(first.id, world.admin.id) == {"schools_created": 2, "schools_updated": 0,
-                                                       "people_created": 1, "grants_created": 1, "people_invited": 1}
+                                                       "people_created": 1, "grants_created": 1, "school_leaders_created": 0,
+                                                       "people_invited": 1}
     assert db.session.scalars(select(School.name).where(School.code == "OB-1")).one() == "O'Brien Elementary"
     person = db.session.scalars(select(User).where(User.email == "new.leader@example.org")).one()
     assert [(g.role, g.district_id, g.title) for g in person.grants] == [("district_leader", world.home.id, "Superintendent")]
@@ -79,7 +80,8 @@ def test_a_confirmed_batch_imports_schools_and_people_and_a_rerun_changes_nothin
     assert apply_import(first.id, world.admin.id)["schools_created"] == 2
     second = preview(world).batch
     assert apply_import(second.id, world.admin.id) == dict.fromkeys(
-        ("schools_created", "schools_updated", "people_created", "grants_created", "people_invited"), 0)
+        ("schools_created", "schools_updated", "people_created", "grants_created", "school_leaders_created",
+         "people_invited"), 0)
     assert count(School, School.district_id == world.home.id) == 4 and count(AuditEvent) == events
 
 

@@ -9,11 +9,12 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.filters import FilterEmpty
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
@@ -27,7 +28,8 @@ from app.auth.services import person_with_email
 from app.auth.sessions import withdraw_access
 from app.districts import rules as school_rules
 from app.districts.forms import SchoolSchema
-from app.districts.models import School
+from app.districts.models import Position, School, SchoolLeader
+from app.districts.people import give_leader_grant, leader_problem
 from app.extensions import db
 from app.fieldwork.models import LookFor, Rubric, SupportType
 from app.fieldwork.services import new_rubric_version, rubric_has_ratings
@@ -189,6 +191,38 @@ class SchoolView(PlatformView):
             enqueue("workers.jobs.refresh_school_count", model.district_id, current_user.id)
 
 
+def _schools():
+    return db.session.scalars(select(School).order_by(School.name, School.id)).all()
+
+
+class SchoolLeaderView(PlatformView):
+    """A school's principal and assistant principals, by the rules of the school page's form
+    (app/districts/people.py): one principal per school, nobody of another district; a viewer grant if needed."""
+
+    column_list = ("school", "district", "person", "position")
+    column_labels = {"person": "Person"}
+    column_formatters = {"position": lambda view, context, model, name: model.position_label}
+    form_columns = ("school", "person", "position")
+    form_choices = {"position": enum_choices(Position)}
+    form_extra_fields = {
+        "school": QuerySelectField("School", query_factory=_schools, validators=[DataRequired()],
+                                   get_pk=lambda school: f"{school.district_id}-{school.id}",
+                                   get_label=lambda school: f"{school.name} · {school.district.name}"),
+    }
+    # A leader is added or removed; changing one is removing it and adding another.
+    can_edit = False
+
+    def on_model_change(self, form, model, is_created):
+        school, person = form.school.data, form.person.data
+        model.district_id, model.school_id, model.user_id = school.district_id, school.id, person.id
+        # The new row is in the session already (Flask-Admin adds it first): the checks must not write it.
+        with db.session.no_autoflush:
+            problem = leader_problem(school.district, school, person, Position(form.position.data))
+        if problem:
+            raise ValidationError(" ".join(message for messages in problem.values() for message in messages))
+        give_leader_grant(person, school.district_id, Position(form.position.data))
+
+
 class SupportTypeView(PlatformView):
     column_list = ("name", "description", "active")
     form_columns = ("name", "description", "active")
@@ -266,6 +300,7 @@ def init_admin(app) -> None:
     admin.add_view(RoleGrantView(RoleGrant, db, name="Role grants", category="People"))
     admin.add_view(DistrictView(District, db, category="Districts"))
     admin.add_view(SchoolView(School, db, category="Districts"))
+    admin.add_view(SchoolLeaderView(SchoolLeader, db, name="School leaders", category="Districts"))
     admin.add_view(SupportTypeView(SupportType, db, name="Support catalog", category="Catalogs"))
     admin.add_view(RubricView(Rubric, db, name="Rubrics", category="Catalogs"))
     admin.add_view(LookForView(LookFor, db, name="Look-fors", category="Catalogs"))

@@ -94,3 +94,8 @@ class SchoolLeader(TenantScoped, db.Model):
 
     person: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     school: Mapped[School] = relationship(viewonly=True, lazy="joined", innerjoin=True)
+
+    @property
+    def position_label(self) -> str:
+        """"Principal" or "Assistant principal"."""
+        return Position(self.position).label

@@ -1,12 +1,14 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from app.clock import state_today
 from app.districts.services import schools_of
 from app.fieldwork.services import caseload_for
 from app.home.services import districts_in_reach, region_summaries
-from tenants.access import is_platform_admin
+from app.people.services import supervised_clusters
+from tenants.access import district_people_ids, is_platform_admin
 from tenants.lookup import can_write
-from tenants.roles import Role
+from tenants.roles import DISTRICT_STAFF_ROLES, Role
 
 bp = Blueprint("home", __name__)
 
@@ -25,4 +27,8 @@ def index():
         is_admin=is_platform_admin(current_user),
         can_edit=bool(only_district) and can_write(only_district.id),
         caseload=caseload_for(current_user) if current_user.has_role(Role.ASSISTANCE_LEAD) else None,
+        # Clusters are supervised by district staff only (tenants.access.may_supervise_cluster): nobody else asks.
+        supervised=supervised_clusters(current_user, state_today())
+        if district_people_ids(current_user, DISTRICT_STAFF_ROLES) else None,
+        school_supervisor=current_user.has_role(Role.SCHOOL_SUPERVISOR), today=state_today(),
     )

@@ -3,16 +3,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from app.accounts.emails import EmailAddress
 from app.districts.forms import by_value_or_label
+from app.districts.models import Position
 from app.fields import Text, WholeNumber
 from app.forms import InputSchema
 from tenants.roles import Role
 
 # Roles a district's file may give; admins and directors are granted in /admin, never by a file.
-IMPORTED_ROLES = (Role.DISTRICT_LEADER, Role.DISTRICT_VIEWER, Role.ASSISTANCE_LEAD)
+IMPORTED_ROLES = (Role.DISTRICT_LEADER, Role.SCHOOL_SUPERVISOR, Role.DISTRICT_VIEWER, Role.ASSISTANCE_LEAD)
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,40 @@ class RowError:
 
 
 ROLE_CHOICES = by_value_or_label(IMPORTED_ROLES)
+POSITION_CHOICES = by_value_or_label(Position)
 
 
 class PersonRow(InputSchema):
     email = EmailAddress(required=True)
     name = Text(required=True, max_length=200)
     role = fields.String(required=True, validate=validate.OneOf(
-        [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, District viewer or Assistance lead."))
+        [r.value for r in IMPORTED_ROLES], error="Unknown role: use District leader, School supervisor, District viewer or Assistance lead."))
     title = Text(load_default=None, max_length=120)
+    # A principal or assistant principal: the code of the school they lead, and which of the two.
+    school_code = Text(load_default=None, max_length=20)
+    position = fields.String(load_default=None, validate=validate.OneOf(
+        [p.value for p in Position], error="Unknown position: use Principal or Assistant principal."))
 
     @pre_load
     def normalise(self, row, **kwargs):
         if "role" in row:
             row["role"] = ROLE_CHOICES.get(row["role"].lower(), row["role"])
+        if "position" in row:
+            row["position"] = POSITION_CHOICES.get(row["position"].lower(), row["position"])
+        return row
+
+    @validates_schema
+    def leads_a_school(self, row, **kwargs):
+        if row.get("position") and not row.get("school_code"):
+            raise ValidationError("Give the code of the school this person leads.", "school_code")
+        if row.get("school_code") and row.get("role") != Role.DISTRICT_VIEWER:
+            raise ValidationError("A principal or assistant principal signs in as a District viewer.", "role")
+
+    @post_load
+    def principal_by_default(self, row, **kwargs):
+        if row.get("school_code"):
+            row["position"] = row.get("position") or Position.PRINCIPAL.value
+            row["title"] = row.get("title") or Position(row["position"]).label
         return row
 
 

@@ -23,7 +23,7 @@ from app.auth.services import person_with_email
 from app.clock import stored_now
 from app.directory import DirectorySchool
 from app.districts.forms import SchoolSchema
-from app.districts.models import School
+from app.districts.models import Position, School, SchoolLeader
 from app.extensions import db
 from app.onboarding.files import FileRefused, read_table
 from app.onboarding.models import ImportBatch, ImportKind, ImportStatus
@@ -37,7 +37,7 @@ from app.onboarding.rows import (
     school_key,
 )
 from app.text import slugify
-from tenants.access import is_platform_admin, scope_for_job
+from tenants.access import is_platform_admin, may_lead_school, scope_for_job
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
 from tenants.scope import entered
 from tenants.scopes import system_task_scope
@@ -50,7 +50,7 @@ DIRECTORY_REGION = "Not yet assigned"
 STEP = 200
 # What each import fills, analyzed after it (`refresh_statistics`).
 DIRECTORY_TABLES = ("districts", "schools", "audit_events")
-DISTRICT_TABLES = ("schools", "users", "role_grants", "audit_events")
+DISTRICT_TABLES = ("schools", "users", "role_grants", "school_leaders", "audit_events")
 
 Progress = Callable[[int, int], None]
 
@@ -100,6 +100,8 @@ def preview_district_import(district: District, uploads: dict[str, tuple[str, by
         errors += problems
     if not sources:
         errors.append(RowError("", 0, "file", "Choose a schools file, a people file, or both."))
+    if "people" in uploads and not any(error.file == uploads["people"][0] for error in errors):
+        errors += school_leader_problems(district, checked["schools"], checked["people"], uploads["people"][0])
     return _batch_or_errors(ImportKind.DISTRICT, district.id, checked, errors, sources, user)
 
 
@@ -118,6 +120,40 @@ def preview_directory_import(districts: tuple[str, bytes], schools: tuple[str, b
             errors.append(RowError(schools[0], line, "district_source_id",
                                    f"No district with source_id {row['district_source_id']}."))
     return _batch_or_errors(ImportKind.DIRECTORY, None, checked, errors, [districts[0], schools[0]], user)
+
+
+def school_leader_problems(district: District, schools: list[dict], people: list[dict], file: str) -> list[RowError]:
+    """The people file's principals and assistant principals: a school of the district (or of the schools file),
+    one principal per school, and nobody of another district (`tenants.access.may_lead_school`)."""
+    errors: list[RowError] = []
+    existing = {school_key(s.code): s for s in db.session.scalars(select(School).where(School.district_id == district.id))}
+    known = set(existing) | {school_key(row["code"]) for row in schools}
+    principals: dict[str, int] = {}
+    for line, row in enumerate(people, start=2):
+        if not row.get("school_code"):
+            continue
+        key = school_key(row["school_code"])
+        if key not in known:
+            errors.append(RowError(file, line, "school_code", f"No school of {district.name} has the code "
+                                                              f"{row['school_code']}."))
+            continue
+        person = person_with_email(row["email"])
+        if person is not None and not may_lead_school(person, district.id):
+            errors.append(RowError(file, line, "email", f"{person.name} is one of another district's people: a "
+                                                        f"school leader of {district.name} is one of its own."))
+        if row["position"] != Position.PRINCIPAL:
+            continue
+        if key in principals:
+            errors.append(RowError(file, line, "position", f"School {row['school_code']} has its principal on line "
+                                                           f"{principals[key]}: a school has one principal."))
+            continue
+        principals[key] = line
+        school = existing.get(key)
+        current = school.principal if school is not None else None
+        if current is not None and current.email.lower() != row["email"].lower():
+            errors.append(RowError(file, line, "position", f"{school.name} already has principal {current.name}: "
+                                                           f"remove them on the school's page first."))
+    return errors
 
 
 def _same(value):
@@ -236,19 +272,37 @@ def import_district_rows(district_id: int, rows: dict, progress: Progress = no_p
         db.session.flush()
         done += len(schools[start:start + STEP])
         _step(progress, done, total)
+    leading: list[tuple[User, dict]] = []
     for start in range(0, len(people), STEP):
         for row in people[start:start + STEP]:
             user, changed = _person(district_id, row, counts)
             if changed:
                 changed_people.append(user)
+            if row.get("school_code"):
+                leading.append((user, row))
         db.session.flush()
         done += len(people[start:start + STEP])
         _step(progress, done, total)
+    counts["school_leaders_created"] = _school_leaders(district_id, existing, leading)
     district = db.session.get(District, district_id)
     district.school_count = len(existing)
     newcomers = [user.id for user in changed_people if user.active and user.password_hash is None]
     counts["people_invited"] = len(newcomers)
     return counts, newcomers
+
+
+def _school_leaders(district_id: int, schools: dict[str, School], leading: list[tuple[User, dict]]) -> int:
+    """Make each person the leader the row says of the school with its code; one who leads it already stays."""
+    created = 0
+    for user, row in leading:
+        school = schools[school_key(row["school_code"])]
+        if any(leader.user_id == user.id for leader in school.leaders):
+            continue
+        db.session.add(SchoolLeader(district_id=district_id, school_id=school.id, user_id=user.id,
+                                    position=row["position"]))
+        created += 1
+    db.session.flush()
+    return created
 
 
 def _person(district_id: int, row: dict, counts: dict) -> tuple[User, bool]:

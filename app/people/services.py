@@ -1,0 +1,82 @@
+"""What the district's school people read of its field work: a principal's coaching log, a supervisor's cluster."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_login import current_user
+from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy.orm import lazyload
+
+from app.accounts.models import User
+from app.districts.models import School, SchoolCluster, SchoolLeader
+from app.districts.people import led_schools, supervisors_of
+from app.extensions import db
+from app.fieldwork.models import Visit
+from tenants.access import may_read_coaching_log
+from tenants.scope import current_scope
+
+
+def may_read_coaching_log_of(district_id: int, user_id: int) -> bool:
+    """Whether the current person may open this school leader's page (`tenants.access.may_read_coaching_log`);
+    False for one who leads no school of the district."""
+    leads = led_schools(district_id, user_id)
+    supervisors = [person.id for person in supervisors_of(leads)]
+    return bool(leads) and may_read_coaching_log(current_user, current_scope(), district_id, user_id, supervisors)
+
+
+def coaching_log(district_id: int, user_id: int) -> list[Visit]:
+    """The visits that coached this principal, newest first."""
+    return list(db.session.scalars(
+        select(Visit).where(Visit.district_id == district_id, Visit.principal_id == user_id)
+        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .options(lazyload(Visit.observations), lazyload(Visit.supports), lazyload(Visit.observers))))
+
+
+# --- a supervisor's cluster on the home page --------------------------------------------------------------
+
+@dataclass
+class ClusterSchool:
+    school: School
+    last_visit: date | None
+    days_since: int | None
+    leaders: list[SchoolLeader]
+
+
+@dataclass
+class SupervisedClusters:
+    clusters: list[SchoolCluster]
+    schools: list[ClusterSchool]
+    follow_ups: list[Visit]
+
+
+def supervised_clusters(user: User, today: date) -> SupervisedClusters | None:
+    """The clusters this person supervises in their districts, their schools with the days since anyone's last
+    visit, their open follow-ups (soonest first) and principals; None for one who supervises none.
+
+    Four statements, whatever the number of schools, visits and leaders."""
+    clusters = list(db.session.scalars(
+        select(SchoolCluster).where(SchoolCluster.supervisor_id == user.id).order_by(SchoolCluster.name)))
+    if not clusters:
+        return None
+    supervised = select(SchoolCluster.district_id, SchoolCluster.id).where(SchoolCluster.supervisor_id == user.id)
+    in_clusters = tuple_(School.district_id, School.cluster_id).in_(supervised)
+    last = (select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
+            .where(Visit.school_id.is_not(None)).group_by(Visit.district_id, Visit.school_id).subquery())
+    rows = db.session.execute(
+        select(School, last.c.last_visit)
+        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
+        .where(in_clusters).order_by(School.name, School.id)).all()
+    schools_supervised = select(School.district_id, School.id).where(in_clusters)
+    leaders: dict[tuple[int, int], list[SchoolLeader]] = {}
+    for leader in db.session.scalars(
+            select(SchoolLeader).where(tuple_(SchoolLeader.district_id, SchoolLeader.school_id).in_(schools_supervised))
+            .order_by(SchoolLeader.position.desc(), SchoolLeader.id)):
+        leaders.setdefault((leader.district_id, leader.school_id), []).append(leader)
+    follow_ups = list(db.session.scalars(
+        select(Visit).where(tuple_(Visit.district_id, Visit.school_id).in_(schools_supervised),
+                            Visit.follow_up_on.is_not(None), Visit.follow_up_done.is_(False))
+        .order_by(Visit.follow_up_on, Visit.id)
+        .options(lazyload(Visit.observations), lazyload(Visit.supports), lazyload(Visit.observers))))
+    schools = [ClusterSchool(school, last_visit, (today - last_visit).days if last_visit else None,
+                             leaders.get((school.district_id, school.id), []))
+               for school, last_visit in rows]
+    return SupervisedClusters(clusters, schools, follow_ups)
