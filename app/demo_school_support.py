@@ -163,7 +163,7 @@ def term_start(today: date) -> date:
     """The Monday of the last week of August that opened this school year; a term back if it opened lately."""
     start = date(school_year_start(today).year, 8, 25)
     start += timedelta(days=-start.weekday() % 7)
-    return start if (today - start).days >= 42 else today - timedelta(weeks=16)
+    return start if (today - start).days >= 56 else today - timedelta(weeks=16)
 
 
 def _district_visits(district: District, today: date) -> int:
@@ -230,15 +230,14 @@ def _visit(chance, district, school, author, principal, day, today) -> tuple[Vis
 
 
 def _supervisors_join_the_lead(district: District, lead: User) -> None:
-    """Some of the assistance lead's visits to a quadrant's schools have its supervisor as co-observer."""
+    """One in six of the assistance lead's visits to a quadrant's schools has its supervisor as co-observer."""
     rows = db.session.execute(
-        select(Visit.id, Visit.client_uuid, SchoolCluster.supervisor_id)
+        select(Visit.id, SchoolCluster.supervisor_id)
         .join(School, (School.district_id == Visit.district_id) & (School.id == Visit.school_id))
         .join(SchoolCluster, (SchoolCluster.district_id == School.district_id) & (SchoolCluster.id == School.cluster_id))
         .where(Visit.district_id == district.id, Visit.lead_id == lead.id, Visit.team == Team.SUPPORT,
                SchoolCluster.supervisor_id.is_not(None))
         .order_by(Visit.visited_on.desc(), Visit.id)
     ).all()
-    for visit_id, client_uuid, supervisor_id in rows:
-        if random.Random(client_uuid).random() < 0.15:
-            db.session.add(VisitObserver(district_id=district.id, visit_id=visit_id, user_id=supervisor_id))
+    for visit_id, supervisor_id in rows[::6]:
+        db.session.add(VisitObserver(district_id=district.id, visit_id=visit_id, user_id=supervisor_id))
