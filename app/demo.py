@@ -34,6 +34,7 @@ from tenants.scopes import system_task_scope
 DEMO_PASSWORD = "demo-password-2026"
 # The district whose own school support (quadrants, principals, district-staff visits) the demo shows.
 SCHOOL_SUPPORT_DISTRICT = 517  # Worcester
+SUPERVISOR_TITLE = "Executive director of instruction and school leadership, {} quadrant"
 S = AccountabilityStatus
 
 # directory id -> (region, accountability status)
@@ -58,7 +59,7 @@ DEMO_PEOPLE = [
     ("superintendent@example.org", "Pat Kim", [(Role.DISTRICT_LEADER, 517, "Superintendent")]),
     ("planmanager@example.org", "Jordan Ellis", [(Role.DISTRICT_LEADER, 517, "Plan manager")]),
     ("supervisor@example.org", "Jamie Ortiz", [
-        (Role.SCHOOL_SUPERVISOR, 517, "Executive director of instruction and school leadership, Burncoat quadrant"),
+        (Role.SCHOOL_SUPERVISOR, 517, SUPERVISOR_TITLE.format("Burncoat")),
     ]),
     ("principal@example.org", "Chris Moreau", [(Role.DISTRICT_VIEWER, 517, "Principal")]),
     ("monitor@example.org", "Robin Achebe", [

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.grants import grant_role
 from app.accounts.models import RoleGrant, User
-from app.demo import DEMO_UUIDS, demo_observations
+from app.demo import DEMO_PEOPLE, DEMO_UUIDS, SUPERVISOR_TITLE, demo_observations
 from app.districts.models import Position, School, SchoolCluster, SchoolLeader
 from app.extensions import db
 from app.fieldwork.models import Rubric, Visit, VisitKind, VisitObserver
@@ -40,12 +40,11 @@ CITYWIDE = ("Worcester Technical High", "Head Start", "La Familia Dual Language 
 
 # quadrant -> (email, name) of its supervisor; supervisor@example.org is a demo login (app/demo.DEMO_PEOPLE).
 SUPERVISORS = {
-    "Burncoat": ("supervisor@example.org", "Jamie Ortiz"),
+    "Burncoat": next((email, name) for email, name, _ in DEMO_PEOPLE if email == "supervisor@example.org"),
     "Doherty": ("terry.walsh@example.org", "Terry Walsh"),
     "North": ("noor.haddad@example.org", "Noor Haddad"),
     "South": ("kofi.mensah@example.org", "Kofi Mensah"),
 }
-SUPERVISOR_TITLE = "Executive director of instruction and school leadership, {} quadrant"
 
 # The demo principal login leads a real school, in the demo supervisor's quadrant.
 DEMO_PRINCIPAL = ("principal@example.org", "Clark St Community")
@@ -160,7 +159,8 @@ def _lead(district: District, school: School, person: User, position: Position) 
 
 
 def term_start(today: date) -> date:
-    """The Monday of the last week of August that opened this school year; a term back if it opened lately."""
+    """The Monday of the last week of August that opened this school year; sixteen weeks ago if that was less than
+    eight weeks ago."""
     start = date(school_year_start(today).year, 8, 25)
     start += timedelta(days=-start.weekday() % 7)
     return start if (today - start).days >= 56 else today - timedelta(weeks=16)
@@ -183,7 +183,7 @@ def _district_visits(district: District, today: date) -> int:
     if leader is not None:
         rounds.append((leader, [s for s in schools if s.cluster_id is None], (21, 28)))
     start = term_start(today)
-    planned = []  # (visit, the chance that made it)
+    planned = []  # (visit, the chance that made it, its co-observer)
     for author, its_schools, gaps in rounds:
         for school in its_schools:
             chance = random.Random(f"district visits {school.directory_id}")
@@ -192,27 +192,28 @@ def _district_visits(district: District, today: date) -> int:
                 day += timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
                 if day > today:
                     break
-                planned.append(_visit(chance, district, school, author, principals.get(school.id), day, today))
+                joint = lead if lead is not None and chance.random() < 0.12 else None
+                visit = _visit(chance, district, school, author, principals.get(school.id), day, today)
+                planned.append((visit, chance, joint))
                 day += timedelta(days=chance.choice(gaps))
-    db.session.add_all(visit for visit, _ in planned)
+    db.session.add_all(visit for visit, _, _ in planned)
     db.session.flush()
-    demo_observations(rubric, [(visit, chance) for visit, chance in planned if visit.purpose == WALKTHROUGH])
-    for visit, chance in planned:
-        if lead is not None and chance.random() < 0.12:
-            db.session.add(VisitObserver(district_id=district.id, visit_id=visit.id, user_id=lead.id))
+    demo_observations(rubric, [(visit, chance) for visit, chance, _ in planned if visit.purpose == WALKTHROUGH])
+    db.session.add_all(VisitObserver(district_id=district.id, visit_id=visit.id, user_id=joint.id)
+                       for visit, _, joint in planned if joint is not None)
     if lead is not None:
         _supervisors_join_the_lead(district, lead)
     return len(planned)
 
 
-def _visit(chance, district, school, author, principal, day, today) -> tuple[Visit, random.Random]:
+def _visit(chance, district, school, author, principal, day, today) -> Visit:
     purpose = chance.choices([p for p, _ in DISTRICT_PURPOSES], weights=[w for _, w in DISTRICT_PURPOSES])[0]
     if purpose == COACHING and principal is None:
         purpose = WALKTHROUGH
     coached = principal if purpose == COACHING else None
     follows_up = purpose in NEXT_STEPS
     follow_up_on = day + timedelta(days=chance.choice([7, 14])) if follows_up else None
-    visit = Visit(
+    return Visit(
         district_id=district.id, school_id=school.id, lead_id=author.id, team=Team.DISTRICT,
         client_uuid=str(uuid.uuid5(DEMO_UUIDS, f"district-{author.id}-{school.id}-{day.isoformat()}")),
         principal_id=coached.id if coached else None, visited_on=day, minutes=chance.choice([45, 60, 90, 120]),
@@ -226,7 +227,6 @@ def _visit(chance, district, school, author, principal, day, today) -> tuple[Vis
         # Most follow-ups older than three weeks are done; a few stay overdue.
         follow_up_done=follows_up and day < today - timedelta(days=21) and chance.random() < 0.85,
     )
-    return visit, chance
 
 
 def _supervisors_join_the_lead(district: District, lead: User) -> None:
