@@ -32,6 +32,9 @@ from tenants.scope import entered
 from tenants.scopes import system_task_scope
 
 DEMO_PASSWORD = "demo-password-2026"
+# The district whose own school support (quadrants, principals, district-staff visits) the demo shows.
+SCHOOL_SUPPORT_DISTRICT = 517  # Worcester
+SUPERVISOR_TITLE = "Executive director of instruction and school leadership, {} quadrant"
 S = AccountabilityStatus
 
 # directory id -> (region, accountability status)
@@ -55,6 +58,9 @@ DEMO_PEOPLE = [
     ("lead2@example.org", "Morgan Silva", [(Role.ASSISTANCE_LEAD, 312, None), (Role.ASSISTANCE_LEAD, 148, None)]),
     ("superintendent@example.org", "Pat Kim", [(Role.DISTRICT_LEADER, 517, "Superintendent")]),
     ("planmanager@example.org", "Jordan Ellis", [(Role.DISTRICT_LEADER, 517, "Plan manager")]),
+    ("supervisor@example.org", "Jamie Ortiz", [
+        (Role.SCHOOL_SUPERVISOR, 517, SUPERVISOR_TITLE.format("Burncoat")),
+    ]),
     ("principal@example.org", "Chris Moreau", [(Role.DISTRICT_VIEWER, 517, "Principal")]),
     ("monitor@example.org", "Robin Achebe", [
         (Role.DISTRICT_VIEWER, 517, "State accountability monitor"),
@@ -65,6 +71,8 @@ DEMO_PEOPLE = [
 
 def load_demo(directory: Path) -> dict[str, int]:
     """Create or bring up to date the demo regions, districts, schools and people."""
+    from app.demo_school_support import load_school_support
+
     with entered(system_task_scope("demo data")):
         districts = {d.directory_id: d for d in read_districts(directory) if d.directory_id in DEMO_DISTRICTS}
         regions = {name: _region(name) for name, _ in DEMO_DISTRICTS.values()}
@@ -80,12 +88,13 @@ def load_demo(directory: Path) -> dict[str, int]:
             _person(email, name, grants, password_hash, regions, by_directory_id)
         db.session.commit()
         visits = _load_field_work(state_today())
+        visits += load_school_support(by_directory_id[SCHOOL_SUPPORT_DISTRICT], state_today(), password_hash)
         load_demo_plans(state_today())
         for district in by_directory_id.values():
             recount_schools(district)
         db.session.commit()
     return {"regions": len(regions), "districts": len(by_directory_id), "schools": len(schools),
-            "people": len(DEMO_PEOPLE), "visits": visits}
+            "people": db.session.scalar(select(db.func.count()).select_from(User)), "visits": visits}
 
 
 def _region(name: str) -> Region:
@@ -199,17 +208,28 @@ def _demo_visit(chance, grant, school, visited_on, assignments, rubric, number) 
     for assignment in chance.sample(assignments, chance.randint(1, 2)):
         db.session.add(VisitSupport(district_id=visit.district_id, visit_id=visit.id, support_assignment_id=assignment.id))
     if visit.kind == "formal":
+        demo_observations(rubric, [(visit, chance)])
+
+
+def demo_observations(rubric, visits) -> None:
+    """One to three classroom observations of each visit (flushed already) of `visits`, (visit, its chance) pairs,
+    each observation rated on every look-for: two flushes, however many visits."""
+    observations = []  # (observation, its ratings)
+    for visit, chance in visits:
+        # Ratings drift upward over the year, so the trends show change.
+        lift = 1 if visit.visited_on > state_today() - timedelta(days=120) else 0
         for _ in range(chance.randint(1, 3)):
             observation = Observation(district_id=visit.district_id, visit_id=visit.id, rubric_id=rubric.id,
                                       grade=chance.choice(["K", "2", "4", "6", "8", "10"]), subject=chance.choice(SUBJECTS),
                                       minutes=chance.choice([15, 20, 30]), feedback="Named one strength and one next step.")
-            db.session.add(observation)
-            db.session.flush()
-            # Ratings drift upward over the year, so the trends show change.
-            lift = 1 if visited_on > state_today() - timedelta(days=120) else 0
-            for look_for in rubric.look_fors:
-                db.session.add(Rating(district_id=visit.district_id, observation_id=observation.id, look_for_id=look_for.id,
-                                      rating=min(rubric.scale_max, chance.randint(1, 3) + lift)))
+            ratings = [min(rubric.scale_max, chance.randint(1, 3) + lift) for _ in rubric.look_fors]
+            observations.append((observation, ratings))
+    db.session.add_all(observation for observation, _ in observations)
+    db.session.flush()
+    db.session.add_all(
+        Rating(district_id=observation.district_id, observation_id=observation.id, look_for_id=look_for.id, rating=rating)
+        for observation, ratings in observations for look_for, rating in zip(rubric.look_fors, ratings)
+    )
 
 
 @click.group("demo")

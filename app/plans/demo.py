@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.accounts.models import RoleGrant, User
+from app.districts.models import School
 from app.extensions import db
 from app.plans import models
 from app.plans.impact import ImpactAnswers, ImpactRound, checklist
@@ -28,6 +29,12 @@ DEMO_IMPACT_ANSWERS = [
     "choice in the spring and asked for take-home books in home languages.",
 ]
 
+CURRICULUM = "Adopt and train on a K-3 ELA curriculum"
+HOME_VISITS = "Home visits for students chronically absent"
+# action title -> (grade spans of the schools it names, how many): the elementary schools needing focused
+# support first for the curriculum, the middle schools for the home visits.
+ACTION_SCHOOLS = {CURRICULUM: (("K-5", "PK-K"), 4), HOME_VISITS: (("6-8",), 3)}
+
 
 def load_demo_plans(today: date) -> int:
     """Give each demo district requiring assistance a plan and two equity goals, once; the demo loader commits."""
@@ -38,6 +45,7 @@ def load_demo_plans(today: date) -> int:
     made = 0
     for district in districts:
         if db.session.scalar(select(models.ImprovementPlan.id).where(models.ImprovementPlan.district_id == district.id)):
+            _name_schools(district)
             continue
         owner = db.session.scalars(
             select(User).join(RoleGrant).where(RoleGrant.district_id == district.id).order_by(User.id)
@@ -45,9 +53,25 @@ def load_demo_plans(today: date) -> int:
         if owner is None:
             continue
         _plan(district, owner, today)
+        _name_schools(district)
         made += 1
     db.session.flush()
     return made
+
+
+def _name_schools(district: District) -> None:
+    """The schools the demo plan's actions are done in, once (a plan from before actions named schools gets them)."""
+    if db.session.scalar(select(models.ActionSchool.id).where(models.ActionSchool.district_id == district.id).limit(1)):
+        return
+    schools = db.session.scalars(select(School).where(School.district_id == district.id).order_by(School.name)).all()
+    actions = db.session.scalars(select(models.Action).where(
+        models.Action.district_id == district.id, models.Action.title.in_(ACTION_SCHOOLS))).all()
+    for action in actions:
+        spans, how_many = ACTION_SCHOOLS[action.title]
+        fitting = [s for s in schools if s.grade_span in spans]
+        fitting.sort(key=lambda s: s.accountability_category != "focused_targeted_support")
+        for school in fitting[:how_many]:
+            db.session.add(models.ActionSchool(district_id=district.id, action_id=action.id, school_id=school.id))
 
 
 def _add(row):
@@ -70,7 +94,7 @@ def _plan(district: District, owner: User, today: date) -> None:
     partner = _add(models.Provider(district_id=d, name="Commonwealth Literacy Partners", contract_cents=18_000_000,
                             contract_starts_on=year_start, contract_ends_on=year_start.replace(year=year_start.year + 1)))
     adopt = _add(models.Action(district_id=d, plan_id=plan.id, strategy_id=materials.id, owner_id=owner.id,
-                        title="Adopt and train on a K-3 ELA curriculum", starts_on=year_start + timedelta(days=30),
+                        title=CURRICULUM, starts_on=year_start + timedelta(days=30),
                         due_on=today + timedelta(days=45), status="on_track", allocated_cents=15_000_000,
                         spent_cents=9_250_000, funding_source="Title I", provider_id=partner.id))
     _add(models.ProgressUpdate(district_id=d, action_id=adopt.id, reported_on=today - timedelta(days=9), status="on_track",
@@ -82,7 +106,7 @@ def _plan(district: District, owner: User, today: date) -> None:
     answers = {q.id: text for q, text in zip(questions, DEMO_IMPACT_ANSWERS)}
     ImpactRound([], questions).record(adopt, ImpactAnswers(owner, answers))
     outreach = _add(models.Action(district_id=d, plan_id=plan.id, strategy_id=families.id, owner_id=owner.id,
-                           title="Home visits for students chronically absent", starts_on=year_start,
+                           title=HOME_VISITS, starts_on=year_start,
                            due_on=today - timedelta(days=10), status="at_risk", allocated_cents=4_000_000,
                            spent_cents=4_350_000, funding_source="State grant"))
     _add(models.Milestone(district_id=d, action_id=outreach.id, title="First round of home visits",
