@@ -3,10 +3,11 @@
 What each viewer may see of a visit (internal notes) is the visibility book's call
 (`tenants/visibility.py`): every visit schema follows it, record by record.
 """
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from app.fields import Day, Id
 from app.fieldwork.schemas import AssignmentSchema, ObservationSchema, VisitSchema
+from tenants.roles import Team
 from tenants.visibility import audience_name
 
 
@@ -21,7 +22,17 @@ class VisitChanges(VisitSchema):
         exclude = ("client_uuid", "captured_at", "observations")
 
 
+class PersonRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
 class VisitOut(VisitSchema):
+    team = fields.String(dump_only=True, metadata={
+        "description": "Whose work the visit is: `support_team` (the state's support team) or `district` (the "
+                       "district's own staff). That team changes it and reads its internal notes."})
+    co_observers = fields.List(fields.Nested(PersonRef), dump_only=True,
+                               metadata={"description": "The people who observed beside its author (lead_id)."})
     support_ids = fields.Pluck(AssignmentSchema, "id", many=True, attribute="supports", dump_only=True)
     internal_notes = fields.String(
         allow_none=True, dump_only=True,
@@ -63,7 +74,9 @@ class DistrictFilter(Schema):
 
 class VisitFilters(DistrictFilter):
     school_id = Id()
-    lead_id = Id()
+    lead_id = Id(metadata={"description": "Visits this person conducted or co-observed."})
+    team = fields.String(validate=validate.OneOf([team.value for team in Team]),
+                         metadata={"description": "`support_team` or `district`: whose work the visits are."})
     # Named as the visit list's query reads them (`app/fieldwork/listing.py`), as the page's filters are.
     date_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
     date_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})

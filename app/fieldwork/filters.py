@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from app.districts.models import GRADES
 from app.fields import Day, Text
 from app.fieldwork.models import AssignmentStatus, VisitKind
+from tenants.roles import Team
 from app.lists import ListFilters, QueryFilters, an_id
 
 
@@ -24,7 +25,8 @@ class DateRange(ListFilters):
 
 class VisitFilters(DateRange):
     school_id = an_id("school")
-    lead_id = an_id("lead")
+    lead_id = an_id("lead")  # who conducted or co-observed the visit
+    team = fields.String(load_default=None, validate=validate.OneOf([t.value for t in Team]))
     kind = fields.String(load_default=None, validate=validate.OneOf([k.value for k in VisitKind]))
     has_follow_up = fields.Boolean(data_key="follow_up", load_default=None)
 
