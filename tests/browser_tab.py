@@ -4,6 +4,7 @@ The fixtures that open one (`live`, `browser`, `open_page`) are in tests/conftes
 """
 from axe_playwright_python.sync_playwright import Axe
 
+from app.clock import DEFAULT_STATE_TIME_ZONE
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,7 +19,9 @@ class Tab:
 
     def __init__(self, browser, live, viewport=PHONE):
         self.live = live
-        self.context = browser.new_context(viewport=viewport)
+        # A phone in the state: its clock says the state's day (the offline form dates a visit by the device's
+        # day, and the server refuses a visit dated after the state's today).
+        self.context = browser.new_context(viewport=viewport, timezone_id=DEFAULT_STATE_TIME_ZONE)
         self.page = self.context.new_page()
         self.csp_refusals = []
         self.page.on("console", self._console)
