@@ -304,3 +304,20 @@ def test_the_visit_list_and_page_do_not_grow_with_co_observers(client, auth, wor
         co_observe(many, *crowd)
     assert {path: statements(client, path) for path in paths} == before
     assert statements(client, f"/districts/homeville/visits/{many.id}") <= page_before
+
+
+def test_a_co_observer_who_left_the_district_does_not_block_later_edits(client, auth, world):
+    joint = factories.visit(world.home, world.supervisor, world.home_school, team=Team.DISTRICT)
+    co_observe(joint, world.lead)
+    unassign = [grant for grant in world.lead.grants if grant.district_id == world.home.id]
+    for grant in unassign:
+        world.lead.grants.remove(grant)
+    db.session.flush()
+    auth.sign_in(world.supervisor)
+    form = client.get(f"/districts/homeville/visits/{joint.id}/edit").text
+    assert "Lou Lead (no longer works with Homeville)" in form
+    saved = client.post(f"/districts/homeville/visits/{joint.id}/edit",
+                        data=visit_form(world, co_observer_ids=[str(world.lead.id)], minutes="95"))
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert joint.minutes == 95 and [person.name for person in joint.co_observers] == ["Lou Lead"]

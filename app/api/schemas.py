@@ -22,17 +22,13 @@ class VisitChanges(VisitSchema):
         exclude = ("client_uuid", "captured_at", "observations")
 
 
-class PersonRef(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
 class VisitOut(VisitSchema):
     team = fields.String(dump_only=True, metadata={
         "description": "Whose work the visit is: `support_team` (the state's support team) or `district` (the "
                        "district's own staff). That team changes it and reads its internal notes."})
-    co_observers = fields.List(fields.Nested(PersonRef), dump_only=True,
-                               metadata={"description": "The people who observed beside its author (lead_id)."})
+    co_observers = fields.Function(
+        lambda visit: [{"id": person.id, "name": person.name} for person in visit.co_observers], dump_only=True,
+        metadata={"description": "The people who observed beside its author (lead_id): [{id, name}, ...]."})
     support_ids = fields.Pluck(AssignmentSchema, "id", many=True, attribute="supports", dump_only=True)
     internal_notes = fields.String(
         allow_none=True, dump_only=True,

@@ -105,7 +105,9 @@ def update_visit(visit: Visit, data: dict) -> Visit:
     if "co_observer_ids" not in merged:
         merged["co_observer_ids"] = visit.co_observer_ids
     errors: dict[str, list[str]] = {}
-    _, co_observers = _check_visit(district, merged, errors, author_id=visit.lead_id)
+    # Who observed stays so: one who no longer works with the district is not refused on every later edit.
+    _, co_observers = _check_visit(district, merged, errors, author_id=visit.lead_id,
+                                   observed=frozenset(visit.co_observer_ids))
     longest = max((observation.minutes for observation in visit.observations), default=0)
     if merged["minutes"] < longest:
         errors.setdefault("minutes", []).append(
@@ -129,8 +131,8 @@ def mark_follow_up_done(visit: Visit) -> None:
     db.session.flush()
 
 
-def _check_visit(district: District, data: dict, errors: dict,
-                 author_id: int | None = None) -> tuple[list[SupportAssignment], list[User]]:
+def _check_visit(district: District, data: dict, errors: dict, author_id: int | None = None,
+                 observed: frozenset[int] = frozenset()) -> tuple[list[SupportAssignment], list[User]]:
     """Check a visit's fields into `errors`; return the supports and the co-observers it names, as found."""
     # Checked again here: an update may send the follow-up without the visit's date.
     problem = follow_up_problem(data.get("visited_on"), data.get("follow_up_on"))
@@ -162,11 +164,13 @@ def _check_visit(district: District, data: dict, errors: dict,
             SchoolLeader.district_id == district.id, SchoolLeader.user_id == principal_id,
             SchoolLeader.position == Position.PRINCIPAL).limit(1)):
         errors["principal_id"] = [f"Choose the principal of one of {district.name}'s schools."]
-    return supports, _check_co_observers(district, data.get("co_observer_ids") or [], author_id, errors)
+    return supports, _check_co_observers(district, data.get("co_observer_ids") or [], author_id, errors, observed)
 
 
-def _check_co_observers(district: District, ids, author_id: int | None, errors: dict) -> list[User]:
-    """The people named co-observers, if each may be (`tenants.access.may_co_observe`); else a message."""
+def _check_co_observers(district: District, ids, author_id: int | None, errors: dict,
+                        observed: frozenset[int] = frozenset()) -> list[User]:
+    """The people named co-observers, if each may be (`tenants.access.may_co_observe`) or already is one of the
+    visit (`observed`); else a message."""
     ids = set(ids)
     if not ids:
         return []
@@ -177,7 +181,8 @@ def _check_co_observers(district: District, ids, author_id: int | None, errors: 
     elif len(people) != len(ids):
         errors["co_observer_ids"] = [f"Choose co-observers among the people who work with {district.name}."]
     else:
-        outside = [person.name for person in people if not may_co_observe(person, district)]
+        outside = [person.name for person in people
+                   if person.id not in observed and not may_co_observe(person, district)]
         if outside:
             errors["co_observer_ids"] = [
                 f"{', '.join(outside)} cannot see {district.name}: choose co-observers among the people who work "
