@@ -21,15 +21,16 @@ def co_observe(visit, *people) -> None:
 def add_district_field_work(world) -> None:
     """Add to `world` a visit its school supervisor logged at the district office (the district's own work, with
     internal notes of its own), with one classroom observation; and the same in the foreign district, by its
-    leader. Dated before the support team's visit, so that it comes second in the lists, newest first."""
+    leader. Informal and dated before the support team's visit and September's end, so that the lists' tests of date
+    and kind filters keep their rows."""
     world.district_visit = factories.visit(
-        world.home, world.supervisor, None, team=Team.DISTRICT, visited_on=date(2026, 10, 2), minutes=60,
-        purpose="Instructional rounds", internal_notes=DISTRICT_INTERNAL)
-    world.district_observation = factories.observation(world.district_visit, grade="2", subject="Reading")
+        world.home, world.supervisor, None, team=Team.DISTRICT, visited_on=date(2026, 9, 28), minutes=60,
+        kind="informal", purpose="Instructional rounds", internal_notes=DISTRICT_INTERNAL)
+    world.district_observation = factories.observation(world.district_visit, ratings=(), grade="2", subject="Reading")
     world.foreign_district_visit = factories.visit(
-        world.foreign, world.foreign_leader, None, team=Team.DISTRICT, visited_on=date(2026, 10, 2), minutes=60,
-        purpose="Instructional rounds", internal_notes=FOREIGN_DISTRICT_INTERNAL)
-    world.foreign_district_observation = factories.observation(world.foreign_district_visit, grade="2",
+        world.foreign, world.foreign_leader, None, team=Team.DISTRICT, visited_on=date(2026, 9, 28), minutes=60,
+        kind="informal", purpose="Instructional rounds", internal_notes=FOREIGN_DISTRICT_INTERNAL)
+    world.foreign_district_observation = factories.observation(world.foreign_district_visit, ratings=(), grade="2",
                                                                subject="Reading")
     for target, visit, observation in (("own", world.district_visit, world.district_observation),
                                        ("foreign", world.foreign_district_visit, world.foreign_district_observation)):

@@ -133,8 +133,9 @@ def test_visits_are_listed_newest_first_with_their_columns(client, auth, world, 
     auth.sign_in(world.viewer)
     response = client.get("/districts/homeville/visits")
     rows = table_rows(response.text)
+    # The world's district visit (its supervisor's, 28 September) is among them.
     assert [row[5] for row in rows] == ["Virtual data meeting", "Office planning session", "Principal coaching",
-                                        "Informal check-in"]
+                                        "Instructional rounds", "Informal check-in"]
     coaching = rows[2]
     assert coaching[:5] == ["5 Oct 2026", "Homeville Elementary", "Lou Lead", "Formal", "90"]
     assert coaching[6] == "Direct coaching (Homeville Elementary)" and coaching[7] == world.HOME_SHARED
@@ -168,8 +169,8 @@ def test_visits_are_paginated_and_page_links_keep_the_filters(client, auth, worl
     second = client.get("/districts/homeville/visits?kind=virtual&page=2")
     assert len(table_rows(second.text)) == 5 and "26–30 of 30 visits." in second.text
     assert 'href="/districts/homeville/visits?kind=virtual"' in second.text  # back to page 1
-    # Every visit, the world's formal one too: 31 in all, over two pages.
-    assert len(table_rows(client.get("/districts/homeville/visits?page=2").text)) == 6
+    # Every visit, the world's two (the support team's, the district's) too: 32 in all, over two pages.
+    assert len(table_rows(client.get("/districts/homeville/visits?page=2").text)) == 7
     # Past the last page (the filters narrowed since the link was made): the last page.
     assert "26–30 of 30 visits." in client.get("/districts/homeville/visits?kind=virtual&page=9").text
 
@@ -300,6 +301,7 @@ def test_observations_show_the_average_rating_and_look_fors_rated(client, auth, 
         ("12 Nov 2026", "4", "Reading", "1", "1.00"),
         ("12 Nov 2026", "10", "Biology and science", "3", "3.33"),
         ("5 Oct 2026", "4", "Mathematics", "2", "2.50"),
+        ("28 Sep 2026", "2", "Reading", "0", "—"),  # the world's district visit's, nothing rated
     ]
 
 
