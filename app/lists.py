@@ -7,7 +7,7 @@ visibility book may withhold it (internal notes); `visible_columns` asks the boo
 export agree on who sees what, and the book's tag ("support team only") joins its header.
 """
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.fields import MAX_PAGE, Id, WholeNumber
 from app.forms import InputSchema, flatten_errors
-from tenants.visibility import badge, may_see_field
+from tenants.visibility import badge, badge_seen, may_see_field
 
 FORMATS = ("html", "csv", "xlsx")
 
@@ -87,10 +87,14 @@ class Column:
     export: bool = True
     numeric: bool = False  # right-aligned on the page
     row_header: bool = False  # the row's `<th scope="row">` on the page
+    # The tag for the viewer of one district's list, set by `visible_columns`: whose rows they see in it.
+    seen_tag: str | None = None
 
     @property
     def tag(self) -> str:
         """Who alone sees the column, as the book tags it ("support team only"), or ""."""
+        if self.seen_tag is not None:
+            return self.seen_tag
         return badge(*self.shows) if self.shows else ""
 
     @property
@@ -104,8 +108,10 @@ def yes_no(value: bool) -> str:
 
 
 def visible_columns(columns: tuple[Column, ...], district_id: int) -> tuple[Column, ...]:
-    """The columns the current viewer may see in the district's lists, as the visibility book says."""
-    return tuple(column for column in columns if column.shows is None or may_see_field(*column.shows, district_id))
+    """The columns the current viewer may see in the district's lists, as the visibility book says, a withheld
+    field's header tagged with the audience the viewer sees it as ("district staff only" for a district leader)."""
+    return tuple(column if column.shows is None else replace(column, seen_tag=badge_seen(*column.shows, district_id))
+                 for column in columns if column.shows is None or may_see_field(*column.shows, district_id))
 
 
 def on_page(columns: Iterable[Column]) -> tuple[Column, ...]:

@@ -115,6 +115,22 @@ def may_read_coaching_log(user: Person, scope: Scope, district_id: int, principa
             or any(g.role == Role.DISTRICT_LEADER and g.district_id == district_id for g in user.grants))
 
 
+def may_co_observe(person: Person, district: District) -> bool:
+    """Who may be named co-observer of a visit in `district` (a joint visit): people who reach the district as
+    someone who works with it: its assistance leads, the regional director of its region, its own people in any
+    district role (leaders, school supervisors, viewers such as a principal). Not platform admins as such (they
+    reach every district; one who also holds such a role qualifies by it), and never the visit's own author,
+    which the visit's service checks."""
+    if not person.is_active:
+        return False
+    return any(
+        (grant.role == Role.ASSISTANCE_LEAD and grant.district_id == district.id)
+        or (grant.role == Role.REGIONAL_DIRECTOR and grant.region_id == district.region_id)
+        or (grant.role in DISTRICT_PEOPLE_ROLES and grant.district_id == district.id)
+        for grant in person.grants
+    )
+
+
 def district_people_ids(user: Person, roles=DISTRICT_PEOPLE_ROLES) -> frozenset[int]:
     """The districts this person belongs to (leads or reads as one of its own people), not the support team's."""
     return frozenset(g.district_id for g in user.grants if g.role in roles and g.district_id is not None)

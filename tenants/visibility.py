@@ -131,6 +131,14 @@ def badge(model_or_record, name: str) -> str:
     return " · ".join(dict.fromkeys(rule.audience.badge for rule in _rules_shown(model_or_record, name)))
 
 
+def badge_seen(model, name: str, district_id: int, scope: Scope | None = None) -> str:
+    """The tag of a column of the district's records as this viewer sees it: the tags of the rules whose audience
+    they are in there ("support team only" for a lead, "district staff only" for a district leader), or ""."""
+    scope = scope or current_scope()
+    return " · ".join(dict.fromkeys(rule.audience.badge for rule in rules_for(model, name)
+                                    if rule.audience.may_see_some(scope, district_id)))
+
+
 def audience_name(model_or_record, name: str) -> str:
     """Who may see a field, in words ("the district's support team (...)"), or "" for everyone."""
     return "; ".join(dict.fromkeys(rule.audience.name for rule in _rules_shown(model_or_record, name)))

@@ -22,6 +22,7 @@ from tenants.models import Region
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.conftest import Auth
+from tests.factories_field_teams import DISTRICT_INTERNAL, FOREIGN_DISTRICT_INTERNAL
 from tests.matrix import ROLES, all_routes
 from tests.matrix_districts import SCHOOL_FORM
 from tests.orm_filter import orm_filter_off
@@ -123,6 +124,11 @@ def test_tenant_route(app, world, route, target, wall):
                     _assert_nothing_foreign(world, text, role)
                 if role not in ("platform_admin", "regional_director", "assistance_lead"):
                     assert world.HOME_INTERNAL not in text, role
+                # The district's own internal notes: for its leaders and supervisors only, never the support team,
+                # its viewers or platform admins; another district's, for no one here.
+                if role not in ("district_leader", "school_supervisor"):
+                    assert DISTRICT_INTERNAL not in text, role
+                assert FOREIGN_DISTRICT_INTERNAL not in text, role
         _assert_a_stranger_is_sent_to_sign_in(app, route, ids)
 
 

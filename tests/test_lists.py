@@ -2,6 +2,7 @@
 import csv
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -132,8 +133,9 @@ def test_visits_are_listed_newest_first_with_their_columns(client, auth, world, 
     auth.sign_in(world.viewer)
     response = client.get("/districts/homeville/visits")
     rows = table_rows(response.text)
+    # The world's district visit (its supervisor's, 28 September) is among them.
     assert [row[5] for row in rows] == ["Virtual data meeting", "Office planning session", "Principal coaching",
-                                        "Informal check-in"]
+                                        "Instructional rounds", "Informal check-in"]
     coaching = rows[2]
     assert coaching[:5] == ["5 Oct 2026", "Homeville Elementary", "Lou Lead", "Formal", "90"]
     assert coaching[6] == "Direct coaching (Homeville Elementary)" and coaching[7] == world.HOME_SHARED
@@ -167,8 +169,8 @@ def test_visits_are_paginated_and_page_links_keep_the_filters(client, auth, worl
     second = client.get("/districts/homeville/visits?kind=virtual&page=2")
     assert len(table_rows(second.text)) == 5 and "26–30 of 30 visits." in second.text
     assert 'href="/districts/homeville/visits?kind=virtual"' in second.text  # back to page 1
-    # Every visit, the world's formal one too: 31 in all, over two pages.
-    assert len(table_rows(client.get("/districts/homeville/visits?page=2").text)) == 6
+    # Every visit, the world's two (the support team's, the district's) too: 32 in all, over two pages.
+    assert len(table_rows(client.get("/districts/homeville/visits?page=2").text)) == 7
     # Past the last page (the filters narrowed since the link was made): the last page.
     assert "26–30 of 30 visits." in client.get("/districts/homeville/visits?kind=virtual&page=9").text
 
@@ -246,7 +248,9 @@ def test_internal_notes_are_for_the_support_team_only(client, auth, world, follo
 @pytest.mark.parametrize("name", LISTS)
 @pytest.mark.parametrize("who, sees", [("lead", True), ("viewer", False)])
 def test_a_list_s_page_and_export_take_their_headers_from_one_spec(client, auth, world, follow_up, name, who, sees):
-    shown = [column for column in COLUMNS[name] if sees or column.shows is None]
+    # A lead sees the internal notes column tagged with the audience they see it as: the support team's.
+    shown = [replace(column, seen_tag="support team only") if column.shows else column
+             for column in COLUMNS[name] if sees or column.shows is None]
     auth.sign_in(getattr(world, who))
     page = header_cells(client.get(f"/districts/homeville/{name}").text)
     # On the page the book's tag is a badge beside the header; in the export it is in parentheses.
@@ -266,7 +270,7 @@ def test_a_visit_export_has_the_page_s_columns_in_its_order_and_a_few_more(clien
     auth.sign_in(world.lead)
     assert exported(client, "/districts/homeville/visits", "csv")[0] == [
         "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Participants", "Supports", "Shared notes",
-        "Internal notes (support team only)", "Next steps", "Follow-up", "Team", "Follow-up done"]
+        "Internal notes (support team only)", "Next steps", "Follow-up", "Team", "Follow-up done", "Co-observers"]
     assert header_cells(client.get("/districts/homeville/visits").text) == [
         "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Supports", "Shared notes",
         "Internal notes support team only", "Next steps", "Follow-up", "Team"]
@@ -297,6 +301,7 @@ def test_observations_show_the_average_rating_and_look_fors_rated(client, auth, 
         ("12 Nov 2026", "4", "Reading", "1", "1.00"),
         ("12 Nov 2026", "10", "Biology and science", "3", "3.33"),
         ("5 Oct 2026", "4", "Mathematics", "2", "2.50"),
+        ("28 Sep 2026", "2", "Reading", "0", "—"),  # the world's district visit's, nothing rated
     ]
 
 

@@ -105,8 +105,9 @@ def header(page: str) -> str:
     ("admin", ["Admin", "Onboarding", "Audit log", "Failed jobs", "Regional dashboard"], ["Field capture", "Plan"]),
     ("director", ["Regional dashboard"], ["Admin", "Onboarding", "Failed jobs", "Audit log"]),
     ("lead", ["Caseload", "Field capture"], ["Admin", "Regional dashboard", "Audit log"]),
-    ("leader", ["Dashboard", "Plan", "Equity goals", "Visits", "Audit log", "District export"],
-     ["Admin", "Regional dashboard", "Field capture"]),
+    # A district leader logs visits in their own district, online or offline (issue 16).
+    ("leader", ["Dashboard", "Plan", "Equity goals", "Visits", "Audit log", "District export", "Field capture"],
+     ["Admin", "Regional dashboard"]),
     ("viewer", ["Plan", "Equity goals", "Visits"], ["Audit log", "District export", "Admin"]),
 ])
 def test_the_header_follows_the_role_rules(client, auth, world, who, shown, hidden):

@@ -27,12 +27,36 @@ def test_field_form_offers_the_lead_s_own_districts_only(client, auth, world):
     assert 'href="/field">Field capture</a>' in client.get("/").text
 
 
-def test_field_form_is_for_leads(client, auth, world):
+def test_field_form_is_for_those_who_log_visits_in_their_own_districts(client, auth, world):
     auth.sign_in(world.director)
     page = client.get("/field")
-    assert page.status_code == 200 and "You have none" in page.text
+    assert page.status_code == 200 and "You log visits in none of your districts." in page.text
+    assert "“Log a visit” on a district's page" in page.text
     assert 'id="visit-form"' not in page.text and "Homeville Elementary" not in page.text
     assert "Field capture</a>" not in client.get("/").text
+
+
+def test_a_district_viewer_is_told_field_capture_is_not_theirs(client, auth, world):
+    auth.sign_in(world.viewer)
+    page = client.get("/field")
+    assert "You log visits in none of your districts." in page.text and "Log a visit" not in page.text
+    assert 'id="visit-form"' not in page.text
+
+
+def test_district_staff_capture_in_their_own_district(client, auth, world):
+    for person in (world.supervisor, world.leader):
+        auth.sign_in(person)
+        page = client.get("/field")
+        choices = json.loads(page.text.split('<script type="application/json" id="visit-choices">')[1]
+                             .split("</script>")[0])
+        assert list(choices) == [str(world.home.id)], person.name
+        home = choices[str(world.home.id)]
+        assert "the district's own staff" in home["notes_audience"]
+        # The district's lead may be named co-observer; the person themselves is not offered.
+        co_observers = [label for _, label in home["co_observers"]]
+        assert "Lou Lead (Assistance lead)" in co_observers and not any(person.name in c for c in co_observers)
+        assert 'href="/field">Field capture</a>' in client.get("/").text
+        auth.sign_out()
 
 
 def test_strangers_are_sent_to_sign_in_and_the_session_check_says_401(client, world):

@@ -17,6 +17,7 @@ from app.onboarding.jobs import apply_import
 from app.onboarding.models import ImportBatch, ImportStatus
 from app.onboarding.services import preview_directory_import, preview_district_import
 from tenants.models import District, Lifecycle
+from tests.factories_field_teams import DISTRICT_INTERNAL
 from tests.matrix import ROLES
 
 SCHOOLS = b"name,code,grade_span,enrollment\nO'Brien Elementary,OB-1,K-5,320\nSaint-Jean Middle (East),SJ-2,6-8,\n"
@@ -244,9 +245,10 @@ def test_the_district_export_is_a_zip_of_csvs_with_a_readme_and_no_internal_note
     names = set(archive.namelist())
     assert {"README.md", "districts.csv", "schools.csv", "visits.csv", "observations.csv", "ratings.csv"} <= names
     visits = archive.read("visits.csv").decode("utf-8-sig")
-    assert world.HOME_SHARED in visits and world.HOME_INTERNAL not in visits and "internal_notes" not in visits
+    # The support team's internal notes stay out; the district's own (its supervisor's visit) are its leader's.
+    assert world.HOME_SHARED in visits and world.HOME_INTERNAL not in visits and DISTRICT_INTERNAL in visits
     assert "Faraway" not in "".join(archive.read(n).decode("utf-8-sig") for n in names)
-    assert "## visits.csv (1 row)" in archive.read("README.md").decode()
+    assert "## visits.csv (2 rows)" in archive.read("README.md").decode()
 
 
 def test_a_failed_job_is_listed_with_its_error_and_retried(app, client, auth, world, redis):

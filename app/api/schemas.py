@@ -23,6 +23,12 @@ class VisitChanges(VisitSchema):
 
 
 class VisitOut(VisitSchema):
+    team = fields.String(dump_only=True, metadata={
+        "description": "Whose work the visit is: `support_team` (the state's support team) or `district` (the "
+                       "district's own staff). That team changes it and reads its internal notes."})
+    co_observers = fields.Function(
+        lambda visit: [{"id": person.id, "name": person.name} for person in visit.co_observers], dump_only=True,
+        metadata={"description": "The people who observed beside its author (lead_id): [{id, name}, ...]."})
     support_ids = fields.Pluck(AssignmentSchema, "id", many=True, attribute="supports", dump_only=True)
     internal_notes = fields.String(
         allow_none=True, dump_only=True,
@@ -72,7 +78,9 @@ class OfVisits(DistrictFilter):
 
 class VisitFilters(OfVisits):
     school_id = Id()
-    lead_id = Id()
+    lead_id = Id(metadata={"description": "Visits this person conducted or co-observed."})
+    team = fields.String(validate=validate.OneOf([team.value for team in Team]),
+                         metadata={"description": "`support_team` or `district`: whose work the visits are."})
     # Named as the visit list's query reads them (`app/fieldwork/listing.py`), as the page's filters are.
     date_from = Day(data_key="from", metadata={"description": "Visits on or after this date."})
     date_to = Day(data_key="to", metadata={"description": "Visits on or before this date."})

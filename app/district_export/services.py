@@ -32,8 +32,9 @@ def district_archive(district: District) -> tuple[str, bytes]:
     readme = [f"# Data of {district.name}, exported {state_today().isoformat()}", "",
               "One CSV file per table (UTF-8, header row). Ids are the platform's; a column ending in _id",
               "refers to the id column of the file named in its description. Fields that the platform's",
-              "visibility rules keep from the person exporting (the support team's internal notes, for the",
-              "district's own people) and binary files (such as rendered PDF reports) are not included.", ""]
+              "visibility rules keep from the person exporting (a visit's internal notes stay with the team",
+              "that wrote them: the support team's are not in a district leader's export, the district staff's",
+              "are not in a platform admin's) and binary files (such as rendered PDF reports) are not included.", ""]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         tables = [(District, [district])] + [
             (model, db.session.scalars(select(model).where(model.district_id == district.id)).all())

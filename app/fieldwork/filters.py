@@ -33,7 +33,7 @@ class VisitFilters(DateRange):
     school_id = an_id("school")
     cluster_id = an_id("cluster")
     team = a_team()
-    lead_id = an_id("lead")
+    lead_id = an_id("lead")  # who conducted or co-observed the visit
     kind = fields.String(load_default=None, validate=validate.OneOf([k.value for k in VisitKind]))
     has_follow_up = fields.Boolean(data_key="follow_up", load_default=None)
 

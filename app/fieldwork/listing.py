@@ -19,9 +19,8 @@ from app.clock import state_today
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import Observation, SupportAssignment, Visit
-from app.fieldwork.services import with_delivery
+from app.fieldwork.services import conducted_or_observed_by, with_delivery
 from app.lists import Column, yes_no
-from tenants.roles import Team
 from tenants.visibility import visible_value
 
 PER_PAGE = 25
@@ -70,11 +69,14 @@ def _of_visits(filters: dict) -> list:
 
 
 def visit_list(filters: dict) -> Select:
-    """Visits, newest first; filters: district_id, school_id, cluster_id, team, lead_id, kind, has_follow_up,
-    date_from, date_to."""
+    """Visits, newest first; filters: district_id, school_id, cluster_id, team, lead_id (who conducted or
+    co-observed it), kind, has_follow_up, date_from, date_to."""
     filters = _given(filters)
-    conditions = [*_equal(Visit, filters, ("district_id", "lead_id", "kind")), *_of_visits(filters),
+    conditions = [*_equal(Visit, filters, ("district_id", "kind")), *_of_visits(filters),
                   *_within(Visit.visited_on, filters.get("date_from"), filters.get("date_to"))]
+    if "lead_id" in filters:
+        # A joint visit is on each co-observer's list too (once: the condition is on the visit's own row).
+        conditions.append(conducted_or_observed_by(filters["lead_id"]))
     if "has_follow_up" in filters:
         has = Visit.follow_up_on.is_not(None)
         conditions.append(has if filters["has_follow_up"] else ~has)
@@ -170,8 +172,8 @@ INTERNAL_NOTES = Column("Internal notes", lambda visit: visible_value(visit, "in
 NEXT_STEPS = Column("Next steps", lambda v: v.next_steps, cell="notes")
 PLACE = Column("Place", lambda row: row.place)
 LEAD = Column("Lead", lambda row: row.lead.name)
-# Whose work the visit is: "Support team" or "District staff" (last on the page, after what the lists showed before).
-TEAM = Column("Team", lambda visit: Team(visit.team).label)
+TEAM = Column("Team", lambda visit: visit.team_label)
+CO_OBSERVERS = Column("Co-observers", lambda visit: ", ".join(person.name for person in visit.co_observers), page=False)
 
 VISIT_COLUMNS = (
     Column("Date", lambda v: v.visited_on, cell="visit_link", row_header=True),
@@ -190,6 +192,7 @@ VISIT_COLUMNS = (
     Column("Follow-up", lambda v: v.follow_up_on, cell="follow_up"),
     TEAM,
     Column("Follow-up done", lambda v: yes_no(v.follow_up_done), page=False),
+    CO_OBSERVERS,
 )
 
 OBSERVATION_COLUMNS = (

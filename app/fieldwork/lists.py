@@ -28,7 +28,7 @@ from app.fieldwork.listing import (
     visits_shown,
 )
 from app.fieldwork.models import AssignmentStatus, VisitKind
-from app.fieldwork.services import leads_of, support_types
+from app.fieldwork.services import co_observer_choices, leads_of, support_types
 from app.fieldwork.trends import rated_versions, rubric_versions_for, rubrics_to_follow, walkthrough_trends
 from app.forms import InvalidInput
 from app.lists import (
@@ -53,7 +53,8 @@ def visits():
     district = g.district
     return _list(district, "visits", VisitFilters(), visits_shown, VISIT_COLUMNS, lambda: {
         **_where_and_whose(district),
-        "leads": choices(leads_of(district)),
+        # Anyone who may conduct or co-observe a visit here: the list shows the visits they did or joined.
+        "people": [(person.id, person.name) for person, _ in co_observer_choices(district)],
         "kinds": enum_choices(VisitKind),
     })
 

@@ -189,6 +189,11 @@ class Visit(TenantScoped, db.Model):
         return self.school.name if self.school else "District office"
 
     @property
+    def team_label(self) -> str:
+        """Whose work it is, in words: "Support team" or "District staff"."""
+        return Team(self.team).label
+
+    @property
     def by_district(self) -> bool:
         return self.team == Team.DISTRICT
 
@@ -196,6 +201,10 @@ class Visit(TenantScoped, db.Model):
     def co_observers(self) -> list[User]:
         """The people who observed beside its author, by name."""
         return sorted((observer.person for observer in self.observers), key=lambda person: person.name)
+
+    @property
+    def co_observer_ids(self) -> list[int]:
+        return [observer.user_id for observer in self.observers]
 
 
 class VisitObserver(TenantScoped, db.Model):

@@ -67,6 +67,10 @@ class VisitSchema(PlainSchema, FollowsTheBook):
     # When the visit was captured (an offline one may reach the server days later): see rubric_accepts.
     captured_at = fields.AwareDateTime(load_default=None, allow_none=True, load_only=True, default_timezone=UTC)
     school_id = Id(load_default=None, allow_none=True, label="Where")
+    # People of the platform who observed beside the author (a joint visit); the service checks who may be.
+    co_observer_ids = BoundedList(Id(), "co-observers", load_default=list)
+    # Coaching the principal: which principal of the district's schools (the service checks it).
+    principal_id = Id(load_default=None, allow_none=True, label="Principal coached")
     visited_on = Day(required=True, validate=not_in_the_future, label="Date")
     minutes = WholeNumber(required=True, minimum=1, maximum=1440, error="Between 1 and 1440 minutes (a day).",
                           label="Minutes")

@@ -9,7 +9,7 @@ calls them owns the transaction and commits once its whole change is made.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.grants import grant_role
 from app.accounts.models import RoleGrant, User
 from app.clock import state_today, stored_now
-from app.districts.models import School
+from app.districts.models import Position, School, SchoolLeader
 from app.extensions import db
 from app.fieldwork.models import (
     AssignmentStatus,
@@ -28,15 +28,17 @@ from app.fieldwork.models import (
     SupportAssignment,
     SupportType,
     Visit,
+    VisitObserver,
     VisitSupport,
 )
 from app.fieldwork.schemas import follow_up_problem
 from app.forms import InvalidInput
+from tenants.access import may_co_observe
 from tenants.models import District
 from tenants.roles import Role
 from tenants.scope import current_scope
 
-VISIT_FIELDS = ("school_id", "visited_on", "minutes", "kind", "purpose", "participants", "shared_notes",
+VISIT_FIELDS = ("school_id", "principal_id", "visited_on", "minutes", "kind", "purpose", "participants", "shared_notes",
                 "internal_notes", "next_steps", "follow_up_on", "follow_up_done")
 OBSERVATION_FIELDS = ("grade", "subject", "minutes", "feedback")
 ASSIGNMENT_FIELDS = ("school_id", "support_type_id", "lead_id", "starts_on", "ends_on", "planned_hours", "status")
@@ -63,7 +65,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
     if existing is not None:
         return existing, False
     errors: dict[str, list[str]] = {}
-    supports = _check_visit(district, data, errors)
+    supports, co_observers = _check_visit(district, data, errors, author_id=lead.id)
     rubrics = _rubrics_of(data.get("observations", []))
     for index, observation in enumerate(data.get("observations", [])):
         _check_observation(observation, errors, f"observations.{index}.", data.get("captured_at"), rubrics)
@@ -78,6 +80,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
             db.session.add(visit)
             db.session.flush()
             _set_supports(visit, data.get("support_ids", []))
+            observers = _add_observers(visit, co_observers)
             observations = _add_observations(visit, data.get("observations", []))
     except IntegrityError:
         # The same visit sent twice at once: the other request stored it first.
@@ -89,6 +92,7 @@ def record_visit(district: District, lead: User, data: dict) -> tuple[Visit, boo
     # costs no statement (a refresh here cost four, reading them back after the commit three and one for ratings).
     set_committed_value(visit, "supports", sorted(supports, key=lambda support: support.id))
     set_committed_value(visit, "observations", observations)
+    set_committed_value(visit, "observers", observers)
     return visit, True
 
 
@@ -98,8 +102,12 @@ def update_visit(visit: Visit, data: dict) -> Visit:
     merged = {field: getattr(visit, field) for field in VISIT_FIELDS} | data
     if "support_ids" not in merged:
         merged["support_ids"] = [support.id for support in visit.supports]
+    if "co_observer_ids" not in merged:
+        merged["co_observer_ids"] = visit.co_observer_ids
     errors: dict[str, list[str]] = {}
-    _check_visit(district, merged, errors)
+    # Who observed stays so: one who no longer works with the district is not refused on every later edit.
+    _, co_observers = _check_visit(district, merged, errors, author_id=visit.lead_id,
+                                   observed=frozenset(visit.co_observer_ids))
     longest = max((observation.minutes for observation in visit.observations), default=0)
     if merged["minutes"] < longest:
         errors.setdefault("minutes", []).append(
@@ -112,6 +120,8 @@ def update_visit(visit: Visit, data: dict) -> Visit:
             delete(VisitSupport).where(VisitSupport.district_id == visit.district_id, VisitSupport.visit_id == visit.id)
         )
         _set_supports(visit, data["support_ids"])
+    if "co_observer_ids" in data:
+        _replace_observers(visit, co_observers)
     db.session.flush()
     return _fresh(visit)
 
@@ -121,8 +131,9 @@ def mark_follow_up_done(visit: Visit) -> None:
     db.session.flush()
 
 
-def _check_visit(district: District, data: dict, errors: dict) -> list[SupportAssignment]:
-    """Check a visit's fields into `errors`; return the supports it names, as found in the district."""
+def _check_visit(district: District, data: dict, errors: dict, author_id: int | None = None,
+                 observed: frozenset[int] = frozenset()) -> tuple[list[SupportAssignment], list[User]]:
+    """Check a visit's fields into `errors`; return the supports and the co-observers it names, as found."""
     # Checked again here: an update may send the follow-up without the visit's date.
     problem = follow_up_problem(data.get("visited_on"), data.get("follow_up_on"))
     if problem:
@@ -148,7 +159,89 @@ def _check_visit(district: District, data: dict, errors: dict) -> list[SupportAs
             if elsewhere:
                 errors["support_ids"] = [f"Choose supports of the school visited: {', '.join(elsewhere)} "
                                          f"{'is' if len(elsewhere) == 1 else 'are'} for another school."]
-    return supports
+    principal_id = data.get("principal_id")
+    if principal_id is not None and not db.session.scalar(select(SchoolLeader.id).where(
+            SchoolLeader.district_id == district.id, SchoolLeader.user_id == principal_id,
+            SchoolLeader.position == Position.PRINCIPAL).limit(1)):
+        errors["principal_id"] = [f"Choose the principal of one of {district.name}'s schools."]
+    return supports, _check_co_observers(district, data.get("co_observer_ids") or [], author_id, errors, observed)
+
+
+def _check_co_observers(district: District, ids, author_id: int | None, errors: dict,
+                        observed: frozenset[int] = frozenset()) -> list[User]:
+    """The people named co-observers, if each may be (`tenants.access.may_co_observe`) or already is one of the
+    visit (`observed`); else a message."""
+    ids = set(ids)
+    if not ids:
+        return []
+    people = list(db.session.scalars(
+        select(User).where(User.id.in_(ids)).options(selectinload(User.grants)).order_by(User.name, User.id)))
+    if author_id in ids:
+        errors["co_observer_ids"] = ["The visit's author is not also its co-observer: name the others who observed."]
+    elif len(people) != len(ids):
+        errors["co_observer_ids"] = [f"Choose co-observers among the people who work with {district.name}."]
+    else:
+        outside = [person.name for person in people
+                   if person.id not in observed and not may_co_observe(person, district)]
+        if outside:
+            errors["co_observer_ids"] = [
+                f"{', '.join(outside)} cannot see {district.name}: choose co-observers among the people who work "
+                f"with it."]
+    return people
+
+
+def _add_observers(visit: Visit, people: list[User]) -> list[VisitObserver]:
+    rows = [VisitObserver(district_id=visit.district_id, visit_id=visit.id, user_id=person.id) for person in people]
+    if rows:
+        db.session.add_all(rows)
+        db.session.flush()
+    # Each row holds its person, loaded with the check: reading the names costs no statement.
+    for row, person in zip(rows, people):
+        set_committed_value(row, "person", person)
+    return sorted(rows, key=lambda row: row.id)
+
+
+def _replace_observers(visit: Visit, people: list[User]) -> None:
+    """Make the visit's co-observers `people`, row by row (each change is in the audit trail)."""
+    wanted = {person.id for person in people}
+    for row in db.session.scalars(select(VisitObserver).where(
+            VisitObserver.district_id == visit.district_id, VisitObserver.visit_id == visit.id)):
+        if row.user_id not in wanted:
+            db.session.delete(row)
+        wanted.discard(row.user_id)
+    _add_observers(visit, [person for person in people if person.id in wanted])
+
+
+def co_observer_choices(district: District) -> list[tuple[User, str]]:
+    """The people who may be named co-observers of a visit in the district, by name, each with their roles there."""
+    people = db.session.scalars(
+        select(User).join(RoleGrant).where(or_(RoleGrant.district_id == district.id,
+                                               RoleGrant.region_id == district.region_id))
+        .options(selectinload(User.grants)).distinct().order_by(User.name, User.id))
+    return [(person, roles_in(person, district)) for person in people if may_co_observe(person, district)]
+
+
+def roles_in(person: User, district: District) -> str:
+    """A person's roles in a district, in words: "Assistance lead", "District leader, School supervisor"."""
+    return ", ".join(dict.fromkeys(
+        Role(grant.role).label for grant in sorted(person.grants, key=lambda grant: grant.role)
+        if grant.district_id == district.id or (grant.region_id is not None and grant.region_id == district.region_id)
+    ))
+
+
+def principals_of(district: District) -> list[SchoolLeader]:
+    """The principals of the district's schools (one a school), by name: whom a visit may have coached."""
+    leaders = db.session.scalars(select(SchoolLeader).where(
+        SchoolLeader.district_id == district.id, SchoolLeader.position == Position.PRINCIPAL))
+    return sorted(leaders, key=lambda leader: (leader.person.name, leader.school.name))
+
+
+def conducted_or_observed_by(user_id: int) -> ColumnElement[bool]:
+    """A visit this person conducted or co-observed: one row per visit, however many observed it (a joint visit
+    counts once)."""
+    return or_(Visit.lead_id == user_id, select(VisitObserver.id).where(
+        VisitObserver.district_id == Visit.district_id, VisitObserver.visit_id == Visit.id,
+        VisitObserver.user_id == user_id).exists())
 
 
 def _set_supports(visit: Visit, support_ids) -> None:
@@ -385,7 +478,7 @@ def save_assignment(district: District, data: dict, assignment: SupportAssignmen
     """Create or change a support assignment; its lead must be one of the district's leads."""
     errors: dict[str, list[str]] = {}
     merged = ({f: getattr(assignment, f) for f in ASSIGNMENT_FIELDS} if assignment else {}) | data
-    _check_visit(district, {"school_id": merged.get("school_id")}, errors)
+    _check_visit(district, {"school_id": merged.get("school_id")}, errors)  # the school only
     if merged.get("lead_id") not in {lead.id for lead in leads_of(district)}:
         errors["lead_id"] = [f"Choose one of {district.name}'s assistance leads."]
     support_type = db.session.get(SupportType, merged.get("support_type_id"))
@@ -483,7 +576,9 @@ def caseload_for(user: User, today: date | None = None) -> Caseload:
         due_this_week=[v for v in follow_ups if v.follow_up_on >= today],
         unvisited=schools_not_visited_since(district_ids, today - timedelta(days=30), today),
         recent=list(db.session.scalars(
-            select(Visit).where(Visit.lead_id == user.id).order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(10)
+            # A joint visit is in each co-observer's recent visits too; its follow-up stays its author's.
+            select(Visit).where(conducted_or_observed_by(user.id))
+            .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(10)
         )),
     )
 

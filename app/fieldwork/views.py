@@ -34,6 +34,7 @@ from app.lists import enum_choices
 from tenants.lookup import get_or_404, on_team, require_assigner, require_field_team, require_team
 from tenants.models import District
 from tenants.roles import Role
+from tenants.scope import current_scope
 
 bp = district_blueprint("fieldwork", __name__)
 
@@ -51,7 +52,7 @@ def new_visit():
     if request.method == "POST":
         values = request.form
         try:
-            data = load_form(VisitSchema(), request.form, lists=("support_ids",))
+            data = load_form(VisitSchema(), request.form, lists=("support_ids", "co_observer_ids"))
             visit, created = record_visit(district, current_user, data)
         except InvalidInput as invalid:
             errors = invalid.messages
@@ -72,7 +73,8 @@ def edit_visit(visit_id: int):
     if request.method == "POST":
         values = request.form
         try:
-            data = load_form(VisitSchema(), request.form, lists=("support_ids",), checkboxes=("follow_up_done",))
+            data = load_form(VisitSchema(), request.form, lists=("support_ids", "co_observer_ids"),
+                             checkboxes=("follow_up_done",))
             update_visit(visit, data)
         except InvalidInput as invalid:
             errors = invalid.messages
@@ -86,16 +88,26 @@ def edit_visit(visit_id: int):
 def _visit_values(visit: Visit) -> dict:
     values = {field: getattr(visit, field) for field in VisitSchema().fields if hasattr(visit, field)}
     values["support_ids"] = [support.id for support in visit.supports]
+    values["co_observer_ids"] = visit.co_observer_ids
     return {key: ("" if value is None else value) for key, value in values.items()}
 
 
 def _visit_form(district: District, values, errors: dict, visit: Visit | None):
     status = 422 if errors else 200
-    chosen = {str(v) for v in (values.getlist("support_ids") if hasattr(values, "getlist") else values.get("support_ids", []))}
+    choices = visit_choices(district, visit.supports if visit else (), visit.lead_id if visit else current_user.id,
+                            visit.co_observers if visit else ())
+    # Whose internal notes these are: a stored visit's team, or the team the person logs this one for.
+    notes_of = visit or Visit(district_id=district.id, team=current_scope().team_in(district.id))
     return render_template(
-        "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors,
-        choices=visit_choices(district, visit.supports if visit else ()), chosen_supports=chosen, limits=field_limits(), required=required_fields(),
+        "fieldwork/visit_form.html", district=district, visit=visit, values=values, errors=errors, choices=choices,
+        chosen_supports=_chosen(values, "support_ids"), chosen_co_observers=_chosen(values, "co_observer_ids"),
+        notes_of=notes_of, limits=field_limits(), required=required_fields(),
     ), status
+
+
+def _chosen(values, name: str) -> set[str]:
+    """The values of a group of checkboxes, from a submitted form or a stored visit's values."""
+    return {str(v) for v in (values.getlist(name) if hasattr(values, "getlist") else values.get(name, []))}
 
 
 @bp.get("/visits/<int:visit_id>")

@@ -12,6 +12,10 @@ const form = document.getElementById("visit-form");
 const districtSelect = document.getElementById("district_id");
 const schoolSelect = document.getElementById("school_id");
 const supportsGroup = document.getElementById("supports");
+const coObserversGroup = document.getElementById("co-observers");
+const principalField = document.getElementById("principal-field");
+const principalSelect = document.getElementById("principal_id");
+const notesHint = document.getElementById("internal_notes-hint");
 // Per district: {places, supports, kinds, default_place, default_kind}, the online form's own lists.
 const choices = JSON.parse(document.getElementById("visit-choices").textContent);
 const observations = document.getElementById("observations");
@@ -42,24 +46,35 @@ function option(value, label) {
   return node;
 }
 
-function supportChoice(value, label) {
+function checkboxChoice(name, value, label) {
   const node = element("label", null, "choice");
   const input = document.createElement("input");
   input.type = "checkbox";
-  input.name = "support_ids";
+  input.name = name;
   input.value = value;
   node.append(input, ` ${label}`);
   return node;
 }
 
-// Only the chosen district's places and supports are offered, with the online form's default place.
+const supportChoice = (value, label) => checkboxChoice("support_ids", value, label);
+const coObserverChoice = (value, label) => checkboxChoice("co_observer_ids", value, label);
+
+// Only the chosen district's places, supports, co-observers and principals are offered, with the online form's
+// default place; the internal notes' hint says who reads them there.
 function showDistrict() {
-  const offered = choices[districtSelect.value] ?? { places: [], supports: [], default_place: "" };
+  const offered = { places: [], supports: [], co_observers: [], principals: [], default_place: "", notes_audience: "",
+    ...choices[districtSelect.value] };
   schoolSelect.replaceChildren(...offered.places.map(([value, label]) => option(value, label)));
   schoolSelect.value = offered.default_place;
   supportsGroup.querySelectorAll("label").forEach((node) => node.remove());
   supportsGroup.append(...offered.supports.map(([value, label]) => supportChoice(value, label)));
   supportsGroup.hidden = offered.supports.length === 0;
+  coObserversGroup.querySelectorAll("label").forEach((node) => node.remove());
+  coObserversGroup.append(...offered.co_observers.map(([value, label]) => coObserverChoice(value, label)));
+  coObserversGroup.hidden = offered.co_observers.length === 0;
+  principalSelect.replaceChildren(option("", "None"), ...offered.principals.map(([value, label]) => option(value, label)));
+  principalField.hidden = offered.principals.length === 0;
+  notesHint.textContent = offered.notes_audience ? `Read only by ${offered.notes_audience}.` : "";
 }
 
 // A value captured earlier that is no longer offered (a school moved, a support ended, a district unassigned)
@@ -115,6 +130,8 @@ function visitFromForm(clientUuid, capturedAt) {
     minutes: Number(visit.minutes),
     kind: form.querySelector("input[name=kind]:checked").value,
     support_ids: [...supportsGroup.querySelectorAll("input:checked")].map((input) => Number(input.value)),
+    co_observer_ids: [...coObserversGroup.querySelectorAll("input:checked")].map((input) => Number(input.value)),
+    principal_id: principalSelect.value ? Number(principalSelect.value) : null,
     observations: [...observations.children].map(observationFrom),
   };
 }
@@ -139,6 +156,19 @@ function fillForm(item) {
     }
   }
   for (const input of supportsGroup.querySelectorAll("input")) input.checked = visit.support_ids.includes(Number(input.value));
+  const coObserverIds = visit.co_observer_ids ?? []; // captured before co-observers were asked: none
+  for (const id of coObserverIds) {
+    if (!coObserversGroup.querySelector(`input[value="${id}"]`)) {
+      coObserversGroup.append(coObserverChoice(String(id), `${labels.co_observers?.[id] ?? "A person"} (as captured, no longer offered)`));
+      coObserversGroup.hidden = false;
+    }
+  }
+  for (const input of coObserversGroup.querySelectorAll("input")) input.checked = coObserverIds.includes(Number(input.value));
+  if (visit.principal_id != null) {
+    keepChosen(principalSelect, String(visit.principal_id), labels.principal ?? "A principal");
+    principalField.hidden = false;
+  }
+  principalSelect.value = String(visit.principal_id ?? "");
   observations.replaceChildren();
   for (const observation of visit.observations) fillObservation(addObservation(observation.rubric_id), observation);
 }
@@ -178,9 +208,11 @@ function clearForm() {
 
 // What the form showed for the chosen ids, so that a fix can name a choice the page no longer offers.
 function labelsOf() {
-  const supports = Object.fromEntries([...supportsGroup.querySelectorAll("input:checked")]
+  const ticked = (group) => Object.fromEntries([...group.querySelectorAll("input:checked")]
     .map((input) => [input.value, input.parentElement.textContent.trim()]));
-  return { district: districtSelect.selectedOptions[0].text, place: schoolSelect.selectedOptions[0].text, supports };
+  return { district: districtSelect.selectedOptions[0].text, place: schoolSelect.selectedOptions[0].text,
+    supports: ticked(supportsGroup), co_observers: ticked(coObserversGroup),
+    principal: principalSelect.value ? principalSelect.selectedOptions[0].text : null };
 }
 
 function summaryOf(visit) {
@@ -219,7 +251,8 @@ function button(text, onClick) {
 }
 
 const FIELD_LABELS = { district_id: "District", school_id: "Where", visited_on: "Date", minutes: "Minutes",
-  kind: "Kind of visit", purpose: "Purpose", support_ids: "Supports served", follow_up_on: "Follow-up date" };
+  kind: "Kind of visit", purpose: "Purpose", support_ids: "Supports served", co_observer_ids: "Co-observers",
+  principal_id: "Principal coached", follow_up_on: "Follow-up date" };
 
 // The API names fields as dotted paths ("observations.0.minutes"): say them as the form does.
 function fieldLabel(path) {
