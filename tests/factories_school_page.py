@@ -1,26 +1,11 @@
-"""Rows the school page, the lists by team and cluster and the honest rollups need: clusters, school leaders,
-district-staff visits, co-observers, actions naming schools (made here until the screens that set them land)."""
-from app.districts.models import Position, School, SchoolCluster, SchoolLeader
-from app.extensions import db
+"""Rows the school page, the lists by team and cluster and the honest rollups need: district-staff visits,
+co-observers, actions naming schools (clusters and school leaders: tests/factories_school_people.py)."""
+from app.districts.models import School
 from app.fieldwork.models import Visit, VisitObserver
 from app.plans.models import Action, ActionSchool
 from tenants.roles import Team
 from tests.factories import visit
 from tests.factories_plans import added as added_row
-
-
-def cluster(district, name: str, supervisor=None, schools=()) -> SchoolCluster:
-    row = added_row(SchoolCluster(district_id=district.id, name=name,
-                                  supervisor_id=supervisor.id if supervisor else None))
-    for school in schools:
-        school.cluster_id = row.id
-    db.session.flush()
-    return row
-
-
-def leads_school(school: School, person, position: Position = Position.PRINCIPAL) -> SchoolLeader:
-    return added_row(SchoolLeader(district_id=school.district_id, school_id=school.id, user_id=person.id,
-                                  position=position))
 
 
 def district_visit(district, author, school=None, **fields) -> Visit:

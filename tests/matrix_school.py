@@ -1,7 +1,7 @@
 """Rows for school pages, and the lists, exports and dashboard as the school page links them: by school, by team.
 
-Every role that reads a district reads them; another district's answers 404 (a cluster of the district is not in
-the shared test world: a list filtered by an id that is not a cluster of the district just finds no rows)."""
+Every role that reads a district reads them; another district's answers 404; a list filtered by another district's
+school or cluster answers 400 ("Choose a school of ...")."""
 from tests.matrix import TenantRoute
 
 ROUTES: list = [

@@ -13,7 +13,8 @@ from tenants.models import District
 from tenants.roles import Role
 from tenants.scope import entered, system_scope
 from tests.factories import person
-from tests.factories_school_page import cluster, co_observers, district_visit, leads_school, names_schools
+from tests.factories_school_page import co_observers, district_visit, names_schools
+from tests.factories_school_people import cluster_for, leader_for
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +28,8 @@ def school_page(app, live):
         school = db.session.get(School, (home.id, live["ids"]["home_school"]))
         supervisor = db.session.scalars(select(User).where(User.email == live["people"]["school_supervisor"])).one()
         principal = person(Role.DISTRICT_VIEWER, district=home, name="Pat Principal")
-        leads_school(school, principal)
-        cluster(home, "North Quadrant", supervisor, [school])
+        leader_for(school, principal)
+        cluster_for(home, "North Quadrant", supervisor, [school])
         joint = district_visit(home, supervisor, school, visited_on=state_today() - timedelta(days=2),
                                purpose="Walkthrough with the principal", next_steps="Plan the math PLC",
                                follow_up_on=state_today() + timedelta(days=5))

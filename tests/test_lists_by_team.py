@@ -8,7 +8,8 @@ from app.clock import state_today
 from app.extensions import db
 from tenants.roles import Role
 from tests.factories import DistrictFactory, SchoolFactory, grant, observation, visit
-from tests.factories_school_page import cluster, co_observers, district_visit
+from tests.factories_school_page import co_observers, district_visit
+from tests.factories_school_people import cluster_for
 from tests.test_api import bearer, counted_statements
 from tests.test_lists import column, exported, table_rows
 
@@ -19,8 +20,8 @@ def teams(world):
     supervisor visits both schools, South's with a follow-up and an observation."""
     high = db.session.scalars(db.select(type(world.home_school)).where(
         type(world.home_school).name == "Homeville High")).one()
-    north = cluster(world.home, "North", world.supervisor, [world.home_school])
-    south = cluster(world.home, "South", None, [high])
+    north = cluster_for(world.home, "North", world.supervisor, [world.home_school])
+    south = cluster_for(world.home, "South", None, [high])
     today = state_today()
     north_staff = district_visit(world.home, world.supervisor, world.home_school, purpose="North walkthrough",
                                  visited_on=today - timedelta(days=1))
@@ -39,8 +40,9 @@ def purposes(client, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query, expected", [
-    ("", ["North walkthrough", "Principal coaching", "South walkthrough"]),
-    ("?team=district", ["North walkthrough", "South walkthrough"]),
+    # "Instructional rounds": the world's district visit, at the district office (so in no cluster).
+    ("", ["Instructional rounds", "North walkthrough", "Principal coaching", "South walkthrough"]),
+    ("?team=district", ["Instructional rounds", "North walkthrough", "South walkthrough"]),
     ("?team=support_team", ["Principal coaching"]),
     ("?cluster={north}", ["North walkthrough", "Principal coaching"]),
     ("?cluster={south}&team=district", ["South walkthrough"]),
@@ -57,13 +59,14 @@ def test_the_team_column_says_whose_work_a_visit_is(client, auth, world, teams):
     rows = exported(client, "/districts/homeville/visits", "csv")
     assert dict(zip(column(rows, "Purpose"), column(rows, "Team"))) == {
         "North walkthrough": "District staff", "South walkthrough": "District staff",
-        "Principal coaching": "Support team"}
+        "Principal coaching": "Support team", "Instructional rounds": "District staff"}
     page = client.get("/districts/homeville/visits").text
     assert '<label for="filter-team">Team</label>' in page and '<label for="filter-cluster">Cluster</label>' in page
     assert '<option value="district">District staff</option>' in page
     assert "District staff" in [row[-1] for row in table_rows(page)][0]
     xlsx = exported(client, "/districts/homeville/observations?team=district", "xlsx")
-    assert column(xlsx, "Subject") == ["South science"] and column(xlsx, "Team") == ["District staff"]
+    # "Reading": the observation of the world's district visit.
+    assert column(xlsx, "Subject") == ["South science", "Reading"] and set(column(xlsx, "Team")) == {"District staff"}
 
 
 def test_follow_ups_by_school_cluster_and_team(client, auth, world, teams):
@@ -83,10 +86,13 @@ def test_a_bad_team_is_explained(client, auth, world):
     assert response.status_code == 400 and "Choose the support team or the district staff." in response.text
 
 
-def test_another_district_s_cluster_filters_to_nothing(client, auth, world, teams):
-    foreign = cluster(world.foreign, "Faraway North", None, [world.foreign_school])
+def test_another_district_s_cluster_or_school_is_explained(client, auth, world, teams):
+    foreign = cluster_for(world.foreign, "Faraway North", None, [world.foreign_school])
     auth.sign_in(world.admin)
-    assert purposes(client, f"/districts/homeville/visits?cluster={foreign.id}") == []
+    for query, message in ((f"cluster={foreign.id}", "Choose a cluster of Homeville."),
+                           (f"school={world.foreign_school.id}", "Choose a school of Homeville.")):
+        response = client.get(f"/districts/homeville/visits?{query}&format=csv")
+        assert response.status_code == 400 and message in response.text
 
 
 def test_walkthrough_trends_by_cluster(client, auth, world, teams):

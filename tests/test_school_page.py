@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.accounts.models import User
 from app.clock import state_today
 from app.districts.models import Position
 from app.extensions import db
@@ -12,7 +13,8 @@ from tenants.roles import Role
 from tests import factories
 from tests.factories import SchoolFactory, assignment, grant, observation, person, visit
 from tests.factories_plans import action_for
-from tests.factories_school_page import cluster, co_observers, district_visit, leads_school, names_schools
+from tests.factories_school_page import co_observers, district_visit, names_schools
+from tests.factories_school_people import leader_for
 from tests.test_api import counted_statements
 
 DISTRICT_INTERNAL = "Internal: staffing worry at the district office"
@@ -32,11 +34,10 @@ def glance(world):
     """The home school with a principal, an assistant principal, a cluster, visits by both teams, a joint visit,
     follow-ups, a support and an action naming it."""
     school = world.home_school
-    principal = person(Role.DISTRICT_VIEWER, district=world.home, name="Pat Principal")
-    leads_school(school, principal)
-    leads_school(school, person(Role.DISTRICT_VIEWER, district=world.home, name="Ash Assistant"),
+    # The world's school has its principal (Pat Principal) and its cluster (North Quadrant, Sol Supervisor).
+    principal = db.session.get(User, world.feature_ids["own"]["principal"])
+    leader_for(school, person(Role.DISTRICT_VIEWER, district=world.home, name="Ash Assistant"),
                  Position.ASSISTANT_PRINCIPAL)
-    cluster(world.home, "North Quadrant", world.supervisor, [school])
     today = state_today()
     staff_visit = district_visit(world.home, world.supervisor, school, visited_on=today - timedelta(days=3),
                                  purpose="Walkthrough with the principal", internal_notes=DISTRICT_INTERNAL,
@@ -125,7 +126,7 @@ def grow(world, times: int) -> None:
         assignment(world.home, world.lead, school)
         action = action_for(plan_action.strategy, plan, world.leader, title=f"Act {n}")
         names_schools(action, school)
-        leads_school(school, person(Role.DISTRICT_VIEWER, district=world.home), Position.ASSISTANT_PRINCIPAL)
+        leader_for(school, person(Role.DISTRICT_VIEWER, district=world.home), Position.ASSISTANT_PRINCIPAL)
 
 
 @pytest.mark.parametrize("who", ["lead", "supervisor"])

@@ -118,9 +118,11 @@ def _list(district: District, name: str, schema: ListFilters, rows: Callable[[di
     url_with = url_maker(schema.keys())
     template = f"fieldwork/lists/{name}.html"
     filters, errors = filters_from_query(schema)
+    offered = options()
+    errors = errors or _not_of_the_district(district, filters, offered)
     if errors:
         return render_template(template, district=district, page=None, errors=errors, url_with=url_with,
-                               **options()), 400
+                               **offered), 400
     file_format, number = filters.pop("format"), filters.pop("page")
     found = rows(filters | {"district_id": district.id})
     # One spec for page and export: the same columns, in the same order, for the same viewers.
@@ -128,4 +130,18 @@ def _list(district: District, name: str, schema: ListFilters, rows: Callable[[di
     if file_format != "html":
         return export_response(rows_of(found), in_export(columns), file_format, f"{district.slug}-{name}")
     return render_template(template, district=district, page=page_of(found, number), columns=on_page(columns),
-                           errors={}, url_with=url_with, **options())
+                           errors={}, url_with=url_with, **offered)
+
+
+# The filters naming a row of the district, with the choices that offer those rows and the message when one is not.
+PLACES = (("school_id", "school", "schools", "Choose a school of {}."),
+          ("cluster_id", "cluster", "clusters", "Choose a cluster of {}."))
+
+
+def _not_of_the_district(district: District, filters: dict, offered: dict) -> dict:
+    """A school or cluster that is not one of the district's is explained (400), as on the trends and the
+    dashboard, rather than answered with an empty list that reads as "nothing happened there"."""
+    return {parameter: [message.format(district.name)]
+            for key, parameter, offered_as, message in PLACES
+            if filters.get(key) is not None and offered_as in offered
+            and filters[key] not in {value for value, _ in offered[offered_as]}}
