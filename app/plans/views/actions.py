@@ -5,8 +5,8 @@ from flask_login import current_user
 from app.audit.services import audit_trail
 from app.audit.words import events_in_words
 from app.clock import state_today
-from app.forms import InvalidInput, load_form
 from app.districts.services import schools_of
+from app.forms import InvalidInput, load_form
 from app.lists import choices, enum_choices
 from app.plans import impact, services
 from app.plans.models import Action, ActionStatus, ImprovementPlan, Milestone, Risk, RiskSeverity

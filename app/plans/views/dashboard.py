@@ -1,11 +1,10 @@
 """The district leader's dashboard: plan health, what is due, open risks, equity goals, recent visits."""
 from flask import g, render_template
 
+from app.clock import state_today
 from app.districts.services import clusters_of
 from app.fieldwork.filters import ClusterFilter
 from app.lists import filters_from_query
-
-from app.clock import state_today
 from app.plans import services
 from app.plans.equity import figures_of_goals, goals_with_progress
 from app.plans.health import plan_health
