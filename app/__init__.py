@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from app.people.views import bp as people_bp
     from app.plans.views import bp as plans_bp
     from app.regional.views import bp as regional_bp
+    from app.schools import views as _school_page  # noqa: F401  (adds the school page to the districts blueprint)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)

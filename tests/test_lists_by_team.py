@@ -63,7 +63,7 @@ def test_the_team_column_says_whose_work_a_visit_is(client, auth, world, teams):
     page = client.get("/districts/homeville/visits").text
     assert '<label for="filter-team">Team</label>' in page and '<label for="filter-cluster">Cluster</label>' in page
     assert '<option value="district">District staff</option>' in page
-    assert "District staff" in [row[-1] for row in table_rows(page)][0]
+    assert table_rows(page)[0][-1] == "District staff"
     xlsx = exported(client, "/districts/homeville/observations?team=district", "xlsx")
     # "Reading": the observation of the world's district visit.
     assert column(xlsx, "Subject") == ["South science", "Reading"] and set(column(xlsx, "Team")) == {"District staff"}
@@ -72,7 +72,7 @@ def test_the_team_column_says_whose_work_a_visit_is(client, auth, world, teams):
 def test_follow_ups_by_school_cluster_and_team(client, auth, world, teams):
     auth.sign_in(world.supervisor)
     url = "/districts/homeville/follow-ups"
-    steps = lambda query: column(exported(client, url + query, "csv"), "Next steps")  # noqa: E731
+    steps = lambda query: column(exported(client, url + query, "csv"), "Next steps")
     assert steps("") == ["South step", "North support step"]
     assert steps(f"?school={teams['high'].id}") == ["South step"]
     assert steps(f"?cluster={teams['north'].id}") == ["North support step"]

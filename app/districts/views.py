@@ -1,10 +1,8 @@
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.clock import state_today
 from app.districts.blueprint import district_blueprint
 from app.districts.forms import SchoolSchema
-from app.districts.glance import school_at_a_glance, school_of
 from app.districts.models import School
 from app.districts.services import SchoolCodeTaken, save_school, school_added, schools_of
 from app.extensions import db
@@ -13,7 +11,7 @@ from tenants.access import can_assign_supports
 from tenants.lookup import can_write, get_or_404, logs_visits, require_write
 from tenants.models import AccountabilityStatus, District
 
-# Every page here is one district's: the blueprint loads it into g.district (404 outside the user's scope).
+# Every page here is one district's (the school page too, in app/schools/views.py: it reads every feature): the blueprint loads it into g.district (404 outside the user's scope).
 bp = district_blueprint("districts", __name__)
 
 
@@ -24,15 +22,6 @@ def show():
         "districts/show.html", district=district, schools=schools_of(district), can_edit=can_write(district.id),
         logs_visits=logs_visits(district.id), assigner=can_assign_supports(current_user, district),
     )
-
-
-@bp.get("/schools/<int:school_id>")
-def school(school_id: int):
-    district = g.district
-    school = school_of(district, school_id) or abort(404)
-    return render_template("districts/school.html", district=district, school=school,
-                           glance=school_at_a_glance(district, school), can_edit=can_write(district.id),
-                           today=state_today())
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
