@@ -5,6 +5,7 @@ from tests.matrix import TenantRoute
 
 ROUTES: list = [
     TenantRoute("lists.visits", "GET", "/districts/{slug}/visits?team=district"),
+    TenantRoute("lists.visits", "GET", "/districts/{slug}/visits?school={school}&cluster={cluster}"),
     TenantRoute("lists.observations", "GET", "/districts/{slug}/observations?team=support_team"),
     TenantRoute("lists.follow_ups", "GET", "/districts/{slug}/follow-ups?team=district&format=csv"),
 ]

@@ -34,8 +34,11 @@ def principal(app, live):
     def add():
         school = db.session.scalars(select(School).where(School.id == live["ids"]["home_school"])).one()
         person = db.session.scalars(select(User).where(User.email == live["people"]["district_viewer"])).one()
-        db.session.add(SchoolLeader(district_id=school.district_id, school_id=school.id, user_id=person.id,
-                                    position=Position.PRINCIPAL))
+        # In place of the principal the test world names.
+        leader = db.session.scalars(select(SchoolLeader).where(
+            SchoolLeader.district_id == school.district_id, SchoolLeader.school_id == school.id,
+            SchoolLeader.position == Position.PRINCIPAL)).one()
+        leader.user_id = person.id
     in_system_scope(app, add)
 
 

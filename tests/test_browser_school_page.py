@@ -10,11 +10,8 @@ from app.districts.models import School
 from app.extensions import db
 from app.plans.models import Action
 from tenants.models import District
-from tenants.roles import Role
 from tenants.scope import entered, system_scope
-from tests.factories import person
 from tests.factories_school_page import co_observers, district_visit, names_schools
-from tests.factories_school_people import cluster_for, leader_for
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +24,8 @@ def school_page(app, live):
         home = db.session.scalars(select(District).where(District.slug == "homeville")).one()
         school = db.session.get(School, (home.id, live["ids"]["home_school"]))
         supervisor = db.session.scalars(select(User).where(User.email == live["people"]["school_supervisor"])).one()
-        principal = person(Role.DISTRICT_VIEWER, district=home, name="Pat Principal")
-        leader_for(school, principal)
-        cluster_for(home, "North Quadrant", supervisor, [school])
+        # The test world's school has its principal (Pat Principal) and cluster (North Quadrant, its supervisor).
+        principal = school.principal
         joint = district_visit(home, supervisor, school, visited_on=state_today() - timedelta(days=2),
                                purpose="Walkthrough with the principal", next_steps="Plan the math PLC",
                                follow_up_on=state_today() + timedelta(days=5))

@@ -30,9 +30,14 @@ DISTRICT_STAFF = {"leader", "supervisor"}
 
 
 def principal_of(school, person) -> SchoolLeader:
-    row = SchoolLeader(district_id=school.district_id, school_id=school.id, user_id=person.id,
-                       position=Position.PRINCIPAL)
-    db.session.add(row)
+    """Make `person` the school's principal, in place of the one it has (the test world names one)."""
+    row = db.session.scalars(select(SchoolLeader).where(
+        SchoolLeader.district_id == school.district_id, SchoolLeader.school_id == school.id,
+        SchoolLeader.position == Position.PRINCIPAL)).one_or_none()
+    if row is None:
+        row = SchoolLeader(district_id=school.district_id, school_id=school.id, position=Position.PRINCIPAL)
+        db.session.add(row)
+    row.user_id = person.id
     db.session.flush()
     return row
 

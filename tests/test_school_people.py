@@ -41,7 +41,8 @@ def test_a_leader_adds_a_new_assistant_principal_who_is_invited_as_a_viewer(clie
     assert [(g.role, g.district_id, g.title) for g in ann.grants] == [
         (Role.DISTRICT_VIEWER, world.home.id, "Assistant principal")]
     school = client.get(f"/districts/homeville/schools/{world.home_school.id}").text
-    assert "Pat Principal</a> (principal)" in school and "Ann Assistant</a> (assistant principal)" in school
+    assert "<dt>Principal</dt><dd><a" in school and "Pat Principal</a>" in school
+    assert "<dt>Assistant principal</dt><dd><a" in school and "Ann Assistant</a>" in school
 
 
 def test_a_second_principal_and_a_person_of_another_district_are_refused_and_nothing_is_stored(client, auth, world):

@@ -23,6 +23,16 @@ def may_read_coaching_log_of(district_id: int, user_id: int) -> bool:
     return bool(leads) and may_read_coaching_log(current_user, current_scope(), district_id, user_id, supervisors)
 
 
+def readable_coaching_logs(school: School) -> frozenset[int]:
+    """The leaders of `school` (user ids) whose page the current person may open, with no statement per leader:
+    the supervisor counted is the school's own cluster's (a leader of several schools may be linked from only
+    some of their pages)."""
+    cluster = school.cluster
+    supervisors = [cluster.supervisor_id] if cluster is not None and cluster.supervisor_id else []
+    return frozenset(leader.user_id for leader in school.leaders if may_read_coaching_log(
+        current_user, current_scope(), school.district_id, leader.user_id, supervisors))
+
+
 def coaching_log(district_id: int, user_id: int) -> list[Visit]:
     """The visits that coached this principal, newest first."""
     return list(db.session.scalars(

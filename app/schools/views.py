@@ -3,6 +3,7 @@ features above the districts' own records hold (visits, supports, plan actions).
 from flask import abort, g, render_template
 
 from app.clock import state_today
+from app.people.services import readable_coaching_logs
 from app.districts.views import bp
 from app.schools.glance import school_at_a_glance, school_of
 from tenants.lookup import can_write
@@ -14,4 +15,5 @@ def school(school_id: int):
     school = school_of(district, school_id) or abort(404)
     return render_template("districts/school.html", district=district, school=school,
                            glance=school_at_a_glance(district, school), can_edit=can_write(district.id),
+                           readable_logs=readable_coaching_logs(school),
                            today=state_today())
