@@ -156,8 +156,20 @@ def recorded_value(model, name: str, value):
 
 
 def visible_changes(model: str, district_id: int, changes: dict, scope: Scope | None = None) -> dict:
-    """The entries of an audit event's `changes` ({field: [before, after]}) the viewer may see."""
-    return {name: pair for name, pair in changes.items() if may_see_field(model, name, district_id, scope)}
+    """The entries of an audit event's `changes` ({field: [before, after]}) the viewer may see.
+
+    A withheld field's entry is shown only to the audience of the rule that applied to its record, which its
+    recorded value names ("(withheld: support team only)"): the district's staff do not learn when the support
+    team's notes changed, nor the support team when the district's did."""
+    scope = scope or current_scope()
+    return {name: pair for name, pair in changes.items() if _may_see_change(model, name, district_id, pair, scope)}
+
+
+def _may_see_change(model: str, name: str, district_id: int, pair, scope: Scope) -> bool:
+    rules = rules_for(model, name)
+    recorded = {value for value in pair or () if isinstance(value, str)}
+    applied = [rule for rule in rules if f"(withheld: {rule.audience.badge})" in recorded]
+    return not rules or any(rule.audience.may_see_some(scope, district_id) for rule in applied or rules)
 
 
 class FollowsTheBook(Schema):
