@@ -311,11 +311,15 @@ def staff_coverage_by_school(criteria: Criteria, sort: str = "visits", limit: in
 
     Visits of any support type: the district's staff serve no support of the catalog."""
     rows = _rows(_staff_coverage_by_school(criteria.shape, sort, limit), criteria)
+    return _with_totals(rows, ("needing", "staff_visited", "staff_visits", "nobody"))
+
+
+def _with_totals(rows: list, names: tuple[str, ...]) -> Section:
+    """A section whose rows each carry the count of matching rows and the `total_<name>` figures over all of them
+    (window functions of the section's statement): read from the first row, zero when there is none."""
     first = rows[0] if rows else None
-    return Section(rows, first.matching if first else 0, {
-        name: int(getattr(first, f"total_{name}")) if first else 0
-        for name in ("needing", "staff_visited", "staff_visits", "nobody")
-    })
+    return Section(rows, first.matching if first else 0,
+                   {name: int(getattr(first, f"total_{name}")) if first else 0 for name in names})
 
 
 @cache
@@ -521,11 +525,7 @@ def plan_progress_by_district(criteria: Criteria, sort: str = "-problems", limit
     dashboard and each district's plan page agree.
     """
     rows = _rows(_plan_progress_by_district(criteria.shape, sort, limit), criteria)
-    first = rows[0] if rows else None
-    return Section(rows, first.matching if first else 0, {
-        name: int(getattr(first, f"total_{name}")) if first else 0
-        for name in ("without_actions", "with_problems", "on_track", "off_track")
-    })
+    return _with_totals(rows, ("without_actions", "with_problems", "on_track", "off_track"))
 
 
 @cache
