@@ -76,7 +76,7 @@ def test_a_school_supervisor_logs_a_joint_visit_coaching_the_principal(client, a
     assert (visit.lead_id, visit.team, visit.principal_id) == (world.supervisor.id, Team.DISTRICT, principal.id)
     assert [person.name for person in visit.co_observers] == ["Lia Leader", "Lou Lead"]
     page = client.get(response.headers["Location"]).text
-    assert "Principal coached</dt><dd>Val Viewer" in page
+    assert "Principal coached</dt><dd><a" in page
     assert "Co-observers</dt><dd>Lia Leader, Lou Lead" in page
     assert "District staff" in page and "district staff only" in page and "Supervisor&#39;s own worry" in page
     assert "Edit visit" in page and "Add a classroom observation" in page

@@ -45,6 +45,21 @@ def test_a_leader_adds_a_new_assistant_principal_who_is_invited_as_a_viewer(clie
     assert "<dt>Assistant principal</dt><dd><a" in school and "Ann Assistant</a>" in school
 
 
+def test_a_known_email_or_both_ways_at_once_are_refused_and_nothing_is_stored(client, auth, world):
+    """An address the platform knows is someone's already (here the district's assistance lead): no new person is
+    made of it, and the name typed does not make that someone a leader; nor may the form name two people."""
+    auth.sign_in(world.leader)
+    leaders, users, grants = count(SchoolLeader), count(User), count(RoleGrant)
+    known = client.post(leaders_page(world), data={"position": "assistant_principal", "name": "Dup",
+                                                   "email": world.lead.email})
+    assert known.status_code == 422
+    assert f"{world.lead.email} is already Lou Lead&#39;s: a school leader is one of the district&#39;s people" in known.text
+    both = client.post(leaders_page(world), data={"position": "assistant_principal", "person_id": world.viewer.id,
+                                                  "name": "Ann Assistant", "email": "ann@example.org"})
+    assert both.status_code == 422 and "not both" in both.text and 'value="Ann Assistant"' in both.text
+    assert (count(SchoolLeader), count(User), count(RoleGrant)) == (leaders, users, grants)
+
+
 def test_a_second_principal_and_a_person_of_another_district_are_refused_and_nothing_is_stored(client, auth, world):
     auth.sign_in(world.leader)
     leaders, users, grants = count(SchoolLeader), count(User), count(RoleGrant)

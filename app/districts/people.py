@@ -42,6 +42,9 @@ class SchoolLeaderSchema(PlainSchema):
         if data.get("person_id") is None and not (data.get("name") or data.get("email")):
             raise ValidationError("Choose a person of the district, or give a new person's name and email.",
                                   "person_id")
+        if data.get("person_id") is not None and (data.get("name") or data.get("email")):
+            raise ValidationError("Choose a person of the district, or give a new person's name and email: not both.",
+                                  "person_id")
         if data.get("person_id") is None:
             missing = {}
             if not data.get("name"):
@@ -93,13 +96,18 @@ def add_school_leader(district: District, school: School, details: dict) -> tupl
         if person is None or person not in people_of(district.id):
             raise InvalidInput({"person_id": ["Choose one of the district's people from the list."]})
     else:
-        # One person per address: an address the platform knows is that person, not a new one.
+        # One person per address: an address the platform knows is someone's already.
         person = person_with_email(details["email"])
     problem = leader_problem(district, school, person, position)
     if problem:
         if details.get("person_id") is None and "person_id" in problem:
             problem = {"email": problem["person_id"]}  # said beside what was typed
         raise InvalidInput(problem)
+    if details.get("person_id") is None and person is not None:
+        # No new person is made of a known address, nor is its owner made a leader from a name typed for another.
+        where = ("choose them in the list of the district's people" if person in people_of(district.id)
+                 else "a school leader is one of the district's people: ask a platform admin")
+        raise InvalidInput({"email": [f"{details['email']} is already {person.name}'s: {where}."]})
     if person is None:
         # No password: the person sets one through their invitation.
         person = User(email=details["email"], name=details["name"].strip(), password_hash=None)
