@@ -240,6 +240,21 @@ def test_a_supervisor_sees_their_cluster_first(client, auth, world):
     assert "Overdue since" in section
 
 
+def test_a_supervisor_s_home_lists_the_ten_soonest_follow_ups_and_links_the_rest(client, auth, world):
+    today = state_today()
+    for n in range(12):
+        visit(world.home, world.supervisor, world.home_school, team=Team.DISTRICT, next_steps=f"Step {n:02}",
+              visited_on=today - timedelta(days=20), follow_up_on=today + timedelta(days=n))
+    auth.sign_in(world.supervisor)
+    text = client.get("/").text
+    section = text[text.index("cluster-followups-heading"):text.index("Schools (")]
+    assert "Open follow-ups in your schools (12)" in section
+    assert "Step 09" in section and "Step 10" not in section
+    link = f'/districts/homeville/follow-ups?cluster={world.feature_ids["own"]["cluster"]}'
+    assert f'href="{link}"' in section
+    assert "Step 11" in client.get(link).text
+
+
 def test_the_cluster_home_sends_as_many_statements_for_ten_times_the_data(client, auth, world):
     cluster_id = world.feature_ids["own"]["cluster"]
 

@@ -222,9 +222,10 @@ def co_observer_choices(district: District) -> list[tuple[User, str]]:
 
 
 def roles_in(person: User, district: District) -> str:
-    """A person's roles in a district, in words: "Assistance lead", "District leader, School supervisor"."""
+    """A person's roles in a district, in words, by the title the district knows them by where there is one:
+    "Assistance lead", "Superintendent", "Principal, School supervisor"."""
     return ", ".join(dict.fromkeys(
-        Role(grant.role).label for grant in sorted(person.grants, key=lambda grant: grant.role)
+        grant.title or Role(grant.role).label for grant in sorted(person.grants, key=lambda grant: grant.role)
         if grant.district_id == district.id or (grant.region_id is not None and grant.region_id == district.region_id)
     ))
 
