@@ -181,7 +181,7 @@ def test_visit_export_has_every_matching_row_with_the_page_s_filters(client, aut
         factories.visit(world.home, world.lead, visited_on=date(2026, 3, 1) + timedelta(days=day), purpose="Batch")
     auth.sign_in(world.leader)
     rows = exported(client, "/districts/homeville/visits?kind=formal&page=2", file_format)
-    assert rows[0][:6] == ["Date", "Place", "Lead", "Kind", "Minutes", "Purpose"]
+    assert rows[0][:6] == ["Date", "Place", "Conducted by", "Kind", "Minutes", "Purpose"]
     assert len(rows) == 1 + 32  # a header, then all 32 formal visits, not one page of them
     assert set(column(rows, "Kind")) == {"Formal"}
     assert column(rows, "Purpose")[:2] == ["Office planning session", "Principal coaching"]
@@ -269,10 +269,10 @@ def test_a_list_s_page_and_export_take_their_headers_from_one_spec(client, auth,
 def test_a_visit_export_has_the_page_s_columns_in_its_order_and_a_few_more(client, auth, world):
     auth.sign_in(world.lead)
     assert exported(client, "/districts/homeville/visits", "csv")[0] == [
-        "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Participants", "Supports", "Shared notes",
+        "Date", "Place", "Conducted by", "Kind", "Minutes", "Purpose", "Participants", "Supports", "Shared notes",
         "Internal notes (support team only)", "Next steps", "Follow-up", "Team", "Follow-up done", "Co-observers"]
     assert header_cells(client.get("/districts/homeville/visits").text) == [
-        "Date", "Place", "Lead", "Kind", "Minutes", "Purpose", "Supports", "Shared notes",
+        "Date", "Place", "Conducted by", "Kind", "Minutes", "Purpose", "Supports", "Shared notes",
         "Internal notes support team only", "Next steps", "Follow-up", "Team"]
 
 

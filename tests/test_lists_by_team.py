@@ -77,6 +77,10 @@ def test_follow_ups_by_school_cluster_and_team(client, auth, world, teams):
     assert steps(f"?school={teams['high'].id}") == ["South step"]
     assert steps(f"?cluster={teams['north'].id}") == ["North support step"]
     assert steps("?team=support_team") == ["North support step"]
+    # Who conducted them, a supervisor as well as a lead: offered by name, and the column says it.
+    assert steps(f"?lead={world.supervisor.id}") == ["South step"]
+    page = client.get(url).text
+    assert f'<option value="{world.supervisor.id}">Sol Supervisor</option>' in page and "Conducted by" in page
     assert column(exported(client, url, "csv"), "Team") == ["District staff", "Support team"]
 
 

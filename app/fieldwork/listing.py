@@ -172,13 +172,15 @@ INTERNAL_NOTES = Column("Internal notes", lambda visit: visible_value(visit, "in
 NEXT_STEPS = Column("Next steps", lambda v: v.next_steps, cell="notes")
 PLACE = Column("Place", lambda row: row.place)
 LEAD = Column("Lead", lambda row: row.lead.name)
+# Who conducted a visit: an assistance lead, or one of the district's own staff.
+CONDUCTED_BY = Column("Conducted by", lambda visit: visit.lead.name)
 TEAM = Column("Team", lambda visit: visit.team_label)
 CO_OBSERVERS = Column("Co-observers", lambda visit: ", ".join(person.name for person in visit.co_observers), page=False)
 
 VISIT_COLUMNS = (
     Column("Date", lambda v: v.visited_on, cell="visit_link", row_header=True),
     PLACE,
-    LEAD,
+    CONDUCTED_BY,
     Column("Kind", lambda v: v.kind.capitalize()),
     Column("Minutes", lambda v: v.minutes, numeric=True),
     Column("Purpose", lambda v: v.purpose),
@@ -198,7 +200,7 @@ VISIT_COLUMNS = (
 OBSERVATION_COLUMNS = (
     Column("Date", lambda o: o.visit.visited_on, cell="observation_link", row_header=True),
     Column("Place", lambda o: o.visit.place),
-    Column("Lead", lambda o: o.visit.lead.name),
+    Column("Conducted by", lambda o: CONDUCTED_BY.value(o.visit)),
     Column("Grade", lambda o: o.grade),
     Column("Subject", lambda o: o.subject),
     Column("Minutes", lambda o: o.minutes, numeric=True),
@@ -228,7 +230,7 @@ FOLLOW_UP_COLUMNS = (
     Column("Overdue", lambda v: yes_no(is_overdue(v)), page=False),
     Column("Visit", lambda v: v.visited_on, cell="visit_link"),
     PLACE,
-    LEAD,
+    CONDUCTED_BY,
     Column("Purpose", lambda v: v.purpose),
     NEXT_STEPS,
     INTERNAL_NOTES,

@@ -53,8 +53,8 @@ def visits():
     district = g.district
     return _list(district, "visits", VisitFilters(), visits_shown, VISIT_COLUMNS, lambda: {
         **_where_and_whose(district),
-        # Anyone who may conduct or co-observe a visit here: the list shows the visits they did or joined.
-        "people": [(person.id, person.name) for person, _ in co_observer_choices(district)],
+        # The list shows the visits each did or joined.
+        "people": _who_may_conduct(district),
         "kinds": enum_choices(VisitKind),
     })
 
@@ -84,7 +84,7 @@ def assignments():
 def follow_ups():
     district = g.district
     return _list(district, "follow-ups", FollowUpFilters(), follow_up_list, FOLLOW_UP_COLUMNS,
-                 lambda: {**_where_and_whose(district), "leads": choices(leads_of(district)), "is_overdue": is_overdue})
+                 lambda: {**_where_and_whose(district), "people": _who_may_conduct(district), "is_overdue": is_overdue})
 
 
 @bp.get("/trends")
@@ -104,6 +104,11 @@ def trends():
                                **options), 400
     options["versions"] = choices(rated_versions(district, found.rubric), lambda v: f"Version {v.version} only")
     return render_template("fieldwork/lists/trends.html", district=district, trends=found, errors={}, **options)
+
+
+def _who_may_conduct(district: District) -> list[tuple[int, str]]:
+    """Anyone who may conduct or co-observe a visit in the district (its leads, director and own people)."""
+    return [(person.id, person.name) for person, _ in co_observer_choices(district)]
 
 
 def _where_and_whose(district: District) -> dict:
