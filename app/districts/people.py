@@ -64,12 +64,6 @@ def people_of(district_id: int) -> list[User]:
         .order_by(User.name, User.id)))
 
 
-def leaders_of(school: School) -> list[SchoolLeader]:
-    return list(db.session.scalars(
-        select(SchoolLeader).where(SchoolLeader.district_id == school.district_id, SchoolLeader.school_id == school.id)
-        .order_by(SchoolLeader.position.desc(), SchoolLeader.id)))
-
-
 def leader_problem(district: District, school: School, person: User | None, position: Position) -> dict | None:
     """What stops `person` leading `school` as `position`, as messages per field; None if nothing does."""
     if person is not None and not may_lead_school(person, district.id):
@@ -77,7 +71,7 @@ def leader_problem(district: District, school: School, person: User | None, posi
         message = (f"{person.name} is one of another district's people: a school leader of {district.name} is one "
                    f"of its own people.")
         return {"person_id": [message]}
-    current = leaders_of(school)
+    current = school.leaders
     if person is not None and any(leader.user_id == person.id for leader in current):
         return {"person_id": [f"{person.name} already leads {school.name}."]}
     principal = next((leader for leader in current if leader.position == Position.PRINCIPAL), None)

@@ -597,19 +597,26 @@ def open_follow_ups(user: User, until: date) -> list[Visit]:
     ))
 
 
-def schools_not_visited_since(district_ids, since: date, today: date) -> list[UnvisitedSchool]:
-    """Schools of these districts with no visit on or after `since`, longest unvisited first."""
+def schools_with_last_visit() -> Select:
+    """`select(School, last_visit)`: each school with the date of its last visit by anyone (either team), None
+    for one never visited; the caller adds its conditions on School and on `last_visit`."""
     last = (
         select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
         .where(Visit.school_id.is_not(None))
         .group_by(Visit.district_id, Visit.school_id)
         .subquery()
     )
+    return (select(School, last.c.last_visit)
+            .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id)))
+
+
+def schools_not_visited_since(district_ids, since: date, today: date) -> list[UnvisitedSchool]:
+    """Schools of these districts with no visit on or after `since`, longest unvisited first."""
+    with_last = schools_with_last_visit()
+    last_visit = with_last.selected_columns.last_visit
     rows = db.session.execute(
-        select(School, last.c.last_visit)
-        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
-        .where(School.district_id.in_(district_ids), or_(last.c.last_visit.is_(None), last.c.last_visit < since))
-        .order_by(last.c.last_visit.asc().nulls_first(), School.name)
+        with_last.where(School.district_id.in_(district_ids), or_(last_visit.is_(None), last_visit < since))
+        .order_by(last_visit.asc().nulls_first(), School.name)
     ).all()
     return [UnvisitedSchool(school, last_visit, (today - last_visit).days if last_visit else None)
             for school, last_visit in rows]

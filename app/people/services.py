@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_login import current_user
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import lazyload
 
 from app.accounts.models import User
@@ -11,6 +11,7 @@ from app.districts.models import School, SchoolCluster, SchoolLeader
 from app.districts.people import led_schools, supervisors_of
 from app.extensions import db
 from app.fieldwork.models import Visit
+from app.fieldwork.services import schools_with_last_visit
 from tenants.access import may_read_coaching_log
 from tenants.scope import current_scope
 
@@ -69,12 +70,7 @@ def supervised_clusters(user: User, today: date) -> SupervisedClusters | None:
         return None
     supervised = select(SchoolCluster.district_id, SchoolCluster.id).where(SchoolCluster.supervisor_id == user.id)
     in_clusters = tuple_(School.district_id, School.cluster_id).in_(supervised)
-    last = (select(Visit.district_id, Visit.school_id, func.max(Visit.visited_on).label("last_visit"))
-            .where(Visit.school_id.is_not(None)).group_by(Visit.district_id, Visit.school_id).subquery())
-    rows = db.session.execute(
-        select(School, last.c.last_visit)
-        .outerjoin(last, and_(last.c.district_id == School.district_id, last.c.school_id == School.id))
-        .where(in_clusters).order_by(School.name, School.id)).all()
+    rows = db.session.execute(schools_with_last_visit().where(in_clusters).order_by(School.name, School.id)).all()
     schools_supervised = select(School.district_id, School.id).where(in_clusters)
     leaders: dict[tuple[int, int], list[SchoolLeader]] = {}
     for leader in db.session.scalars(

@@ -12,7 +12,6 @@ from app.districts.people import (
     cluster_names,
     clusters_of,
     delete_cluster,
-    leaders_of,
     led_schools,
     people_of,
     remove_school_leader,
@@ -54,7 +53,7 @@ def school_leaders(school_id: int):
                 for category, message in invite_people([person.id], current_user.id).messages():
                     flash(message, category)
             return redirect(url_for("people.school_leaders", school_id=school.id))
-    return render_template("people/leaders.html", district=district, school=school, leaders=leaders_of(school),
+    return render_template("people/leaders.html", district=district, school=school, leaders=school.leaders,
                            people=[(p.id, f"{p.name} ({p.email})") for p in people_of(district.id)],
                            positions=POSITIONS, values=values, errors=errors), 422 if errors else 200
 
