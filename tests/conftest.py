@@ -209,6 +209,15 @@ def mailbox(app, _smtp_server, monkeypatch):
 # driven by Playwright, and `open_page`, which opens a checked tab (tests/browser_tab.py).
 
 @pytest.fixture(scope="module")
+def csrf_on(app):
+    """CSRF checked, as in production, for a module's tests (`pytest.mark.usefixtures("csrf_on")`): forms a
+    browser posts carry their token."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(scope="module")
 def live(app):
     """The app served on a free local port, over committed demo-like data, truncated after the module."""
     with app.app_context(), entered(system_scope("browser test data")):

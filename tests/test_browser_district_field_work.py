@@ -15,17 +15,11 @@ from app.fieldwork.models import Observation, Visit
 from tenants.roles import Team
 from tests.test_browser_offline import in_system_scope, open_field_form
 
-pytestmark = pytest.mark.browser
+# The field form posts with its CSRF token, as on a phone: the check is on for these tests.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("csrf_on")]
 
 INTERNAL = "Internal: the principal needs support with the master schedule"
 PURPOSE = "Joint walkthrough with the lead"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,10 @@ from tests import factories
 from tests.factories import PASSWORD
 from tests.test_browser_offline import add_district_support, in_system_scope, open_field_form
 
-pytestmark = pytest.mark.browser
+# The field form posts with its CSRF token, as on a phone: the check is on for these tests.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("csrf_on")]
 
 NOTE = ("Met the superintendent at the district office about the walkthrough calendar and the ILT agenda. " * 25)[:2000]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture

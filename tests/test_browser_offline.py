@@ -14,16 +14,10 @@ from tenants.scope import entered, system_scope
 from tests import factories
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+# The field form posts with its CSRF token, as on a phone: the check is on for these tests.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("csrf_on")]
 
 PAGE_WEIGHT_BUDGET = 100_000  # bytes transferred by the first load of the field form
-
-
-@pytest.fixture(scope="module", autouse=True)
-def csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield
-    app.config["WTF_CSRF_ENABLED"] = False
 
 
 @pytest.fixture(scope="module")
