@@ -128,15 +128,18 @@ def badge(model_or_record, name: str) -> str:
     """The tag shown beside a withheld field ("support team only"), or "" for a field everyone sees.
 
     Of a record (a visit), the tag of the rule that applies to it; of a model, every rule's."""
-    return " · ".join(dict.fromkeys(rule.audience.badge for rule in _rules_shown(model_or_record, name)))
+    return _badges(_rules_shown(model_or_record, name))
+
+
+def _badges(rules) -> str:
+    return " · ".join(dict.fromkeys(rule.audience.badge for rule in rules))
 
 
 def badge_seen(model, name: str, district_id: int, scope: Scope | None = None) -> str:
     """The tag of a column of the district's records as this viewer sees it: the tags of the rules whose audience
     they are in there ("support team only" for a lead, "district staff only" for a district leader), or ""."""
     scope = scope or current_scope()
-    return " · ".join(dict.fromkeys(rule.audience.badge for rule in rules_for(model, name)
-                                    if rule.audience.may_see_some(scope, district_id)))
+    return _badges(rule for rule in rules_for(model, name) if rule.audience.may_see_some(scope, district_id))
 
 
 def audience_name(model_or_record, name: str) -> str:
