@@ -11,6 +11,16 @@ from sqlalchemy import Index
 
 from app.accounts.models import User  # noqa: F401  (mapped before the plan models refer to it)
 from app.districts.models import School, SchoolCluster, SchoolLeader
+from app.evaluations.models import (
+    EvaluationCycle,
+    EvaluationEvent,
+    EvaluationEvidence,
+    EvaluationGoal,
+    EvaluationGoalAction,
+    EvaluationGoalRating,
+    EvaluationReport,
+    EvaluationStep,
+)
 from app.fieldwork.models import LookFor, Observation, SupportAssignment, Visit, VisitObserver, VisitSupport
 from app.plans.impact import ImpactReview
 from app.plans.models import (
@@ -92,6 +102,24 @@ KEY_INDEXES = (
     key_index(School.district_id, School.cluster_id),
     key_index(SchoolLeader.district_id, SchoolLeader.user_id),
     key_index(ActionSchool.district_id, ActionSchool.school_id),
+    # Principals' evaluation cycles (migration 0018_evaluations): an evaluator's cycles, a cycle's parts, the
+    # evidence a visit or an observation is, and the people named on a part (kept when they leave: SET NULL).
+    key_index(EvaluationCycle.district_id, EvaluationCycle.evaluator_id),
+    key_index(EvaluationCycle.district_id, EvaluationCycle.school_id),
+    key_index(EvaluationCycle.district_id, EvaluationCycle.opened_by_id),
+    key_index(EvaluationStep.district_id, EvaluationStep.completed_by_id),
+    key_index(EvaluationGoal.district_id, EvaluationGoal.cycle_id),
+    key_index(EvaluationGoalAction.district_id, EvaluationGoalAction.cycle_id),
+    key_index(EvaluationGoalAction.district_id, EvaluationGoalAction.action_id),
+    key_index(EvaluationEvidence.district_id, EvaluationEvidence.cycle_id),
+    key_index(EvaluationEvidence.district_id, EvaluationEvidence.visit_id),
+    key_index(EvaluationEvidence.district_id, EvaluationEvidence.observation_id),
+    key_index(EvaluationEvidence.district_id, EvaluationEvidence.added_by_id),
+    key_index(EvaluationGoalRating.district_id, EvaluationGoalRating.cycle_id),
+    key_index(EvaluationReport.district_id, EvaluationReport.issued_by_id),
+    key_index(EvaluationReport.district_id, EvaluationReport.signed_by_id),
+    key_index(EvaluationEvent.district_id, EvaluationEvent.cycle_id),
+    key_index(EvaluationEvent.district_id, EvaluationEvent.user_id),
 )
 
 

@@ -39,6 +39,8 @@ class MailKind(StrEnum):
     FOLLOW_UP_REMINDER = "follow_up_reminder"
     REPORT_READY = "report_ready"
     WEEKLY_DIGEST = "weekly_digest"
+    # A principal's evaluation is ready to sign: says so, never what it says (tenants/personnel.py).
+    EVALUATION_TO_SIGN = "evaluation_to_sign"
 
 
 class SentMail(db.Model):

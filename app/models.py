@@ -10,6 +10,7 @@ from app.accounts import models as accounts  # noqa: F401
 from app.audit import models as audit  # noqa: F401
 from app.audit import recording  # noqa: F401  (records every flushed change)
 from app.districts import models as districts  # noqa: F401
+from app.evaluations import models as evaluations  # noqa: F401
 from app.fieldwork import models as fieldwork  # noqa: F401
 from app.notifications import models as notifications  # noqa: F401
 from app.onboarding import models as onboarding  # noqa: F401

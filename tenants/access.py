@@ -32,6 +32,7 @@ class Grant(Protocol):
     role: str
     region_id: int | None
     district_id: int | None
+    sees_evaluations: bool  # a district leader's (the superintendent's): every evaluation of the district
 
 
 class Person(Protocol):
@@ -160,7 +161,7 @@ def scope_for_user(user: Person) -> Scope:
         return Scope(user_id=None, readable=frozenset(), writable=frozenset(), label="signed out")
     if is_platform_admin(user):
         return Scope(user_id=user.id, readable=None, writable=None, label="every district", supported=None)
-    readable, writable, supported, staffed = set(), set(), set(), set()
+    readable, writable, supported, staffed, evaluations_of = set(), set(), set(), set(), set()
     region_ids = director_region_ids(user)
     if region_ids:
         in_regions = _live_districts(District.region_id.in_(region_ids))
@@ -177,6 +178,8 @@ def scope_for_user(user: Person) -> Scope:
             supported.add(grant.district_id)
         if grant.role in DISTRICT_STAFF_ROLES:
             staffed.add(grant.district_id)
+        if grant.role == Role.DISTRICT_LEADER and grant.sees_evaluations:
+            evaluations_of.add(grant.district_id)
     live = _live_districts(District.id.in_(readable)) if readable else set()
     return Scope(
         user_id=user.id,
@@ -186,6 +189,7 @@ def scope_for_user(user: Person) -> Scope:
         supported=frozenset(supported & live),
         staffed=frozenset(staffed & live),
         field_only=frozenset((staffed - writable) & live),
+        evaluations_of=frozenset(evaluations_of & live),
     )
 
 

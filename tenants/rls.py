@@ -7,6 +7,10 @@ the scope current when each statement runs:
 
     app.read_district_ids  = "*" (every district) | "3,17,42" | "" (nothing)
     app.write_district_ids = the same, for INSERT/UPDATE/DELETE
+    app.user_id = the person acting ("" for none), and
+    app.evaluation_district_ids = the districts whose every evaluation they read ("*" for the platform
+        itself): migration 0018's RESTRICTIVE policies hold personnel records to the circle of
+        `tenants/personnel.py` from these two
 
 Both are set with `set_config(..., true)`: transaction-local, so a connection handed
 back to a pool (or to a transaction-pooling PgBouncer) carries nothing over, and a
@@ -30,14 +34,17 @@ from tenants.scope import Scope, current_scope
 
 READ_SETTING = "app.read_district_ids"
 WRITE_SETTING = "app.write_district_ids"
+USER_SETTING = "app.user_id"
+EVALUATIONS_SETTING = "app.evaluation_district_ids"
 EVERY_DISTRICT = "*"
 # PostgreSQL's insufficient_privilege: what a row refused by a policy's WITH CHECK raises.
 INSUFFICIENT_PRIVILEGE = "42501"
 
-_DECLARE = f"SELECT set_config('{READ_SETTING}', %s, true), set_config('{WRITE_SETTING}', %s, true)"
+_DECLARE = (f"SELECT set_config('{READ_SETTING}', %s, true), set_config('{WRITE_SETTING}', %s, true), "
+            f"set_config('{USER_SETTING}', %s, true), set_config('{EVALUATIONS_SETTING}', %s, true)")
 # Statements that read and write no rows: declaring before them would only be undone by them.
 _TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-# Kept in the DBAPI connection's info: the (readable, writable) its open transaction declared.
+# Kept in the DBAPI connection's info: the (readable, writable, user, evaluations) its open transaction declared.
 _DECLARED = "tenant_rls_declared"
 
 
@@ -48,9 +55,10 @@ def declared_ids(district_ids: frozenset[int] | None) -> str:
     return ",".join(str(district_id) for district_id in sorted(district_ids))
 
 
-def declaration(scope: Scope) -> tuple[str, str]:
-    """The (read, write) settings a transaction declares for `scope`."""
-    return declared_ids(scope.readable), declared_ids(scope.writable)
+def declaration(scope: Scope) -> tuple[str, str, str, str]:
+    """The (read, write, user, evaluations) settings a transaction declares for `scope`."""
+    user = "" if scope.user_id is None else str(scope.user_id)
+    return declared_ids(scope.readable), declared_ids(scope.writable), user, declared_ids(scope.evaluations_of)
 
 
 def refused_by_row_security(error: BaseException) -> bool:
@@ -73,7 +81,7 @@ def _declare_scope(conn, cursor, statement, parameters, context, executemany):
     if status == TransactionStatus.INERROR or statement.startswith(_TRANSACTION_CONTROL):
         return  # a failed transaction runs nothing but its ROLLBACK; a SAVEPOINT reads no rows
     scope = current_scope()
-    wanted = (scope.readable, scope.writable)
+    wanted = (scope.readable, scope.writable, scope.user_id, scope.evaluations_of)
     if conn.info.get(_DECLARED) == wanted:
         return
     # A cursor of its own: the statement's may be a server-side (named) one.

@@ -29,6 +29,11 @@ class Scope:
       visits there and read the district's own internal notes;
     - `field_only`: where this user writes field work only (a school supervisor): visits, observations
       and follow-ups, never the district's records (its plan, schools, goals, supports).
+
+    Beside the districts, personnel records (`tenants/personnel.py`): `user_id` reads those about them or
+    kept by them, and every one of the districts in `evaluations_of` (a superintendent granted "sees
+    evaluations"; None for the platform itself). Reaching a district gives none of them, a platform admin's
+    "every district" included.
     """
 
     user_id: int | None
@@ -38,6 +43,7 @@ class Scope:
     supported: frozenset[int] | None = frozenset()
     staffed: frozenset[int] | None = frozenset()
     field_only: frozenset[int] = frozenset()
+    evaluations_of: frozenset[int] | None = frozenset()
 
     def can_read(self, district_id: int | None) -> bool:
         return self.readable is None or district_id in self.readable
@@ -77,7 +83,7 @@ class Scope:
             return district_ids if ids is None else ids & district_ids
         return Scope(user_id=self.user_id, readable=within(self.readable), writable=within(self.writable),
                      label=label, supported=within(self.supported), staffed=within(self.staffed),
-                     field_only=self.field_only & district_ids)
+                     field_only=self.field_only & district_ids, evaluations_of=within(self.evaluations_of))
 
     @property
     def unrestricted(self) -> bool:
@@ -113,4 +119,5 @@ def entered(scope: Scope):
 
 def system_scope(reason: str) -> Scope:
     """Every district, for the platform itself (command line, migrations, demo data)."""
-    return Scope(user_id=None, readable=None, writable=None, label=f"system: {reason}", supported=None, staffed=None)
+    return Scope(user_id=None, readable=None, writable=None, label=f"system: {reason}", supported=None, staffed=None,
+                 evaluations_of=None)

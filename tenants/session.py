@@ -35,6 +35,13 @@ from sqlalchemy.sql.selectable import Select, TableClause
 from sqlalchemy.sql.util import find_tables
 
 from tenants.base import TENANT_TABLE, Tenanted
+from tenants.personnel import (
+    PersonnelRecord,
+    PersonnelRecordPart,
+    circle_criteria,
+    may_read_record,
+    refuse_records_outside_circle,
+)
 from tenants.scope import TenantWriteRefused, current_scope
 
 SCOPE_APPLIED = "tenant_scope_applied"
@@ -56,6 +63,11 @@ class TenantSession(FlaskSession):
     def get(self, entity, ident, **kwargs):
         found = super().get(entity, ident, **kwargs)
         if isinstance(found, Tenanted) and not current_scope().can_read(found.district_id):
+            return None
+        if isinstance(found, PersonnelRecord) and not may_read_record(current_scope(), found):
+            return None
+        if isinstance(found, PersonnelRecordPart) and self.get(
+                PersonnelRecord._record_class, (found.district_id, found.cycle_id)) is None:
             return None
         return found
 
@@ -86,12 +98,20 @@ def _apply_scope(state):
                 "current_scope() and pass scope_checked=True"
             )
     state.update_execution_options(**{SCOPE_APPLIED: True})
-    if district_ids is None or state.is_insert:
+    if state.is_insert:
         return
-    allowed = tuple(sorted(district_ids))
-    on_postgresql = state.session.get_bind().dialect.name == "postgresql"
-    scoping = _scoped_once if state.execution_options.get(REUSED_STATEMENT) else _scoped
-    state.statement = scoping(state.statement, allowed, on_postgresql)
+    if district_ids is not None:
+        allowed = tuple(sorted(district_ids))
+        on_postgresql = state.session.get_bind().dialect.name == "postgresql"
+        scoping = _scoped_once if state.execution_options.get(REUSED_STATEMENT) else _scoped
+        state.statement = scoping(state.statement, allowed, on_postgresql)
+    circle = circle_criteria(scope)
+    if circle is not None:
+        # The second dimension (tenants/personnel.py): personnel records only within the reader's circle.
+        record_criteria, part_criteria = circle
+        state.statement = state.statement.options(
+            with_loader_criteria(PersonnelRecord, record_criteria, include_aliases=True),
+            with_loader_criteria(PersonnelRecordPart, part_criteria, include_aliases=True))
 
 
 def _scoped(statement, allowed: tuple, on_postgresql: bool):
@@ -167,6 +187,7 @@ def _is_tenant_insert(state) -> bool:
 @event.listens_for(TenantSession, "before_flush")
 def _guard_flush(session, flush_context, instances):
     scope = current_scope()
+    refuse_records_outside_circle(scope, (*session.new, *session.dirty, *session.deleted))
     if scope.writable is None:
         return
     for row in (*session.new, *session.dirty, *session.deleted):

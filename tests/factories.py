@@ -157,6 +157,8 @@ class World:
     foreign_observation: Observation
     # Ids that features' matrix rows use, per target ("own", "foreign"): {"plan": 3, ...}.
     feature_ids: dict = field(default_factory=dict)
+    # The privacy axis's people beside the roles (tests/factories_evaluations.py): {"principal": user, ...}.
+    privacy_people: dict = field(default_factory=dict)
 
     HOME_INTERNAL = "Internal: home principal is leaving in June"
     HOME_SHARED = "Shared: strong start on the math block"
@@ -231,6 +233,7 @@ def make_world() -> World:
         foreign_observation=observation(foreign_visit),
     )
     # Each feature adds its own rows (these modules import this one).
+    from tests.factories_evaluations import add_evaluations
     from tests.factories_field_teams import add_district_field_work
     from tests.factories_plans import add_plans
     from tests.factories_school_people import add_school_people
@@ -238,4 +241,5 @@ def make_world() -> World:
     add_plans(world)
     add_school_people(world)
     add_district_field_work(world)
+    add_evaluations(world)
     return world

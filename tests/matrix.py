@@ -16,13 +16,19 @@ DISTRICT_STAFF = frozenset({"district_leader", "school_supervisor"})
 # Those who log visits and observations in the district: either team.
 FIELD_TEAM = SUPPORT_TEAM | DISTRICT_STAFF
 ASSIGNERS = frozenset({"platform_admin", "regional_director"})
+# The privacy axis (tenants/personnel.py): who reads the home district's evaluation cycle. Among the roles, its
+# evaluator (the supervisor of the principal's cluster); beside them (`world.privacy_people`), the principal
+# evaluated and the superintendent. Not the district's other leaders nor its other supervisors.
+PRIVACY_PEOPLE = ("principal", "superintendent", "other_supervisor")
+PERSONNEL_CIRCLE = frozenset({"school_supervisor", "principal", "superintendent"})
 
 
 @dataclass(frozen=True)
 class TenantRoute:
     """One method of one route; `path` is filled from the target district's objects.
 
-    Placeholders: {slug}, {district}, {school}, {visit}, {observation}, {assignment}.
+    Placeholders: {slug}, {district}, {school}, {visit}, {observation}, {assignment}, and the features' ids.
+    `allowed` may name the privacy axis's people (`PRIVACY_PEOPLE`) beside the roles.
     """
 
     endpoint: str
@@ -33,12 +39,16 @@ class TenantRoute:
     json: dict | None = None  # a JSON body that succeeds
     ok: int | None = None  # the status of success, if not 200 for GET / 302 for POST
     fresh_body: bool = field(default=False)  # give each request a new client UUID
+    # A route of one personnel record ({cycle}): outside its circle it is not found (404), as another district's.
+    private: bool = False
 
     def url(self, ids: dict) -> str:
         return self.path.format(**ids)
 
     def expected(self, role: str, target: str) -> int:
         if target == "foreign" and role != "platform_admin":
+            return 404
+        if self.private and (target == "foreign" or role not in PERSONNEL_CIRCLE):
             return 404
         if role not in self.allowed:
             return 403
@@ -51,6 +61,7 @@ def all_routes() -> list[TenantRoute]:
     from tests import (
         matrix_api,
         matrix_districts,
+        matrix_evaluations,
         matrix_fieldwork,
         matrix_lists,
         matrix_onboarding,
@@ -60,4 +71,5 @@ def all_routes() -> list[TenantRoute]:
     )
 
     return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES,
-            *matrix_onboarding.ROUTES, *matrix_plans.ROUTES, *matrix_people.ROUTES, *matrix_school.ROUTES]
+            *matrix_onboarding.ROUTES, *matrix_plans.ROUTES, *matrix_people.ROUTES, *matrix_school.ROUTES,
+            *matrix_evaluations.ROUTES]

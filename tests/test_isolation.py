@@ -22,8 +22,10 @@ from tenants.models import Region
 from tenants.scope import entered, system_scope
 from tests import factories
 from tests.conftest import Auth
+from tests.factories_evaluations import FOREIGN_EVALUATION, HOME_EVALUATION
 from tests.factories_field_teams import DISTRICT_INTERNAL, FOREIGN_DISTRICT_INTERNAL
-from tests.matrix import ROLES, all_routes
+from tests.matrix import PERSONNEL_CIRCLE, PRIVACY_PEOPLE, ROLES, all_routes
+from tests.matrix_evaluations import ROUTES as EVALUATION_ROUTES
 from tests.matrix_districts import SCHOOL_FORM
 from tests.orm_filter import orm_filter_off
 
@@ -129,7 +131,31 @@ def test_tenant_route(app, world, route, target, wall):
                 if role not in ("district_leader", "school_supervisor"):
                     assert DISTRICT_INTERNAL not in text, role
                 assert FOREIGN_DISTRICT_INTERNAL not in text, role
+                _assert_no_evaluation_outside_its_circle(role, text)
         _assert_a_stranger_is_sent_to_sign_in(app, route, ids)
+
+
+@pytest.mark.parametrize("route", EVALUATION_ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
+@pytest.mark.parametrize("target", ["own", "foreign"])
+@pytest.mark.parametrize("wall", WALLS)
+def test_privacy_axis(app, world, route, target, wall):
+    """The evaluation routes for the people of the privacy axis: the principal evaluated and the superintendent
+    (in the circle), another supervisor of the same district (outside it, as every role but the evaluator is)."""
+    ids = world.ids(target)
+    with WALLS[wall]():
+        for name in PRIVACY_PEOPLE:
+            with _undone():
+                response, text = _request(app, world.privacy_people[name], route, ids)
+                assert response.status_code == route.expected(name, target), f"{name}: {text[:400]}"
+                _assert_nothing_foreign(world, text, name)
+                _assert_no_evaluation_outside_its_circle(name, text)
+
+
+def _assert_no_evaluation_outside_its_circle(who: str, text: str) -> None:
+    """The home cycle's words reach its circle only; the foreign cycle's reach no one here."""
+    if who not in PERSONNEL_CIRCLE:
+        assert HOME_EVALUATION not in text, who
+    assert FOREIGN_EVALUATION not in text, who
 
 
 # The held-out attack: a person of one district asks for the other district's objects through their

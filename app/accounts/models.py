@@ -99,6 +99,7 @@ class RoleGrant(db.Model):
             " AND district_id IS NOT NULL AND region_id IS NULL)",
             name="scope_matches_role",
         ),
+        CheckConstraint("NOT sees_evaluations OR role = 'district_leader'", name="sees_evaluations_is_a_leaders"),
         UniqueConstraint("user_id", "role", "region_id", "district_id"),
     )
 
@@ -109,6 +110,9 @@ class RoleGrant(db.Model):
     district_id: Mapped[int | None] = mapped_column(Id, ForeignKey("districts.id"), index=True)
     # How the district knows this person: superintendent, principal, accountability monitor...
     title: Mapped[str | None] = mapped_column(String(120))
+    # A district leader granted this (the superintendent) reads every evaluation of the district's principals
+    # (tenants/personnel.py); no other grant may carry it.
+    sees_evaluations: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     user: Mapped[User] = relationship(back_populates="grants")

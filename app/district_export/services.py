@@ -10,13 +10,16 @@ from app.extensions import db
 from app.text import plural
 from tenants.base import TenantScoped
 from tenants.models import District
+from tenants.personnel import PersonnelRecord, PersonnelRecordPart
 from tenants.visibility import may_see_field, visible_value
 
 
 def tenant_models() -> list:
-    """Every mapped model of tenant data, in table order (parents before children)."""
+    """Every mapped model of tenant data, in table order (parents before children), but personnel records
+    (tenants/personnel.py): an evaluation is filed by its evaluator, never handed over with the district's data."""
     order = {table.name: i for i, table in enumerate(db.metadata.sorted_tables)}
-    models = [m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)]
+    models = [m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)
+              and not issubclass(m.class_, (PersonnelRecord, PersonnelRecordPart))]
     return sorted(models, key=lambda model: order[model.__table__.name])
 
 
@@ -34,7 +37,8 @@ def district_archive(district: District) -> tuple[str, bytes]:
               "refers to the id column of the file named in its description. Fields that the platform's",
               "visibility rules keep from the person exporting (a visit's internal notes stay with the team",
               "that wrote them: the support team's are not in a district leader's export, the district staff's",
-              "are not in a platform admin's) and binary files (such as rendered PDF reports) are not included.", ""]
+              "are not in a platform admin's) and binary files (such as rendered PDF reports) are not included.",
+              "Principals' evaluations are personnel records: they are not in any export.", ""]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         tables = [(District, [district])] + [
             (model, db.session.scalars(select(model).where(model.district_id == district.id)).all())
