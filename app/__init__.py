@@ -105,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
     from app.district_export.views import bp as district_export_bp
     from app.districts.blueprint import init_district_urls
     from app.districts.views import bp as districts_bp
+    from app.evaluations import overview as _evaluation_overview  # noqa: F401  (adds its pages to the blueprint)
+    from app.evaluations.views import bp as evaluations_bp
     from app.fieldwork.lists import bp as lists_bp
     from app.fieldwork.views import bp as fieldwork_bp
     from app.home.views import bp as home_bp
@@ -135,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offline_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(evaluations_bp)
 
     init_district_urls(app)
 

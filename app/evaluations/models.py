@@ -191,7 +191,20 @@ class EvaluationReport(PersonnelRecordPart, TenantScoped, db.Model):
 
     `content` freezes what was issued (ratings with rationale, progress toward each goal, the plan): the
     record the PDF prints, never changed. A correction is a new version with its reason; the earlier one stays,
-    with its signature. A version with no `issued_at` is a correction being written."""
+    with its signature. A version with no `issued_at` is a correction being written.
+
+    `content` (made by the services when a version is issued; read by the cycle page and the PDF)::
+
+        {"school_year": "2026-27", "principal": "Pat Principal", "evaluator": "Sol Supervisor",
+         "school": "Homeville Elementary", "plan_type": "Self-directed growth plan", "plan_months": 12,
+         "assessment": "Summative evaluation" | "Formative assessment" | "Formative evaluation",
+         "ratings": [{"standard": "I", "label": "Standard I: Instructional Leadership",
+                      "rating": "proficient", "rating_label": "Proficient", "rationale": "..."},
+                     ... one per Standard, then {"standard": "overall", "label": "Overall", ...}],
+         "goals": [{"kind": "student_learning", "kind_label": "Student learning goal", "title": "...",
+                    "progress": "met", "progress_label": "Met", "note": "..."}, ...],
+         "evidence": [{"title": "...", "collected_on": "2026-10-02", "indicators": ["I-B", "IV-A"]}, ...]}
+    """
 
     __tablename__ = "evaluation_reports"
     __table_args__ = _part_of_cycle(
