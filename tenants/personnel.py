@@ -10,6 +10,10 @@ Nobody else: not the district's other leaders, supervisors or viewers, not its s
 directors, not platform admins (reaching every district gives no personnel record), through any page, list,
 export, API, audit entry or mail. Platform admins see counts, through `personnel_counts` only.
 
+The circle also writes it, wherever its people read the district: a principal (a district viewer, who writes
+nothing else of the district) signs their own evaluation and writes its self-assessment. What each of them may
+change is the services' rule; that nobody outside the circle changes anything is this module's.
+
 As tenancy, it is one rule applied to every query: the session adds `circle_criteria` to every ORM SELECT,
 UPDATE and DELETE of a `PersonnelRecord` and of its parts (`PersonnelRecordPart`: a goal, a piece of
 evidence, a rating, a signature), refuses a flush that writes a record outside the writer's circle, and
@@ -48,6 +52,11 @@ class PersonnelRecordPart(Tenanted):
     @declared_attr
     def cycle_id(cls) -> Mapped[int]:
         return mapped_column(Id)
+
+
+def is_personnel(row) -> bool:
+    """A personnel record or a part of one."""
+    return isinstance(row, (PersonnelRecord, PersonnelRecordPart))
 
 
 class PersonnelWriteRefused(TenantWriteRefused):
@@ -96,13 +105,20 @@ def circle_criteria(scope: Scope):
     return record_criteria, part_criteria
 
 
-def refuse_records_outside_circle(scope: Scope, rows) -> None:
-    """Raise `PersonnelWriteRefused` for a record (new, changed or deleted) the writer may not read: nobody
-    creates an evaluation they would not see, nor hands one to a circle they are not in."""
+def refuse_records_outside_circle(scope: Scope, session, rows) -> None:
+    """Raise `PersonnelWriteRefused` for a record (new, changed or deleted) the writer may not read, or a part of
+    one whose record they cannot read: nobody creates an evaluation they would not see, nor hands one to a
+    circle they are not in, nor adds to one that is not theirs to read."""
     if sees_every_record(scope):
         return
     for row in rows:
-        if isinstance(row, PersonnelRecord) and not may_read_record(scope, row):
+        if isinstance(row, PersonnelRecord):
+            outside = not may_read_record(scope, row)
+        elif isinstance(row, PersonnelRecordPart):
+            outside = session.get(PersonnelRecord._record_class, (row.district_id, row.cycle_id)) is None
+        else:
+            continue
+        if outside:
             raise PersonnelWriteRefused(f"{type(row).__name__} {row.id} is a personnel record outside this circle")
 
 

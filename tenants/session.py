@@ -39,6 +39,7 @@ from tenants.personnel import (
     PersonnelRecord,
     PersonnelRecordPart,
     circle_criteria,
+    is_personnel,
     may_read_record,
     refuse_records_outside_circle,
 )
@@ -187,14 +188,17 @@ def _is_tenant_insert(state) -> bool:
 @event.listens_for(TenantSession, "before_flush")
 def _guard_flush(session, flush_context, instances):
     scope = current_scope()
-    refuse_records_outside_circle(scope, (*session.new, *session.dirty, *session.deleted))
+    refuse_records_outside_circle(scope, session, (*session.new, *session.dirty, *session.deleted))
     if scope.writable is None:
         return
     for row in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(row, Tenanted):
             continue
+        # A personnel record is written by its circle wherever they read the district (a principal, a district
+        # viewer, signs their own evaluation); the circle, checked above, is the narrower wall there.
+        may_write = scope.can_read if is_personnel(row) else scope.can_write
         for district_id in _districts_touched(row):
-            if not scope.can_write(district_id):
+            if not may_write(district_id):
                 raise TenantWriteRefused(
                     f"{type(row).__name__} of district {district_id} is outside this scope"
                 )

@@ -10,7 +10,13 @@ from sqlalchemy.orm import aliased
 
 from app.audit.models import AuditEvent
 from app.district_export.services import tenant_models
-from app.evaluations.models import EvaluationCycle, EvaluationEvidence, EvaluationGoal, EvaluationRating
+from app.evaluations.models import (
+    EvaluationCycle,
+    EvaluationEvidence,
+    EvaluationGoal,
+    EvaluationRating,
+    EvaluationReport,
+)
 from app.extensions import db
 from tenants.access import scope_for_user
 from tenants.personnel import PersonnelWriteRefused, record_counts
@@ -121,6 +127,26 @@ def test_row_security_alone_refuses_a_part_added_to_a_cycle_outside_the_circle(w
             db.session.add(EvaluationGoal(district_id=world.home.id, cycle_id=cycle_id, kind="student_learning",
                                           title="Planted"))
     assert refused_by_row_security(refused.value)
+
+
+@pytest.mark.parametrize("wall", WALLS)
+def test_the_principal_a_district_viewer_writes_their_own_record_and_no_other_viewer_does(world, wall):
+    """A principal reads the district only, yet signs their own evaluation: the circle writes it."""
+    cycle_id = world.feature_ids["own"]["cycle"]
+    with WALLS[wall]():
+        with _as(world.privacy_people["principal"]), db.session.begin_nested():
+            report = db.session.scalars(select(EvaluationReport).where(EvaluationReport.cycle_id == cycle_id)).one()
+            report.response = "Received, with thanks"
+        with _as(world.viewer), db.session.begin_nested():
+            assert db.session.scalars(select(EvaluationReport)).all() == []
+        with _as(world.viewer), pytest.raises(Exception) as refused, db.session.begin_nested():
+            db.session.add(EvaluationGoal(district_id=world.home.id, cycle_id=cycle_id, kind="student_learning",
+                                          title="Planted by a viewer"))
+    # The ORM's guard refuses first; with it off, row-level security does.
+    assert isinstance(refused.value, ProgrammingError if wall == "row security alone" else PersonnelWriteRefused)
+    with entered(system_scope("test")):
+        assert db.session.scalars(select(EvaluationReport.response)).all().count("Received, with thanks") == 1
+        assert "Planted by a viewer" not in set(db.session.scalars(select(EvaluationGoal.title)))
 
 
 def test_sql_that_names_the_tables_still_meets_the_policies(world):

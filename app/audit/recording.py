@@ -14,7 +14,7 @@ from sqlalchemy import Column, event, insert, inspect
 from app.accounts.models import RoleGrant
 from app.audit.models import AuditEvent
 from tenants.base import Tenanted
-from tenants.personnel import PersonnelRecord, PersonnelRecordPart
+from tenants.personnel import is_personnel
 from tenants.scope import current_scope
 from tenants.session import TenantSession
 from tenants.visibility import is_withheld, recorded_value
@@ -27,7 +27,7 @@ def audited(row) -> bool:
     """Tenant rows and grants; not personnel records (tenants/personnel.py), whose own history
     (`EvaluationEvent`) only their circle reads: the district's trail is read by its leaders and exported."""
     return (isinstance(row, (Tenanted, RoleGrant)) and not isinstance(row, AuditEvent)
-            and not isinstance(row, (PersonnelRecord, PersonnelRecordPart)))
+            and not is_personnel(row))
 
 
 @event.listens_for(TenantSession, "after_flush")

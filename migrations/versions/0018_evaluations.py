@@ -15,7 +15,9 @@ Revises: 0017_district_school_support
   narrows the tenant policies instead of adding to them), for every command: a cycle is seen and written only
   when the transaction's person (`app.user_id`) is its evaluator or principal, or its district is declared in
   `app.evaluation_district_ids` ("*" for the platform itself); a part only when its cycle is (the EXISTS reads
-  the cycles under the same policies). `tenants/rls.py` declares both settings; `tenants/personnel.py` holds
+  the cycles under the same policies). Their tenant write policies take the districts declared for reading:
+  the circle writes the record wherever its people read the district (a principal, a district viewer, signs
+  their own evaluation). `tenants/rls.py` declares both settings; `tenants/personnel.py` holds
   the same rule for the ORM.
 - `sent_mails.kind` may be `evaluation_to_sign` (a principal has an evaluation to sign).
 - The app's role (`APP_DATABASE_ROLE`) reads and writes the new tables, as for 0017's.
@@ -49,8 +51,8 @@ def _allowed(setting: str) -> str:
             f"OR district_id = ANY ((SELECT tenant_declared_ids('{setting}'))::bigint[]))")
 
 
-def _row_security(table: str) -> None:
-    read, write = _allowed('app.read_district_ids'), _allowed('app.write_district_ids')
+def _row_security(table: str, write_setting: str = 'app.write_district_ids') -> None:
+    read, write = _allowed('app.read_district_ids'), _allowed(write_setting)
     for statement in (
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
@@ -303,8 +305,11 @@ def upgrade():
     op.execute(IN_CIRCLE)
     role = _app_role(connection)
     for table in NEW_TENANT_TABLES:
-        _row_security(table)
-        if table != 'evaluation_calendars':
+        if table == 'evaluation_calendars':
+            _row_security(table)
+        else:
+            # Written by the circle wherever its people read the district (a principal signs their own).
+            _row_security(table, write_setting='app.read_district_ids')
             _personnel_circle(table)
         if role:
             op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role}")
