@@ -157,8 +157,7 @@ class World:
     foreign_observation: Observation
     # Ids that features' matrix rows use, per target ("own", "foreign"): {"plan": 3, ...}.
     feature_ids: dict = field(default_factory=dict)
-    # The privacy axis's people beside the roles (tests/factories_evaluations.py): {"principal": user, ...}.
-    privacy_people: dict = field(default_factory=dict)
+    _privacy_people: dict = field(default_factory=dict)
 
     HOME_INTERNAL = "Internal: home principal is leaving in June"
     HOME_SHARED = "Shared: strong start on the math block"
@@ -181,6 +180,20 @@ class World:
             "rubric": default_rubric().id,
             **self.feature_ids.get(target, {}),
         }
+
+    @property
+    def privacy_people(self) -> dict[str, User]:
+        """The privacy axis's people beside the roles: {"principal", "superintendent", "other_supervisor"}
+        (tests/factories_evaluations.py). Made at first use, so that a world that does not need them keeps
+        one district leader and one supervisor per district (what mail and list tests count)."""
+        return self.make_privacy_people()
+
+    def make_privacy_people(self) -> dict[str, User]:
+        """`privacy_people`, made now if they are not yet."""
+        if not self._privacy_people:
+            from tests.factories_evaluations import add_privacy_people
+            self._privacy_people.update(add_privacy_people(self))
+        return self._privacy_people
 
     def people(self) -> dict[str, User]:
         return {

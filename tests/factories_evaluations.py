@@ -1,8 +1,9 @@
 """The test world's evaluation cycles: one per district, and the people of the privacy axis.
 
 In the home district, Pat Principal (of `home_school`) is evaluated by `world.supervisor`, the supervisor of
-the cluster of that school; `world.privacy_people` adds who else matters to the rule: the principal, the
-superintendent (a district leader granted "sees evaluations") and another school supervisor of the district.
+the cluster of that school; `world.privacy_people` (made at first use) adds who else matters to the rule: the
+principal, the superintendent (a district leader granted "sees evaluations") and another school supervisor
+of the district.
 The foreign district's cycle is Fran Farprincipal's, evaluated by its leader. Each cycle carries a marker text
 in every part a page could show, so that a test finds any leak by searching a response for it.
 """
@@ -59,21 +60,21 @@ def cycle_for(principal, evaluator, school, secret: str, school_year: int | None
 
 
 def add_evaluations(world) -> None:
-    """A cycle in each district, and the privacy axis's people (`world.privacy_people`)."""
-    from tests.factories import person
-
+    """A cycle in each district."""
     for target, district, school, evaluator, secret in (
             ("own", world.home, world.home_school, world.supervisor, HOME_EVALUATION),
             ("foreign", world.foreign, world.foreign_school, world.foreign_leader, FOREIGN_EVALUATION)):
         principal = db.session.get(User, world.feature_ids[target]["principal"])
-        cycle = cycle_for(principal, evaluator, school, secret)
-        world.feature_ids[target]["cycle"] = cycle.id
+        world.feature_ids[target]["cycle"] = cycle_for(principal, evaluator, school, secret).id
+
+
+def add_privacy_people(world) -> dict:
+    """The privacy axis's people: the home cycle's principal, the superintendent, another supervisor."""
+    from tests.factories import person
+
     superintendent = person(Role.DISTRICT_LEADER, district=world.home, name="Sam Superintendent")
     superintendent.grants[0].sees_evaluations = True
     other_supervisor = person(Role.SCHOOL_SUPERVISOR, district=world.home, name="Otto Othersupervisor")
     db.session.flush()
-    world.privacy_people.update({
-        "principal": db.session.get(User, world.feature_ids["own"]["principal"]),
-        "superintendent": superintendent,
-        "other_supervisor": other_supervisor,
-    })
+    return {"principal": db.session.get(User, world.feature_ids["own"]["principal"]),
+            "superintendent": superintendent, "other_supervisor": other_supervisor}

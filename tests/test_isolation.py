@@ -90,6 +90,7 @@ def world(app):
         try:
             with entered(system_scope("the isolation matrix's world")):
                 world = factories.make_world()
+                world.make_privacy_people()  # now, in the module's world, not in a test's savepoint
                 db.session.commit()  # releases the session's savepoint: the world stays in `outer`
             yield world
         finally:
