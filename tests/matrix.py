@@ -66,10 +66,11 @@ def all_routes() -> list[TenantRoute]:
         matrix_lists,
         matrix_onboarding,
         matrix_people,
+        matrix_plan_annual,
         matrix_plans,
         matrix_school,
     )
 
     return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES,
             *matrix_onboarding.ROUTES, *matrix_plans.ROUTES, *matrix_people.ROUTES, *matrix_school.ROUTES,
-            *matrix_evaluations.ROUTES]
+            *matrix_evaluations.ROUTES, *matrix_plan_annual.ROUTES]
