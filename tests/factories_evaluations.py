@@ -6,14 +6,11 @@ superintendent (a district leader granted "sees evaluations") and another school
 The foreign district's cycle is Fran Farprincipal's, evaluated by its leader. Each cycle carries a marker text
 in every part a page could show, so that a test finds any leak by searching a response for it.
 """
+from sqlalchemy import select
+
 from app.accounts.models import User
-from app.clock import state_today
-from app.evaluations.framework import (
-    Assessment,
-    GoalKind,
-    PerformanceRating,
-    Step,
-)
+from app.clock import state_today, stored_now
+from app.evaluations.framework import Assessment, GoalKind, PerformanceRating, Step
 from app.evaluations.models import (
     EvaluationCycle,
     EvaluationEvent,
@@ -32,7 +29,8 @@ FOREIGN_EVALUATION = "Evaluation: Fran overspent the substitute budget"
 
 
 def cycle_for(principal, evaluator, school, secret: str, school_year: int | None = None) -> EvaluationCycle:
-    """A cycle at step 4 (the formative issued, unsigned), its text parts all carrying `secret`."""
+    """A cycle at step 4 (the formative issued, unsigned), its text parts all carrying `secret` (the artifact's
+    file too)."""
     today = state_today()
     year = school_year or school_year_start(today).year
     district_id = school.district_id
@@ -46,12 +44,17 @@ def cycle_for(principal, evaluator, school, secret: str, school_year: int | None
     db.session.add_all(EvaluationGoal(district_id=district_id, cycle_id=cycle.id, kind=kind,
                                       title=f"{kind.label}: {secret}") for kind in GoalKind)
     db.session.add(EvaluationEvidence(district_id=district_id, cycle_id=cycle.id, title=f"Artifact: {secret}",
-                                      collected_on=today, indicators=["I-B"], added_by_id=evaluator.id))
+                                      collected_on=today, indicators=["I-B"], added_by_id=evaluator.id,
+                                      file_name="notes.txt", file_type="text/plain", file_data=secret.encode()))
     db.session.add(EvaluationRating(district_id=district_id, cycle_id=cycle.id, assessment=Assessment.FORMATIVE,
                                     standard="I", rating=PerformanceRating.PROFICIENT, rationale=secret))
     db.session.add(EvaluationReport(district_id=district_id, cycle_id=cycle.id, assessment=Assessment.FORMATIVE,
-                                    version=1, content={"ratings": [{"standard": "I", "rating": "proficient",
-                                                                     "rationale": secret}]}))
+                                    version=1, issued_at=stored_now(), issued_by_id=evaluator.id,
+                                    content={"assessment": "Formative assessment",
+                                             "ratings": [{"standard": "I", "label": "Standard I: Instructional "
+                                                          "Leadership", "rating": "proficient",
+                                                          "rating_label": "Proficient", "rationale": secret}],
+                                             "goals": [], "evidence": []}))
     db.session.add(EvaluationEvent(district_id=district_id, cycle_id=cycle.id, user_id=evaluator.id,
                                    what=f"Opened the cycle ({secret})"))
     db.session.flush()
@@ -62,12 +65,16 @@ def add_evaluations(world) -> None:
     """A cycle in each district, and the privacy axis's people (`world.privacy_people`)."""
     from tests.factories import person
 
-    for target, district, school, evaluator, secret in (
-            ("own", world.home, world.home_school, world.supervisor, HOME_EVALUATION),
-            ("foreign", world.foreign, world.foreign_school, world.foreign_leader, FOREIGN_EVALUATION)):
+    for target, district, school, evaluator, leader, secret in (
+            ("own", world.home, world.home_school, world.supervisor, world.leader, HOME_EVALUATION),
+            ("foreign", world.foreign, world.foreign_school, world.foreign_leader, world.foreign_leader,
+             FOREIGN_EVALUATION)):
         principal = db.session.get(User, world.feature_ids[target]["principal"])
         cycle = cycle_for(principal, evaluator, school, secret)
-        world.feature_ids[target]["cycle"] = cycle.id
+        parts = {"goal": EvaluationGoal, "evidence": EvaluationEvidence, "report": EvaluationReport}
+        world.feature_ids[target] |= {"cycle": cycle.id, "evaluation_leader": leader.id, **{
+            name: db.session.scalars(select(model.id).where(model.cycle_id == cycle.id).order_by(model.id)).first()
+            for name, model in parts.items()}}
     superintendent = person(Role.DISTRICT_LEADER, district=world.home, name="Sam Superintendent")
     superintendent.grants[0].sees_evaluations = True
     other_supervisor = person(Role.SCHOOL_SUPERVISOR, district=world.home, name="Otto Othersupervisor")
