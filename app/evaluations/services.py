@@ -564,7 +564,7 @@ def reports_of(cycle: EvaluationCycle) -> list[EvaluationReport]:
     """Every version of the formative and the summative, formative first, oldest first."""
     return list(db.session.scalars(select(EvaluationReport).where(
         EvaluationReport.district_id == cycle.district_id, EvaluationReport.cycle_id == cycle.id)
-        .order_by(EvaluationReport.assessment.desc(), EvaluationReport.version)))
+        .order_by(EvaluationReport.assessment, EvaluationReport.version)))
 
 
 def _versions(cycle: EvaluationCycle, assessment: Assessment) -> list[EvaluationReport]:
@@ -668,7 +668,7 @@ def issue(cycle: EvaluationCycle, actor: User, assessment: Assessment) -> Evalua
     if report is None:
         report = EvaluationReport(district_id=cycle.district_id, cycle_id=cycle.id, assessment=assessment, version=1)
         db.session.add(report)
-    if assessment == Assessment.FORMATIVE:
+    if assessment == Assessment.FORMATIVE and report.version == 1:  # a correction leaves step 4 as it was done
         _complete(cycle, actor, Step.FORMATIVE)
     report.content = _content(cycle, assessment, ratings, progress, goals)
     report.issued_at, report.issued_by_id = stored_now(), actor.id
