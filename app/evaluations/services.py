@@ -322,6 +322,10 @@ def step_states(cycle: EvaluationCycle, today: date) -> list[StepState]:
     return states
 
 
+def _step_done(cycle: EvaluationCycle, step: Step) -> bool:
+    return next(row for row in steps_of(cycle) if row.step == step).completed_on is not None
+
+
 def _complete(cycle: EvaluationCycle, actor: User, step: Step) -> None:
     """Mark `step` done today, after every earlier step; InvalidInput (under "step") otherwise."""
     rows = steps_of(cycle)
@@ -668,7 +672,7 @@ def issue(cycle: EvaluationCycle, actor: User, assessment: Assessment) -> Evalua
     if report is None:
         report = EvaluationReport(district_id=cycle.district_id, cycle_id=cycle.id, assessment=assessment, version=1)
         db.session.add(report)
-    if assessment == Assessment.FORMATIVE and report.version == 1:  # a correction leaves step 4 as it was done
+    if assessment == Assessment.FORMATIVE and not _step_done(cycle, Step.FORMATIVE):  # a correction's is done
         _complete(cycle, actor, Step.FORMATIVE)
     report.content = _content(cycle, assessment, ratings, progress, goals)
     report.issued_at, report.issued_by_id = stored_now(), actor.id
@@ -754,8 +758,7 @@ def sign(cycle: EvaluationCycle, actor: User, report: EvaluationReport, response
     if newest.version > report.version:
         raise InvalidInput({"response": [f"Version {newest.version} of the {label} replaces this one: sign that."]})
     report.signed_at, report.signed_by_id, report.response = stored_now(), actor.id, response
-    if report.assessment == Assessment.SUMMATIVE and next(
-            row for row in steps_of(cycle) if row.step == Step.SUMMATIVE).completed_on is None:
+    if report.assessment == Assessment.SUMMATIVE and not _step_done(cycle, Step.SUMMATIVE):
         _complete(cycle, actor, Step.SUMMATIVE)
     with_response = ", with a written response" if response else ""
     _event(cycle, actor, f"Signed the {label}, version {report.version}{with_response}")

@@ -183,7 +183,7 @@ def _page(cycle: EvaluationCycle, posted: Posted):
         scale=enum_choices(PerformanceRating), progress_scale=enum_choices(GoalProgress),
         plan_types=enum_choices(PlanType), formative_kinds=enum_choices(FormativeKind),
         goal_kinds=enum_choices(GoalKind), steps_marked_done=services.STEPS_MARKED_DONE,
-        Assessment=Assessment, PlanType=PlanType, FormativeKind=FormativeKind, GoalKind=GoalKind,
+        Assessment=Assessment, Step=Step, PlanType=PlanType, FormativeKind=FormativeKind, GoalKind=GoalKind,
         PerformanceRating=PerformanceRating,
         pdf_link="evaluations.summative_pdf" in current_app.view_functions,
     )
