@@ -71,7 +71,8 @@ def add_evaluations(world) -> None:
              FOREIGN_EVALUATION)):
         principal = db.session.get(User, world.feature_ids[target]["principal"])
         cycle = cycle_for(principal, evaluator, school, secret)
-        parts = {"goal": EvaluationGoal, "evidence": EvaluationEvidence, "report": EvaluationReport}
+        parts = {"evaluation_goal": EvaluationGoal, "evaluation_evidence": EvaluationEvidence,
+                 "evaluation_report": EvaluationReport}
         world.feature_ids[target] |= {"cycle": cycle.id, "evaluation_leader": leader.id, **{
             name: db.session.scalars(select(model.id).where(model.cycle_id == cycle.id).order_by(model.id)).first()
             for name, model in parts.items()}}

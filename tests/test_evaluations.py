@@ -284,7 +284,7 @@ def test_an_artifact_with_unknown_indicators_or_a_bad_file_is_refused(world, pri
 
 
 def test_an_artifact_s_file_is_downloaded_by_the_circle_only(client, auth, world):
-    cycle_id, evidence_id = world.feature_ids["own"]["cycle"], world.feature_ids["own"]["evidence"]
+    cycle_id, evidence_id = world.feature_ids["own"]["cycle"], world.feature_ids["own"]["evaluation_evidence"]
     url = f"/districts/homeville/evaluations/{cycle_id}/evidence/{evidence_id}/file"
     auth.sign_in(world.privacy_people["principal"])
     response = client.get(url)
@@ -391,7 +391,7 @@ def test_an_older_version_is_not_signed_once_a_newer_one_is_issued(world, princi
 
 
 def test_signing_someone_else_s_evaluation_is_forbidden_and_changes_nothing(client, auth, world):
-    cycle_id, report_id = world.feature_ids["own"]["cycle"], world.feature_ids["own"]["report"]
+    cycle_id, report_id = world.feature_ids["own"]["cycle"], world.feature_ids["own"]["evaluation_report"]
     auth.sign_in(world.privacy_people["superintendent"])
     response = client.post(f"/districts/homeville/evaluations/{cycle_id}/reports/{report_id}/sign",
                            data={"response": "Signed for Pat"})

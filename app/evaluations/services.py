@@ -124,6 +124,17 @@ def eligible_evaluators(school: School) -> list[User]:
     return sorted(people.values(), key=lambda person: (person.name, person.id))
 
 
+def evaluator_choices(district_id: int) -> list[User]:
+    """Everyone who may evaluate some principal of the district: its leaders and its clusters' supervisors, by
+    name (two statements); `open_cycle` checks the one chosen against the principal's school."""
+    leaders = db.session.scalars(select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.role == Role.DISTRICT_LEADER, RoleGrant.district_id == district_id, User.active.is_(True)))
+    supervisors = db.session.scalars(select(User).join(SchoolCluster, SchoolCluster.supervisor_id == User.id)
+                                     .where(SchoolCluster.district_id == district_id))
+    people = {person.id: person for person in [*leaders, *supervisors]}
+    return sorted(people.values(), key=lambda person: (person.name, person.id))
+
+
 def may_open_cycles(user: User, district: District) -> bool:
     """The district's leaders and the supervisors of its clusters: the people who may evaluate some principal."""
     if is_district_leader(user, district.id):
@@ -132,7 +143,8 @@ def may_open_cycles(user: User, district: District) -> bool:
         SchoolCluster.district_id == district.id, SchoolCluster.supervisor_id == user.id).limit(1)) is not None
 
 
-def _require_evaluator(cycle: EvaluationCycle, user: User) -> None:
+def require_evaluator(cycle: EvaluationCycle, user: User) -> None:
+    """NotYours for anyone but the cycle's evaluator."""
     if user.id != cycle.evaluator_id:
         raise NotYours(f"Only the cycle's evaluator, {cycle.evaluator.name}, changes its plan, goals, evidence "
                        "and ratings.")
@@ -261,7 +273,7 @@ def save_plan(cycle: EvaluationCycle, actor: User, data: dict) -> None:
     """The evaluator sets the plan type and length, the formative's kind and the steps' due dates.
 
     `data`: plan_type, plan_months, formative_kind, and the four `*_due` dates (None: no date)."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     errors = _plan_problems(data) | _dates_in_order(data, cycle.school_year)
     if _issued(cycle, Assessment.FORMATIVE) and data["formative_kind"] != cycle.formative_kind:
         errors["formative_kind"] = ["The formative is issued already: its kind stays."]
@@ -344,7 +356,7 @@ def _complete(cycle: EvaluationCycle, actor: User, step: Step) -> None:
 
 def complete_step(cycle: EvaluationCycle, actor: User, step: Step) -> None:
     """The evaluator marks step 2 (goals and plan: one goal of each kind) or step 3 (implementation) done."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     if step not in STEPS_MARKED_DONE:
         how = {Step.SELF_ASSESSMENT: "the principal submits the self-assessment",
                Step.FORMATIVE: "you issue the formative", Step.SUMMATIVE: "the principal signs the summative"}[step]
@@ -396,7 +408,7 @@ def plan_actions_of(district_id: int) -> list[Action]:
 
 def save_goal(cycle: EvaluationCycle, actor: User, data: dict, goal: EvaluationGoal | None = None) -> EvaluationGoal:
     """Add a goal, or change one, with the plan actions it points at (`data["action_ids"]`, the district's)."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     action_ids = set(data.get("action_ids") or [])
     known = set(db.session.scalars(select(Action.id).where(Action.district_id == cycle.district_id,
                                                            Action.id.in_(action_ids)))) if action_ids else set()
@@ -421,7 +433,7 @@ def save_goal(cycle: EvaluationCycle, actor: User, data: dict, goal: EvaluationG
 
 
 def delete_goal(cycle: EvaluationCycle, actor: User, goal: EvaluationGoal) -> None:
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     _event(cycle, actor, f"Deleted the {GoalKind(goal.kind).label.lower()} “{goal.title}”")
     db.session.delete(goal)
     db.session.flush()
@@ -489,7 +501,7 @@ def add_evidence(cycle: EvaluationCycle, actor: User, data: dict,
     `data`: visit_id or observation_id, or title (with note, collected_on); indicators (codes); note.
     A visit must be at the principal's school or coach the principal, within the cycle's school year; another
     district's visit is not found at all."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     errors = indicator_problems(data.get("indicators") or [])
     evidence = EvaluationEvidence(district_id=cycle.district_id, cycle_id=cycle.id, note=data.get("note"),
                                   indicators=list(dict.fromkeys(data.get("indicators") or [])),
@@ -542,7 +554,7 @@ def _not_evidence(cycle: EvaluationCycle) -> str:
 
 
 def delete_evidence(cycle: EvaluationCycle, actor: User, evidence: EvaluationEvidence) -> None:
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     _event(cycle, actor, f"Removed evidence: {evidence.title}")
     db.session.delete(evidence)
     db.session.flush()
@@ -609,7 +621,7 @@ def save_ratings(cycle: EvaluationCycle, actor: User, assessment: Assessment, ra
     (GoalProgress value or None, note or None)}. A blank rating removes it. Refused (InvalidInput, nothing
     stored) outside the scales, for a summative before the formative is issued, and once issued until a
     correction is opened."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     frozen = frozen_message(cycle, assessment)
     if frozen:
         raise InvalidInput({"assessment": [frozen]})
@@ -657,7 +669,7 @@ def issue(cycle: EvaluationCycle, actor: User, assessment: Assessment) -> Evalua
 
     Refused (InvalidInput under "assessment") before the steps before it are done, for a summative before the
     formative, once issued with no correction open, and with a Standard (or, for the summative, a goal) unrated."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     frozen = frozen_message(cycle, assessment)
     if frozen:
         raise InvalidInput({"assessment": [frozen]})
@@ -728,7 +740,7 @@ def mail_evaluation_to_sign(district_id: int, principal_id: int, report_id: int)
 def open_correction(cycle: EvaluationCycle, actor: User, assessment: Assessment, reason: str | None) -> EvaluationReport:
     """The evaluator opens the next version of an issued assessment, with the reason; its ratings can change
     again until it is issued. The earlier versions and their signatures stay."""
-    _require_evaluator(cycle, actor)
+    require_evaluator(cycle, actor)
     issued = _issued(cycle, assessment)
     label = assessment_label(cycle, assessment).lower()
     if not issued:

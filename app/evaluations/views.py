@@ -39,7 +39,7 @@ from app.evaluations.schemas import (
 from app.extensions import db
 from app.forms import InvalidInput, load_form
 from app.lists import enum_choices
-from app.plans.views.pages import NOTHING_POSTED, Posted
+from app.plans.views.pages import NOTHING_POSTED, Posted, labels_of
 from tenants.lookup import can_write, get_or_404, require_write
 
 bp = district_blueprint("evaluations", __name__, url_prefix="/evaluations")
@@ -74,7 +74,21 @@ def _done(message: str, cycle: EvaluationCycle, anchor: str = ""):
 def _refused(cycle_id: int, form: str, invalid: InvalidInput):
     """Nothing of a refused act is kept: the page again (422), with what was typed and the messages."""
     db.session.rollback()
-    return _page(_cycle(cycle_id), Posted(form, request.form, invalid.messages)), 422
+    cycle = _cycle(cycle_id)
+    return _page(cycle, Posted(form, request.form, invalid.messages, _labels(cycle))), 422
+
+
+def _labels(cycle: EvaluationCycle) -> dict[str, str]:
+    """The page's fields by the labels a summary of what to correct names them by."""
+    labels = {"assessment": "Ratings", "step": "Step", "file": "File", "indicators": "Indicators"}
+    for schema in (PlanSchema(), EvaluatorSchema(), SelfAssessmentSchema(), GoalSchema(), EvidenceSchema(),
+                   CorrectionSchema(), SignSchema()):
+        labels |= labels_of(schema)
+    for code in RATED:
+        labels |= {f"rating-{code}": f"{rated_label(code)}, rating", f"rationale-{code}": f"{rated_label(code)}, rationale"}
+    for goal in services.goals_of(cycle):
+        labels |= {f"progress-{goal.id}": f"Progress: {goal.title}", f"note-{goal.id}": f"Note: {goal.title}"}
+    return labels
 
 
 # --- the calendar -------------------------------------------------------------------------------------------
@@ -135,14 +149,10 @@ def new_cycle():
             name = cycle.principal.name
             return _done(f"Opened {name}'s evaluation cycle.", cycle)
     principals = services.eligible_principals(district.id)
-    evaluators = {}
-    for _, school in principals:
-        for person in services.eligible_evaluators(school):
-            evaluators[person.id] = person.name
     return render_template(
         "evaluations/new.html", district=district, values=values, errors=errors, superintendent=superintendent,
         principals=[(user.id, f"{user.name}, {school.name}") for user, school in principals],
-        evaluators=sorted(evaluators.items(), key=lambda item: item[1]),
+        evaluators=[(person.id, person.name) for person in services.evaluator_choices(district.id)],
         years=[(y, _year_label(y)) for y in years], plan_types=enum_choices(PlanType),
         formative_kinds=enum_choices(FormativeKind)), 422 if errors else 200
 
@@ -212,10 +222,10 @@ def reassign(cycle_id: int):
 @bp.post("/<int:cycle_id>/self-assessment")
 def self_assessment(cycle_id: int):
     cycle = _cycle(cycle_id)
-    submit = request.form.get("submit") == "yes"
     try:
         data = load_form(SelfAssessmentSchema(), request.form)
-        services.write_self_assessment(cycle, current_user, data["self_assessment"], data["submit"] == "yes")
+        submit = data["submit"] == "yes"
+        services.write_self_assessment(cycle, current_user, data["self_assessment"], submit)
     except InvalidInput as invalid:
         return _refused(cycle_id, "self_assessment", invalid)
     return _done("Submitted your self-assessment." if submit else "Saved your self-assessment.", cycle, "#steps")
@@ -249,8 +259,7 @@ def add_goal(cycle_id: int):
 def edit_goal(cycle_id: int, goal_id: int):
     cycle = _cycle(cycle_id)
     goal = get_or_404(EvaluationGoal, district_id=g.district.id, cycle_id=cycle.id, id=goal_id)
-    if current_user.id != cycle.evaluator_id:
-        raise services.NotYours(f"Only the cycle's evaluator, {cycle.evaluator.name}, changes its goals.")
+    services.require_evaluator(cycle, current_user)
     values = {name: getattr(goal, name) or "" for name in services.GOAL_FIELDS}
     chosen, errors = {str(link.action_id) for link in goal.plan_actions}, {}
     if request.method == "POST":
