@@ -47,6 +47,14 @@ bp = district_blueprint("evaluations", __name__, url_prefix="/evaluations")
 ASSESSMENTS = {a.value: a for a in Assessment}
 
 
+def may_open_evaluation_cycles(district) -> bool:
+    """Whether the current person may open a cycle in `district` (a link on the district's page)."""
+    return services.is_superintendent(current_user, district.id) or services.may_open_cycles(current_user, district)
+
+
+bp.add_app_template_global(may_open_evaluation_cycles, "may_open_evaluation_cycles")
+
+
 @bp.errorhandler(services.NotYours)
 def not_yours(error: services.NotYours):
     db.session.rollback()
@@ -131,7 +139,7 @@ def _year_label(year: int) -> str:
 def new_cycle():
     district = g.district
     superintendent = services.is_superintendent(current_user, district.id)
-    if not (superintendent or services.may_open_cycles(current_user, district)):
+    if not may_open_evaluation_cycles(district):
         abort(403, "Cycles are opened by the superintendent, or by a district leader or cluster supervisor who will "
                    "be the evaluator.")
     years = services.school_years_offered(state_today())
