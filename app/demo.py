@@ -22,6 +22,7 @@ from app.clock import state_today
 from app.directory import read_districts, read_schools
 from app.districts.models import School
 from app.districts.services import recount_schools
+from app.evaluations.demo import load_demo_evaluations
 from app.extensions import db
 from app.fieldwork.models import Observation, Rating, Rubric, SupportAssignment, SupportType, Visit, VisitSupport
 from app.plans.demo import load_demo_plans
@@ -90,6 +91,7 @@ def load_demo(directory: Path) -> dict[str, int]:
         visits = _load_field_work(state_today())
         visits += load_school_support(by_directory_id[SCHOOL_SUPPORT_DISTRICT], state_today(), password_hash)
         load_demo_plans(state_today())
+        load_demo_evaluations(by_directory_id[SCHOOL_SUPPORT_DISTRICT])
         for district in by_directory_id.values():
             recount_schools(district)
         db.session.commit()
@@ -259,3 +261,5 @@ def load_command(scale: str, share: float, port: int) -> None:
     for email, _name, grants in DEMO_PEOPLE:
         roles = ", ".join(sorted({role.label for role, _, _ in grants}))
         click.echo(f"  {email:32} {roles}")
+    click.echo("\nsuperintendent@example.org sees every evaluation of Worcester's principals; principal@example.org has "
+               "a formative to sign; supervisor@example.org evaluates the Burncoat quadrant's principals.")

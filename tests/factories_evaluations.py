@@ -7,14 +7,11 @@ of the district.
 The foreign district's cycle is Fran Farprincipal's, evaluated by its leader. Each cycle carries a marker text
 in every part a page could show, so that a test finds any leak by searching a response for it.
 """
+from sqlalchemy import select
+
 from app.accounts.models import User
-from app.clock import state_today
-from app.evaluations.framework import (
-    Assessment,
-    GoalKind,
-    PerformanceRating,
-    Step,
-)
+from app.clock import state_today, stored_now
+from app.evaluations.framework import Assessment, GoalKind, PerformanceRating, Step
 from app.evaluations.models import (
     EvaluationCycle,
     EvaluationEvent,
@@ -33,7 +30,8 @@ FOREIGN_EVALUATION = "Evaluation: Fran overspent the substitute budget"
 
 
 def cycle_for(principal, evaluator, school, secret: str, school_year: int | None = None) -> EvaluationCycle:
-    """A cycle at step 4 (the formative issued, unsigned), its text parts all carrying `secret`."""
+    """A cycle at step 4 (the formative issued, unsigned), its text parts all carrying `secret` (the artifact's
+    file too)."""
     today = state_today()
     year = school_year or school_year_start(today).year
     district_id = school.district_id
@@ -47,12 +45,17 @@ def cycle_for(principal, evaluator, school, secret: str, school_year: int | None
     db.session.add_all(EvaluationGoal(district_id=district_id, cycle_id=cycle.id, kind=kind,
                                       title=f"{kind.label}: {secret}") for kind in GoalKind)
     db.session.add(EvaluationEvidence(district_id=district_id, cycle_id=cycle.id, title=f"Artifact: {secret}",
-                                      collected_on=today, indicators=["I-B"], added_by_id=evaluator.id))
+                                      collected_on=today, indicators=["I-B"], added_by_id=evaluator.id,
+                                      file_name="notes.txt", file_type="text/plain", file_data=secret.encode()))
     db.session.add(EvaluationRating(district_id=district_id, cycle_id=cycle.id, assessment=Assessment.FORMATIVE,
                                     standard="I", rating=PerformanceRating.PROFICIENT, rationale=secret))
     db.session.add(EvaluationReport(district_id=district_id, cycle_id=cycle.id, assessment=Assessment.FORMATIVE,
-                                    version=1, content={"ratings": [{"standard": "I", "rating": "proficient",
-                                                                     "rationale": secret}]}))
+                                    version=1, issued_at=stored_now(), issued_by_id=evaluator.id,
+                                    content={"assessment": "Formative assessment",
+                                             "ratings": [{"standard": "I", "label": "Standard I: Instructional "
+                                                          "Leadership", "rating": "proficient",
+                                                          "rating_label": "Proficient", "rationale": secret}],
+                                             "goals": [], "evidence": []}))
     db.session.add(EvaluationEvent(district_id=district_id, cycle_id=cycle.id, user_id=evaluator.id,
                                    what=f"Opened the cycle ({secret})"))
     db.session.flush()
@@ -60,12 +63,18 @@ def cycle_for(principal, evaluator, school, secret: str, school_year: int | None
 
 
 def add_evaluations(world) -> None:
-    """A cycle in each district."""
-    for target, district, school, evaluator, secret in (
-            ("own", world.home, world.home_school, world.supervisor, HOME_EVALUATION),
-            ("foreign", world.foreign, world.foreign_school, world.foreign_leader, FOREIGN_EVALUATION)):
+    """A cycle in each district, and the ids of its parts for the matrix."""
+    for target, district, school, evaluator, leader, secret in (
+            ("own", world.home, world.home_school, world.supervisor, world.leader, HOME_EVALUATION),
+            ("foreign", world.foreign, world.foreign_school, world.foreign_leader, world.foreign_leader,
+             FOREIGN_EVALUATION)):
         principal = db.session.get(User, world.feature_ids[target]["principal"])
-        world.feature_ids[target]["cycle"] = cycle_for(principal, evaluator, school, secret).id
+        cycle = cycle_for(principal, evaluator, school, secret)
+        parts = {"evaluation_goal": EvaluationGoal, "evaluation_evidence": EvaluationEvidence,
+                 "evaluation_report": EvaluationReport}
+        world.feature_ids[target] |= {"cycle": cycle.id, "evaluation_leader": leader.id, **{
+            name: db.session.scalars(select(model.id).where(model.cycle_id == cycle.id).order_by(model.id)).first()
+            for name, model in parts.items()}}
 
 
 def add_privacy_people(world) -> dict:

@@ -5,6 +5,7 @@ from app.accounts.models import RoleGrant, User
 from app.demo import DEMO_PASSWORD
 from app.demo_school_support import CITYWIDE
 from app.districts.models import Position, School, SchoolCluster, SchoolLeader
+from app.evaluations.models import EvaluationCycle, EvaluationEvidence, EvaluationReport
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit, VisitObserver
 from app.plans.models import Action, ActionSchool
@@ -138,3 +139,21 @@ def district_staff_and_joint_visits(worcester, clusters):
         ActionSchool, (ActionSchool.district_id == Action.district_id) & (ActionSchool.action_id == Action.id))
         .where(Action.district_id == worcester.id)).all()
     assert len(set(named)) >= 2 and len(named) >= 5
+
+
+def test_demo_load_gives_worcester_a_year_of_principals_evaluations_at_different_steps(app):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert "superintendent@example.org sees every evaluation" in result.output
+    worcester = db.session.scalars(select(District).where(District.name == "Worcester")).one()
+    superintendent = db.session.scalars(select(User).where(User.email == "superintendent@example.org")).one()
+    assert [g.sees_evaluations for g in superintendent.grants if g.district_id == worcester.id] == [True]
+    cycles = db.session.scalars(select(EvaluationCycle).where(EvaluationCycle.district_id == worcester.id)).all()
+    done = {cycle.principal.email: sum(step.completed_on is not None for step in cycle.steps) for cycle in cycles}
+    assert len(cycles) == 12 and set(done.values()) == {0, 1, 2, 3, 4, 5}
+    assert done["principal@example.org"] == 4  # the demo principal has a formative to sign
+    reports = db.session.scalars(select(EvaluationReport).where(EvaluationReport.district_id == worcester.id)).all()
+    assert any(r.assessment == "summative" and r.version == 2 and r.correction_reason for r in reports)
+    assert any(r.assessment == "summative" and r.response and r.signed_at for r in reports)
+    assert any(r.assessment == "formative" and r.signed_at is None for r in reports)
+    evidence = db.session.scalars(select(EvaluationEvidence).where(EvaluationEvidence.district_id == worcester.id))
+    assert any(e.visit_id for e in evidence)

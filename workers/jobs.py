@@ -7,6 +7,7 @@ from datetime import date
 
 from app.auth.invitations import mail_invitation, mail_password_reset
 from app.districts.services import recount_schools
+from app.evaluations.services import mail_evaluation_to_sign
 from app.extensions import db
 from app.notifications import services as notifications
 from app.plans.schedule import enqueue_due_status_reports, make_scheduled_report
@@ -72,6 +73,12 @@ def send_weekly_digests(today: str | None = None) -> int:
 def send_weekly_digest(user_id: int, week_start: str) -> bool:
     """Mail one regional director the digest of the week starting `week_start`, once per week."""
     return notifications.send_weekly_digest(user_id, date.fromisoformat(week_start))
+
+
+@job(scope=lambda district_id, principal_id, report_id: reading_scope_for_job(principal_id))
+def send_evaluation_to_sign(district_id: int, principal_id: int, report_id: int) -> bool:
+    """Mail a principal that a version of their evaluation is ready to sign (read as them: it is in their circle)."""
+    return mail_evaluation_to_sign(district_id, principal_id, report_id)
 
 
 @job(scope=lambda user_id, invited_by_id: reading_scope_for_job(user_id))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload
 from app.accounts.models import User
 from app.districts.models import School, SchoolCluster, SchoolLeader
 from app.districts.people import led_schools, supervisors_of
+from app.evaluations.models import EvaluationCycle
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import schools_with_last_visit
@@ -32,6 +33,14 @@ def readable_coaching_logs(school: School) -> frozenset[int]:
     supervisors = [cluster.supervisor_id] if cluster is not None and cluster.supervisor_id else []
     return frozenset(leader.user_id for leader in school.leaders if may_read_coaching_log(
         current_user, current_scope(), school.district_id, leader.user_id, supervisors))
+
+
+def cycles_of_principal(district_id: int, principal_id: int) -> list[EvaluationCycle]:
+    """This principal's evaluation cycles that the current person may read (the personnel filter decides: the
+    principal, the evaluator, the superintendent), newest year first."""
+    return list(db.session.scalars(select(EvaluationCycle).where(
+        EvaluationCycle.district_id == district_id, EvaluationCycle.principal_id == principal_id)
+        .order_by(EvaluationCycle.school_year.desc())))
 
 
 def coaching_log(district_id: int, user_id: int) -> list[Visit]:

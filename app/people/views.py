@@ -22,7 +22,7 @@ from app.districts.people import (
 from app.districts.services import schools_of
 from app.extensions import db
 from app.forms import InvalidInput, load_form
-from app.people.services import coaching_log, may_read_coaching_log_of
+from app.people.services import coaching_log, cycles_of_principal, may_read_coaching_log_of
 from tenants.access import may_read_coaching_log
 from tenants.lookup import can_write, get_or_404, require_write
 from tenants.scope import current_scope
@@ -143,4 +143,5 @@ def principal(user_id: int):
         abort(403, "A principal's coaching log is for them, their supervisor, the district's leaders and its "
                    "support team.")
     return render_template("people/principal.html", district=district, person=leads[0].person, leads=leads,
-                           supervisors=supervisors, visits=coaching_log(district.id, user_id))
+                           supervisors=supervisors, visits=coaching_log(district.id, user_id),
+                           cycles=cycles_of_principal(district.id, user_id))
