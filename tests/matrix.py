@@ -61,6 +61,7 @@ def all_routes() -> list[TenantRoute]:
     from tests import (
         matrix_api,
         matrix_districts,
+        matrix_evaluation_overview,
         matrix_evaluations,
         matrix_fieldwork,
         matrix_lists,
@@ -72,4 +73,4 @@ def all_routes() -> list[TenantRoute]:
 
     return [*matrix_districts.ROUTES, *matrix_fieldwork.ROUTES, *matrix_lists.ROUTES, *matrix_api.ROUTES,
             *matrix_onboarding.ROUTES, *matrix_plans.ROUTES, *matrix_people.ROUTES, *matrix_school.ROUTES,
-            *matrix_evaluations.ROUTES]
+            *matrix_evaluations.ROUTES, *matrix_evaluation_overview.ROUTES]
