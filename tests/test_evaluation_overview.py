@@ -318,20 +318,26 @@ def test_the_summative_pdf_is_the_circle_s_only(client, auth, world, wall):
 
 def test_a_principal_is_told_there_is_something_to_sign_and_nothing_of_it(client, auth, world):
     cycle = home_cycle(world)
-    pat = world.privacy_people["principal"]
-    switch_to(auth, pat)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for report in db.session.scalars(select(EvaluationReport).where(EvaluationReport.cycle_id == cycle.id)):
+        report.signed_at = report.signed_at or now  # whatever the world issued is signed: nothing waits
+    db.session.flush()
+    switch_to(auth, world.privacy_people["principal"])
     assert "something to sign" not in client.get("/").text
     first = issue(cycle, Assessment.FORMATIVE, PerformanceRating.PROFICIENT)
     page = client.get("/").text
     assert "Your evaluation: something to sign." in page
     assert f'href="/districts/homeville/evaluations/{cycle.id}"' in page
     assert HOME_EVALUATION not in page and "Proficient" not in page and "Rationale" not in page
-    first.signed_at = datetime.now(UTC).replace(tzinfo=None)
+    first.signed_at = now
     db.session.flush()
     assert "something to sign" not in client.get("/").text
-    # A correction, issued, is to sign again; one still being written is not.
-    issue(cycle, Assessment.FORMATIVE, PerformanceRating.EXEMPLARY, issued=False)
+    # A correction being written is not for signing yet; once issued, it is.
+    correction = issue(cycle, Assessment.FORMATIVE, PerformanceRating.EXEMPLARY, issued=False)
     assert "something to sign" not in client.get("/").text
+    correction.issued_at = now
+    db.session.flush()
+    assert "Your evaluation: something to sign." in client.get("/").text
 
 
 def test_an_evaluator_sees_their_principals_and_overdue_steps_with_a_link_to_the_overview(client, auth, world):
