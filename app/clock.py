@@ -36,3 +36,8 @@ def state_today(at: datetime | None = None) -> date:
 def stored_now() -> datetime:
     """Now as stored in timestamp columns: naive UTC, to the microsecond (what `func.now()` stores on UTC servers)."""
     return utc_now().replace(tzinfo=None)
+
+
+def school_year_start(day: date) -> date:
+    """The 1 July that opens the school year `day` falls in."""
+    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)

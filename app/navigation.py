@@ -20,6 +20,7 @@ from tenants.access import (
     district_people_ids,
     is_platform_admin,
     landing_district_slug,
+    may_open_evaluations,
 )
 from tenants.lookup import can_write
 from tenants.models import District
@@ -46,6 +47,10 @@ def _keeps_records_of_the_district(user, district) -> bool:
     return _of_the_district(user, district) and _keeps_records(user, district)
 
 
+def _opens_evaluations(user, district) -> bool:
+    return may_open_evaluations(user, district.id)
+
+
 LINKS: tuple[Link, ...] = (
     Link("Admin", "admin.index", is_platform_admin),
     Link("Onboarding", "onboarding.index", can_onboard),
@@ -58,6 +63,7 @@ LINKS: tuple[Link, ...] = (
     Link("Equity goals", "plans.goals", _of_the_district, district=True),
     Link("Visits", "lists.visits", _of_the_district, district=True),
     Link("Schools", "districts.show", _of_the_district, district=True),
+    Link("Evaluations", "evaluations.overview", _opens_evaluations, district=True),
     Link("Audit log", "district_audit.district_log", _keeps_records_of_the_district, district=True),
     Link("District export", "district_export.download", _keeps_records_of_the_district, district=True),
 )
@@ -70,6 +76,7 @@ DISTRICT_PAGES: tuple[Link, ...] = (
     Link("Status reports", "plans.reports", lambda user, district: True, district=True),
     Link("Providers", "plans.providers", lambda user, district: True, district=True),
     Link("School clusters", "people.clusters", lambda user, district: True, district=True),
+    Link("Principals' evaluations", "evaluations.overview", _opens_evaluations, district=True),
     Link("Plan settings", "plans.settings", lambda user, district: can_write(district.id), district=True),
     Link("Audit log", "district_audit.district_log", _keeps_records, district=True),
     Link("District export", "district_export.download", _keeps_records, district=True),

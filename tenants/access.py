@@ -116,6 +116,13 @@ def may_read_coaching_log(user: Person, scope: Scope, district_id: int, principa
             or any(g.role == Role.DISTRICT_LEADER and g.district_id == district_id for g in user.grants))
 
 
+def may_open_evaluations(user: Person, district_id: int) -> bool:
+    """The district's principals' evaluations (its overview page, its header link): the district's own people, its
+    leaders, school supervisors and viewers, each reading only the cycles of their circle (tenants/personnel.py),
+    perhaps none. Never its support team nor platform admins as such: they see no evaluation, so no page of them."""
+    return district_id in district_people_ids(user)
+
+
 def may_co_observe(person: Person, district: District) -> bool:
     """Who may be named co-observer of a visit in `district` (a joint visit): people who reach the district as
     someone who works with it: its assistance leads, the regional director of its region, its own people in any

@@ -5,7 +5,7 @@ filtered by the session guard, and `get_one` goes through `Session.get`, which
 the guard holds to the read scope too, so no override is needed here.
 """
 from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_admin import Admin, AdminIndexView, expose
+from flask_admin import Admin, AdminIndexView, BaseView, expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
@@ -39,6 +39,7 @@ from app.plans.models import EquityImpactQuestion
 from app.text import slugify
 from tenants.access import is_platform_admin
 from tenants.models import AccountabilityStatus, District, Lifecycle, Region
+from tenants.personnel import record_counts
 from tenants.roles import Role
 from workers.queues import enqueue
 
@@ -156,11 +157,25 @@ def _flash_invitations(result: Invitations) -> None:
         flash(message, category)
 
 
+def _evaluations_for_a_leader(form, field) -> None:
+    """Said on the field, not left to the database's CHECK (sees_evaluations_is_a_leaders) to refuse as SQL."""
+    if field.data and form.role.data != Role.DISTRICT_LEADER:
+        raise ValidationError("Only a district leader's grant may see evaluations: the superintendent's. Untick it, "
+                              "or make this grant a district leader's.")
+
+
 class RoleGrantView(PlatformView):
-    column_list = ("user", "role", "region", "district", "title")
+    column_list = ("user", "role", "region", "district", "title", "sees_evaluations")
     column_filters = ("role",)
-    form_columns = ("user", "role", "region", "district", "title")
+    column_labels = {"sees_evaluations": "Sees evaluations"}
+    form_columns = ("user", "role", "region", "district", "title", "sees_evaluations")
     form_choices = {"role": enum_choices(Role)}
+    form_args = {"sees_evaluations": {
+        "label": "Sees evaluations",
+        "description": "The superintendent: reads every evaluation of the district's principals. A district "
+                       "leader's grant only; evaluators and principals read their own without it.",
+        "validators": [_evaluations_for_a_leader],
+    }}
 
 
 class DistrictView(PlatformView):
@@ -287,6 +302,16 @@ class EquityImpactQuestionView(PlatformView):
             raise ValidationError(self.message)
 
 
+class EvaluationCyclesView(PlatformAdminOnly, BaseView):
+    """How many principals' evaluation cycles each district keeps: counts for support, never a cycle's content,
+    which no platform admin reads (tenants/personnel.py; no model view here lists an evaluation model)."""
+
+    @expose("/")
+    def index(self):
+        districts = db.session.scalars(select(District).order_by(District.name)).all()
+        return self.render("admin/evaluation_cycles.html", districts=districts, counts=record_counts())
+
+
 def init_admin(app) -> None:
     admin = Admin(
         app,
@@ -301,6 +326,7 @@ def init_admin(app) -> None:
     admin.add_view(DistrictView(District, db, category="Districts"))
     admin.add_view(SchoolView(School, db, category="Districts"))
     admin.add_view(SchoolLeaderView(SchoolLeader, db, name="School leaders", category="Districts"))
+    admin.add_view(EvaluationCyclesView(name="Evaluation cycles", endpoint="evaluation_cycles", category="Districts"))
     admin.add_view(SupportTypeView(SupportType, db, name="Support catalog", category="Catalogs"))
     admin.add_view(RubricView(Rubric, db, name="Rubrics", category="Catalogs"))
     admin.add_view(LookForView(LookFor, db, name="Look-fors", category="Catalogs"))

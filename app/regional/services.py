@@ -43,6 +43,7 @@ from sqlalchemy import (
 )
 
 from app.accounts.models import RoleGrant, User
+from app.clock import school_year_start  # noqa: F401  (the regional figures' default period: imported from here too)
 from app.districts.models import School
 from app.extensions import db
 from app.fieldwork.models import AssignmentStatus, SupportAssignment, SupportType, Visit, VisitSupport
@@ -111,11 +112,6 @@ START, END = bindparam("start", type_=Date), bindparam("end", type_=Date)
 STATUS, SUPPORT_TYPE = bindparam("status", type_=String), bindparam("support_type_id", type_=Integer)
 WEEKS, CAPACITY = bindparam("weeks", type_=Float), bindparam("capacity", type_=Float)
 SINCE = {days: bindparam(f"since_{days}", type_=Date) for days in COVERAGE_WINDOWS}
-
-
-def school_year_start(day: date) -> date:
-    """The 1 July that opens the school year `day` falls in."""
-    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
 
 
 @dataclass(frozen=True)
