@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask import abort, current_app, g, request_started
+from flask import current_app, g, request_started
 from playwright.sync_api import sync_playwright
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -89,23 +89,9 @@ def clear_committed_data() -> None:
     owner.dispose()
 
 
-# Endpoints that pages link to before the branch that adds them is merged, given a stand-in (see `_stand_ins`).
-STAND_INS: set[str] = set()
-
-
-def _stand_ins(app) -> None:
-    """The cycle page (issue 17, part A, built beside the overview that links to it): until it is in the app, a
-    stand-in that answers 404, so that the links to it are built. Once the page is there, nothing is added."""
-    if "evaluations.cycle" not in app.view_functions:
-        app.add_url_rule("/districts/<slug>/evaluations/<int:cycle_id>", "evaluations.cycle",
-                         lambda slug, cycle_id: abort(404))
-        STAND_INS.add("evaluations.cycle")
-
-
 @pytest.fixture(scope="session")
 def app():
     app = create_app("testing")
-    _stand_ins(app)
     with app.app_context(), entered(system_scope("test schema")):
         _reset_schema(app)
         # Views commit; inside a test that commit releases a savepoint of the test's transaction.

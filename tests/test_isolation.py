@@ -21,7 +21,7 @@ from tenants.base import Tenanted
 from tenants.models import Region
 from tenants.scope import entered, system_scope
 from tests import factories
-from tests.conftest import STAND_INS, Auth
+from tests.conftest import Auth
 from tests.factories_evaluations import FOREIGN_EVALUATION, HOME_EVALUATION
 from tests.factories_field_teams import DISTRICT_INTERNAL, FOREIGN_DISTRICT_INTERNAL
 from tests.matrix import PERSONNEL_CIRCLE, PRIVACY_PEOPLE, ROLES, all_routes
@@ -71,7 +71,7 @@ def test_every_route_is_in_the_matrix(app):
     covered = {(r.endpoint, r.method) for r in TENANT_ROUTES}
     missing = []
     for rule in app.url_map.iter_rules():
-        if _admin_endpoint(rule) or rule.endpoint in PLATFORM_ROUTES or rule.endpoint in STAND_INS:
+        if _admin_endpoint(rule) or rule.endpoint in PLATFORM_ROUTES:
             continue
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if (rule.endpoint, method) not in covered:

@@ -9,12 +9,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, select
 
-from app.clock import state_today
+from app.clock import school_year_start, state_today
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.plans.equity import figures_of_goals, goals_with_progress
 from app.plans.models import Action, ActionStatus, EquityGoal, ImprovementPlan, Priority, ProgressUpdate, Strategy
-from app.regional.services import school_year_start
 from tenants.roles import Team
 
 
