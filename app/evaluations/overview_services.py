@@ -16,6 +16,7 @@ from app.clock import school_year_start
 from app.districts.models import Position, School, SchoolCluster, SchoolLeader
 from app.evaluations.framework import OVERALL, Assessment, PerformanceRating, Step
 from app.evaluations.models import EvaluationCycle, EvaluationReport, EvaluationStep
+from app.evaluations.services import states_of_steps
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import schools_with_last_visit
@@ -118,17 +119,15 @@ def _visits_and_issued(district_id: int, cycles: list[EvaluationCycle]):
 
 def _line(cycle: EvaluationCycle, today: date, last_visit: date | None, last_coaching: date | None,
           issued: dict[Assessment, EvaluationReport]) -> CycleLine:
-    steps = {Step(row.step): row for row in cycle.steps}
-    open_steps = [(step, steps.get(step)) for step in Step if steps.get(step) is None or steps[step].completed_on is None]
-    current, current_row = open_steps[0] if open_steps else (None, None)
+    states = states_of_steps(cycle.steps, today)
+    current = next((state for state in states if state.current), None)
     rated_in = next((assessment for assessment in (Assessment.SUMMATIVE, Assessment.FORMATIVE)
                      if overall_rating(issued.get(assessment)) is not None), None)
     return CycleLine(
         cycle=cycle,
-        current_step=current,
-        current_due=current_row.due_on if current_row else None,
-        overdue=[OverdueStep(step, row.due_on) for step, row in open_steps
-                 if row is not None and row.due_on is not None and row.due_on < today],
+        current_step=current.step if current else None,
+        current_due=current.row.due_on if current else None,
+        overdue=[OverdueStep(state.step, state.row.due_on) for state in states if state.overdue],
         last_visit=last_visit,
         last_coaching=last_coaching,
         rating=overall_rating(issued.get(rated_in)) if rated_in else None,

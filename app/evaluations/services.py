@@ -308,8 +308,12 @@ def reassign_evaluator(cycle: EvaluationCycle, actor: User, evaluator_id: int) -
 
 def steps_of(cycle: EvaluationCycle) -> list[EvaluationStep]:
     """The cycle's five steps, in their order."""
-    rows = db.session.scalars(select(EvaluationStep).where(
-        EvaluationStep.district_id == cycle.district_id, EvaluationStep.cycle_id == cycle.id)).all()
+    return in_step_order(db.session.scalars(select(EvaluationStep).where(
+        EvaluationStep.district_id == cycle.district_id, EvaluationStep.cycle_id == cycle.id)).all())
+
+
+def in_step_order(rows) -> list[EvaluationStep]:
+    """Step rows in the framework's order."""
     order = list(Step)
     return sorted(rows, key=lambda row: order.index(row.step))
 
@@ -325,8 +329,13 @@ class StepState:
 
 def step_states(cycle: EvaluationCycle, today: date) -> list[StepState]:
     """Each step with whether it is done, due next, or overdue (not done, due before `today`)."""
+    return states_of_steps(steps_of(cycle), today)
+
+
+def states_of_steps(rows, today: date) -> list[StepState]:
+    """`step_states` of a cycle's step rows already at hand (the overview loads every cycle's at once)."""
     states, current_found = [], False
-    for row in steps_of(cycle):
+    for row in in_step_order(rows):
         done = row.completed_on is not None
         current = not done and not current_found
         current_found = current_found or current
