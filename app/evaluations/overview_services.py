@@ -16,7 +16,7 @@ from app.clock import school_year_start
 from app.districts.models import Position, School, SchoolCluster, SchoolLeader
 from app.evaluations.framework import OVERALL, Assessment, PerformanceRating, Step
 from app.evaluations.models import EvaluationCycle, EvaluationReport, EvaluationStep
-from app.evaluations.services import states_of_steps
+from app.evaluations.steps import states_of_steps
 from app.extensions import db
 from app.fieldwork.models import Visit
 from app.fieldwork.services import schools_with_last_visit

@@ -8,7 +8,6 @@ cycles and reassigns evaluators. Someone of the circle trying what is not theirs
 its message); input that breaks a rule raises `InvalidInput` (422), before anything is written. Every act adds
 an `EvaluationEvent` to the cycle's own history. Nothing here commits: the view owns the transaction.
 """
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -40,6 +39,7 @@ from app.evaluations.models import (
     EvaluationReport,
     EvaluationStep,
 )
+from app.evaluations.steps import StepState, in_step_order, states_of_steps
 from app.extensions import db
 from app.fieldwork.models import Observation, Visit
 from app.forms import InvalidInput
@@ -312,35 +312,9 @@ def steps_of(cycle: EvaluationCycle) -> list[EvaluationStep]:
         EvaluationStep.district_id == cycle.district_id, EvaluationStep.cycle_id == cycle.id)).all())
 
 
-def in_step_order(rows) -> list[EvaluationStep]:
-    """Step rows in the framework's order."""
-    order = list(Step)
-    return sorted(rows, key=lambda row: order.index(row.step))
-
-
-@dataclass(frozen=True)
-class StepState:
-    row: EvaluationStep
-    step: Step
-    done: bool
-    current: bool  # the first step not done: what is due next
-    overdue: bool
-
-
 def step_states(cycle: EvaluationCycle, today: date) -> list[StepState]:
     """Each step with whether it is done, due next, or overdue (not done, due before `today`)."""
     return states_of_steps(steps_of(cycle), today)
-
-
-def states_of_steps(rows, today: date) -> list[StepState]:
-    """`step_states` of a cycle's step rows already at hand (the overview loads every cycle's at once)."""
-    states, current_found = [], False
-    for row in in_step_order(rows):
-        done = row.completed_on is not None
-        current = not done and not current_found
-        current_found = current_found or current
-        states.append(StepState(row, Step(row.step), done, current, not done and row.due_on is not None and row.due_on < today))
-    return states
 
 
 def _step_done(cycle: EvaluationCycle, step: Step) -> bool:
