@@ -15,7 +15,15 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from app.accounts.models import User
 from app.clock import state_now
 from app.districts.models import School
-from app.evaluations.framework import Assessment, FormativeKind, GoalKind, GoalProgress, PerformanceRating, PlanType, Step
+from app.evaluations.framework import (
+    Assessment,
+    FormativeKind,
+    GoalKind,
+    GoalProgress,
+    PerformanceRating,
+    PlanType,
+    Step,
+)
 from app.extensions import db
 from tenants.base import Id, TenantScoped, tenant_foreign_key, tenant_table_args
 from tenants.models import enum_check
