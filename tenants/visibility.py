@@ -13,9 +13,8 @@ test `visible` and global `may_see_field`), lists and their CSV/XLSX exports, th
 recording, `visible_changes` when showing), mail and status reports (which carry no
 withheld field: what they freeze or send is read outside the page that checks).
 
-The next rules land as one entry each, e.g. (issue 17)::
-
-    Rule("EvaluationCycle", EVERY_FIELD, EVALUATION_CIRCLE)
+Whole records private to some people (a principal's evaluation, a personnel record) are not fields of a
+district's records: their rule is `tenants/personnel.py`, applied below the views as the tenant filter is.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
